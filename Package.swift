@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+// Flow: a typed dataflow language and stream processor.
+// One target per compiler/runtime stage; dependencies point one way, down the list.
+import PackageDescription
+
+let package = Package(
+  name: "Flow",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "flow", targets: ["flow"]),
+    .library(name: "FlowDriver", targets: ["FlowDriver"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // Source text -> tokens -> AST with diagnostics. Knows nothing of types.
+    .target(name: "FlowSyntax", swiftSettings: [.swiftLanguageMode(.v5)]),
+    // AST -> typed program (inference, modules, the embedded standard library).
+    .target(name: "FlowSema", dependencies: ["FlowSyntax"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    // Runtime values, compiled expressions and streaming operators.
+    .target(name: "FlowRuntime", swiftSettings: [.swiftLanguageMode(.v5)]),
+    // Sources and sinks: files (text, CSV, JSON Lines), stdin, sockets, generators.
+    .target(name: "FlowConnectors", dependencies: ["FlowRuntime"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    // Typed program -> dataflow plan (lowering, optimizer, plan printer).
+    .target(name: "FlowIR", dependencies: ["FlowSema", "FlowRuntime"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    // The library API behind every command: check, run, plan, explain.
+    .target(name: "FlowDriver", dependencies: ["FlowSyntax", "FlowSema", "FlowIR", "FlowRuntime", "FlowConnectors"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    // The thin command-line tool.
+    .executableTarget(
+      name: "flow",
+      dependencies: ["FlowDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: [.swiftLanguageMode(.v5)]),
+    .testTarget(name: "FlowSyntaxTests", dependencies: ["FlowSyntax"]),
+    .testTarget(name: "FlowSemaTests", dependencies: ["FlowSema", "FlowDriver"]),
+    .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime", "FlowConnectors"]),
+    .testTarget(name: "FlowCLITests", dependencies: ["FlowDriver"]),
+  ]
+)

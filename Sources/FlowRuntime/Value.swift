@@ -1,0 +1,123 @@
+/// The runtime representation of every Flow value.
+///
+/// The checker has already proved that operations are applied to values of the
+/// right type, so the interpreter only switches on the case it expects. Records
+/// carry a shared `Shape` (their field names in declaration order) and a slot
+/// array, so a field read is an index, never a dictionary lookup.
+public enum Value: Sendable {
+  case null
+  case bool(Bool)
+  case int(Int64)
+  case float(Double)
+  case string(String)
+  /// A UTC instant in milliseconds since the Unix epoch.
+  case time(Int64)
+  /// A span of time in milliseconds.
+  case duration(Int64)
+  case list([Value])
+  case map([Value: Value])
+  case tuple([Value])
+  case record(Record)
+  /// A constructor of a sum type with its payload.
+  case variant(tag: String, payload: [Value])
+  case vector([Double])
+  /// A function value: a compiled closure.
+  case function(FunctionValue)
+}
+
+/// The field names of a record type, shared by all records of that layout.
+public final class Shape: @unchecked Sendable, Hashable {
+  public let fields: [String]
+  private let index: [String: Int]
+
+  public init(_ fields: [String]) {
+    self.fields = fields
+    var idx: [String: Int] = [:]
+    for (i, f) in fields.enumerated() where idx[f] == nil { idx[f] = i }
+    self.index = idx
+  }
+
+  /// The slot of `field`, or nil when this shape has no such field.
+  @inline(__always) public func slot(of field: String) -> Int? { index[field] }
+
+  public static func == (a: Shape, b: Shape) -> Bool { a === b || a.fields == b.fields }
+  public func hash(into h: inout Hasher) { h.combine(fields) }
+}
+
+/// A record: a shape and one value per field, in the shape's order.
+public struct Record: Sendable, Hashable {
+  public let shape: Shape
+  public var values: [Value]
+
+  public init(shape: Shape, values: [Value]) {
+    self.shape = shape
+    self.values = values
+  }
+
+  /// Reads a field by name (slow path; compiled code caches the slot).
+  public subscript(field: String) -> Value? {
+    guard let i = shape.slot(of: field) else { return nil }
+    return values[i]
+  }
+}
+
+/// A callable value. `arity` is the number of parameters it takes.
+public struct FunctionValue: @unchecked Sendable {
+  public let arity: Int
+  public let call: ([Value]) throws -> Value
+  public init(arity: Int, call: @escaping ([Value]) throws -> Value) {
+    self.arity = arity
+    self.call = call
+  }
+}
+
+extension Value: Hashable {
+  public static func == (a: Value, b: Value) -> Bool {
+    switch (a, b) {
+    case (.null, .null): return true
+    case let (.bool(x), .bool(y)): return x == y
+    case let (.int(x), .int(y)): return x == y
+    case let (.float(x), .float(y)): return x == y
+    case let (.int(x), .float(y)): return Double(x) == y
+    case let (.float(x), .int(y)): return x == Double(y)
+    case let (.string(x), .string(y)): return x == y
+    case let (.time(x), .time(y)): return x == y
+    case let (.duration(x), .duration(y)): return x == y
+    case let (.list(x), .list(y)): return x == y
+    case let (.map(x), .map(y)): return x == y
+    case let (.tuple(x), .tuple(y)): return x == y
+    case let (.record(x), .record(y)):
+      // Records compare by field name, so two layouts of one type are equal.
+      if x.shape === y.shape { return x.values == y.values }
+      guard Set(x.shape.fields) == Set(y.shape.fields) else { return false }
+      for (i, f) in x.shape.fields.enumerated() where y[f] != x.values[i] { return false }
+      return true
+    case let (.variant(t1, p1), .variant(t2, p2)): return t1 == t2 && p1 == p2
+    case let (.vector(x), .vector(y)): return x == y
+    default: return false
+    }
+  }
+
+  public func hash(into h: inout Hasher) {
+    switch self {
+    case .null: h.combine(0)
+    case .bool(let b): h.combine(b)
+    case .int(let i): h.combine(Double(i))
+    case .float(let d): h.combine(d)
+    case .string(let s): h.combine(s)
+    case .time(let t): h.combine(t)
+    case .duration(let d): h.combine(d)
+    case .list(let l): h.combine(l)
+    case .map(let m): h.combine(m.count)
+    case .tuple(let t): h.combine(t)
+    case .record(let r):
+      for (i, f) in r.shape.fields.enumerated().sorted(by: { $0.element < $1.element }) {
+        h.combine(f)
+        h.combine(r.values[i])
+      }
+    case .variant(let t, let p): h.combine(t); h.combine(p)
+    case .vector(let v): h.combine(v)
+    case .function: h.combine(99)
+    }
+  }
+}

@@ -1,0 +1,228 @@
+/// Top-level items: module header, imports, type, fn, extern fn, let, and
+/// pipeline statements.
+extension Parser {
+  func parseProgram() -> (ModuleHeader?, [Item]) {
+    var module: ModuleHeader? = nil
+    var items: [Item] = []
+    if at(.module) { module = parseModuleHeader() }
+    while !atEOF {
+      let before = pos
+      if eat(.semicolon) { continue }
+      if at(.module) {
+        error("E0110", "'module' must be the first line of a file", at: current.span, notes: ["help: move `module \(peek().identifier ?? "name")` to the top of the file"])
+        synchronizeItem()
+        continue
+      }
+      if let item = parseItem() { items.append(item) }
+      // An item ends at a line break, a ';', or the end of the file.
+      if !atEOF && !current.newlineBefore && !at(.semicolon) && pos > before {
+        error("E0102", "expected the end of the statement, found \(current.kind)", at: current.span, notes: ["help: put each statement on its own line, or separate them with ';'"])
+        synchronizeItem()
+      }
+      if pos == before { advance() }
+    }
+    return (module, items)
+  }
+
+  func parseModuleHeader() -> ModuleHeader {
+    let start = advance().span
+    var path: [Name] = []
+    if let n = expectIdentifier("after 'module'") { path.append(n) }
+    while eat(.dot) {
+      if let n = expectIdentifier("in the module path") { path.append(n) } else { break }
+    }
+    return ModuleHeader(path: path, span: span(from: start))
+  }
+
+  func parseItem() -> Item? {
+    let start = current.span
+    var isPublic = false
+    if at(.pub) {
+      advance()
+      isPublic = true
+      if !(at(.fn) || at(.let) || at(.type) || at(.extern)) {
+        error("E0103", "'pub' must be followed by 'fn', 'let', 'type' or 'extern'", at: current.span)
+        synchronizeItem()
+        return nil
+      }
+    }
+    switch current.kind {
+    case .keyword(.import):
+      return parseImport().map(Item.importDecl)
+    case .keyword(.type):
+      return parseTypeDecl(isPublic: isPublic, start: start).map(Item.typeDecl)
+    case .keyword(.fn):
+      return parseFnDecl(isPublic: isPublic, isExtern: false, start: start).map(Item.fnDecl)
+    case .keyword(.extern):
+      advance()
+      if at(.type) {
+        advance()
+        guard let name = expectIdentifier("after 'extern type'") else { synchronizeItem(); return nil }
+        var params: [Name] = []
+        if eat(.less) {
+          params = parseList(.greater, "type parameters") { expectIdentifier("as a type parameter") }
+          expect(.greater, "to close the type parameters")
+        }
+        return .typeDecl(TypeDecl(name: name, params: params, body: .opaque, isPublic: isPublic, span: span(from: start)))
+      }
+      guard at(.fn) else {
+        error("E0100", "expected 'fn' or 'type' after 'extern', found \(current.kind)", at: current.span)
+        synchronizeItem()
+        return nil
+      }
+      return parseFnDecl(isPublic: isPublic, isExtern: true, start: start).map(Item.fnDecl)
+    case .keyword(.let):
+      return parseLetDecl(isPublic: isPublic).map(Item.letDecl)
+    default:
+      let e = parseExpr()
+      if case .error = e.kind { synchronizeItem() }
+      return .expr(e)
+    }
+  }
+
+  func parseImport() -> ImportDecl? {
+    let start = advance().span
+    if case .string(let pieces) = current.kind {
+      let tok = advance()
+      var path = ""
+      for p in pieces {
+        if case .text(let t) = p { path += t } else {
+          error("E0104", "an import path cannot use interpolation", at: tok.span)
+        }
+      }
+      let alias = eat(.as) ? expectIdentifier("after 'as'") : nil
+      return ImportDecl(target: .file(path), names: nil, alias: alias, span: span(from: start))
+    }
+    var path: [Name] = []
+    var names: [Name]? = nil
+    guard let first = expectIdentifier("after 'import'") else {
+      synchronizeItem()
+      return nil
+    }
+    path.append(first)
+    while eat(.dot) {
+      if at(.lBrace) {
+        advance()
+        names = parseList(.rBrace, "the import list") { expectIdentifier("in the import list") }
+        expect(.rBrace, "to close the import list")
+        break
+      }
+      guard let n = expectIdentifier("in the module path") else { break }
+      path.append(n)
+    }
+    let alias = eat(.as) ? expectIdentifier("after 'as'") : nil
+    return ImportDecl(target: .module(path), names: names, alias: alias, span: span(from: start))
+  }
+
+  func parseTypeDecl(isPublic: Bool, start: Span) -> TypeDecl? {
+    advance()
+    guard let name = expectIdentifier("after 'type'") else {
+      synchronizeItem()
+      return nil
+    }
+    var params: [Name] = []
+    if eat(.less) {
+      params = parseList(.greater, "type parameters") { expectIdentifier("as a type parameter") }
+      expect(.greater, "to close the type parameters")
+    }
+    guard expect(.equal, "after the type name", notes: ["help: declare a type as `type \(name.text) = { field: Int }` or `type \(name.text) = A(Int) | B`"]) else {
+      synchronizeItem()
+      return nil
+    }
+    // A sum type has '|' between variants, a leading '|', or a variant with a payload.
+    let leadingBar = eat(.bar)
+    if leadingBar || looksLikeSumType() {
+      var variants: [Variant] = []
+      repeat {
+        guard let vname = expectIdentifier("as a variant name") else { break }
+        var fields: [TypeExpr] = []
+        if at(.lParen) && !current.newlineBefore {
+          advance()
+          fields = parseList(.rParen, "the variant's fields") { parseType() }
+          expect(.rParen, "to close the variant's fields")
+        }
+        variants.append(Variant(name: vname, fields: fields))
+      } while eat(.bar)
+      return TypeDecl(name: name, params: params, body: .sum(variants), isPublic: isPublic, span: span(from: start))
+    }
+    let body = parseType()
+    return TypeDecl(name: name, params: params, body: .alias(body), isPublic: isPublic, span: span(from: start))
+  }
+
+  /// `Circle(Float) | Rect(...)` or `A | B`: an uppercase name followed by `(` or `|`.
+  private func looksLikeSumType() -> Bool {
+    guard let n = current.identifier, n.first?.isUppercase == true else { return false }
+    let next = peek()
+    if next.isPunct(.bar) { return true }
+    if next.isPunct(.lParen) && !next.newlineBefore { return true }
+    return false
+  }
+
+  func parseFnDecl(isPublic: Bool, isExtern: Bool, start: Span) -> FnDecl? {
+    advance()
+    guard let name = expectIdentifier("after 'fn'") else {
+      synchronizeItem()
+      return nil
+    }
+    var typeParams: [TypeParam] = []
+    if eat(.less) {
+      typeParams = parseList(.greater, "type parameters") {
+        guard let n = expectIdentifier("as a type parameter") else { return nil }
+        let bound = eat(.colon) ? expectIdentifier("as a type constraint") : nil
+        return TypeParam(name: n, bound: bound)
+      }
+      expect(.greater, "to close the type parameters")
+    }
+    var params: [Param] = []
+    if expect(.lParen, "to start the parameter list of '\(name.text)'") {
+      params = parseList(.rParen, "the parameter list") { parseParam(allowDefault: true) }
+      expect(.rParen, "to close the parameter list")
+    }
+    var ret: TypeExpr? = nil
+    if eat(.arrow) { ret = parseType() }
+    var body: Expr? = nil
+    if isExtern {
+      if ret == nil {
+        error("E0105", "an 'extern fn' must declare its return type", at: name.span, notes: ["help: add `-> Type` after the parameters"])
+      }
+    } else if eat(.equal) {
+      body = parseExpr()
+    } else if at(.lBrace) {
+      body = parseBlock()
+    } else {
+      error("E0100", "expected '=' or '{' to start the body of '\(name.text)', found \(current.kind)", at: current.span, notes: ["help: write `fn \(name.text)(...) = expression`"])
+      synchronizeItem()
+    }
+    return FnDecl(id: ids.make(), name: name, typeParams: typeParams, params: params, returnType: ret, body: body, isPublic: isPublic, isExtern: isExtern, span: span(from: start))
+  }
+
+  /// `name`, `name: Type`, `name: Type = default`, or a tuple pattern.
+  func parseParam(allowDefault: Bool) -> Param? {
+    let start = current.span
+    let pat = parsePattern()
+    var type: TypeExpr? = nil
+    if eat(.colon) { type = parseType() }
+    var def: Expr? = nil
+    if at(.equal) {
+      let eq = advance()
+      let value = parseExpr()
+      if allowDefault { def = value } else {
+        error("E0106", "a lambda parameter cannot have a default value", at: eq.span)
+      }
+    }
+    return Param(pattern: pat, type: type, defaultValue: def, span: span(from: start))
+  }
+
+  func parseLetDecl(isPublic: Bool) -> LetDecl? {
+    let start = advance().span
+    let pat = parsePattern()
+    var type: TypeExpr? = nil
+    if eat(.colon) { type = parseType() }
+    guard expect(.equal, "in 'let'", notes: ["help: a binding needs a value: `let name = expression`"]) else {
+      synchronizeItem()
+      return nil
+    }
+    let value = parseExpr()
+    return LetDecl(id: ids.make(), pattern: pat, type: type, value: value, isPublic: isPublic, span: span(from: start))
+  }
+}

@@ -1,0 +1,74 @@
+/// Type expressions: `Int`, `List<T>`, `{ a: Int, .. }`, `(A, B)`,
+/// `(A, B) -> C`, `A -> B` and `T?`.
+extension Parser {
+  func parseType() -> TypeExpr {
+    let start = current.span
+    let base = parseTypePostfix()
+    if eat(.arrow) {
+      let ret = parseType()
+      var params: [TypeExpr] = [base]
+      // `(A, B) -> C` has two parameters; `((A, B)) -> C` has one tuple.
+      if case .tuple(let items) = base.kind, !base.parenthesizedTuple { params = items }
+      return TypeExpr(id: ids.make(), span: span(from: start), kind: .function(params, ret))
+    }
+    return base
+  }
+
+  private func parseTypePostfix() -> TypeExpr {
+    var t = parseTypePrimary()
+    while at(.question) && !current.newlineBefore {
+      advance()
+      t = TypeExpr(id: ids.make(), span: span(from: t.span), kind: .optional(t))
+    }
+    return t
+  }
+
+  private func parseTypePrimary() -> TypeExpr {
+    let t = current
+    switch t.kind {
+    case .identifier(let n):
+      advance()
+      var args: [TypeExpr] = []
+      if at(.less) && !current.newlineBefore {
+        advance()
+        args = parseList(.greater, "type arguments") { parseType() }
+        expect(.greater, "to close the type arguments")
+      }
+      return TypeExpr(id: ids.make(), span: span(from: t.span), kind: .named(Name(n, t.span), args))
+    case .punct(.lBrace):
+      advance()
+      var open = false
+      var fields: [(name: Name, type: TypeExpr)] = []
+      while !at(.rBrace) && !atEOF {
+        let before = pos
+        if eat(.dotDot) {
+          open = true
+        } else if let name = expectIdentifier("as a field name") {
+          if expect(.colon, "after the field name in a record type") {
+            fields.append((name, parseType()))
+          } else {
+            synchronize(to: .rBrace)
+          }
+        } else {
+          synchronize(to: .rBrace)
+        }
+        if !eat(.comma) { break }
+        if pos == before { break }
+      }
+      expect(.rBrace, "to close the record type")
+      return TypeExpr(id: ids.make(), span: span(from: t.span), kind: .record(fields, open: open))
+    case .punct(.lParen):
+      advance()
+      let items = parseList(.rParen, "the tuple type") { parseType() }
+      expect(.rParen, "to close the tuple type")
+      if items.count == 1 && !at(.arrow) { return items[0] }
+      let te = TypeExpr(id: ids.make(), span: span(from: t.span), kind: .tuple(items))
+      if items.count == 1, case .tuple = items[0].kind { te.parenthesizedTuple = true }
+      return te
+    default:
+      error("E0115", "expected a type, found \(t.kind)", at: t.span, notes: ["help: a type is a name such as `Int` or `List<String>`, a record type `{ a: Int }`, a tuple `(Int, String)` or a function `(Int) -> Bool`"])
+      if !(t.isPunct(.rParen) || t.isPunct(.rBrace) || t.isPunct(.comma) || t.isPunct(.equal) || t.kind == .eof) { advance() }
+      return TypeExpr(id: ids.make(), span: t.span, kind: .error)
+    }
+  }
+}

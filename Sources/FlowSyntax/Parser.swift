@@ -1,0 +1,187 @@
+/// A hand-written recursive-descent parser with precedence climbing.
+///
+/// Naming convention, as in the files by syntax category that extend it:
+/// `parseX` parses an X and reports an error when it is not there, `maybeX`
+/// parses an X only if one starts here and is silent otherwise, and `expect`
+/// consumes a required token or reports that it is missing.
+///
+/// **Architecture invariant:** the parser never throws and never stops early.
+/// It returns a tree and every diagnostic; each loop consumes at least one
+/// token per iteration or exits, so it always terminates.
+public final class NodeIDs: @unchecked Sendable {
+  private var next = 0
+  public init() {}
+  public func make() -> Int {
+    next += 1
+    return next
+  }
+}
+
+public final class Parser {
+  var tokens: [Token]
+  var pos = 0
+  let fileID: Int
+  let ids: NodeIDs
+  public internal(set) var diagnostics: [Diagnostic] = []
+  /// How deeply expressions nest; bounds recursion on hostile input.
+  var depth = 0
+  static let maxDepth = 200
+
+  public init(tokens: [Token], fileID: Int, ids: NodeIDs) {
+    self.tokens = tokens.isEmpty ? [Token(kind: .eof, span: Span(fileID: fileID, start: 0, end: 0), newlineBefore: false)] : tokens
+    self.fileID = fileID
+    self.ids = ids
+  }
+
+  /// Lexes and parses one file.
+  public static func parse(_ file: SourceFile, fileID: Int, ids: NodeIDs) -> (SourceProgram, [Diagnostic]) {
+    let (tokens, lexDiags) = Lexer.tokenize(file, fileID: fileID)
+    let parser = Parser(tokens: tokens, fileID: fileID, ids: ids)
+    let (module, items) = parser.parseProgram()
+    return (SourceProgram(file: file, fileID: fileID, module: module, items: items), lexDiags + parser.diagnostics)
+  }
+
+  // MARK: - Token access
+
+  var current: Token { tokens[pos] }
+  func peek(_ k: Int = 1) -> Token { tokens[min(pos + k, tokens.count - 1)] }
+  var atEOF: Bool { current.kind == .eof }
+
+  @discardableResult
+  func advance() -> Token {
+    let t = tokens[pos]
+    if pos < tokens.count - 1 { pos += 1 }
+    return t
+  }
+
+  func at(_ p: Punct) -> Bool { current.isPunct(p) }
+  func at(_ k: Keyword) -> Bool { current.isKeyword(k) }
+
+  func eat(_ p: Punct) -> Bool {
+    if at(p) { advance(); return true }
+    return false
+  }
+
+  func eat(_ k: Keyword) -> Bool {
+    if at(k) { advance(); return true }
+    return false
+  }
+
+  /// Consumes `p` or reports it missing (without consuming anything).
+  @discardableResult
+  func expect(_ p: Punct, _ context: String, notes: [String] = []) -> Bool {
+    if eat(p) { return true }
+    error("E0100", "expected '\(p.rawValue)' \(context), found \(current.kind)", at: current.span, notes: notes)
+    return false
+  }
+
+  func expectIdentifier(_ context: String) -> Name? {
+    if let s = current.identifier {
+      let t = advance()
+      return Name(s, t.span)
+    }
+    if case .keyword(let k) = current.kind {
+      error("E0101", "'\(k.rawValue)' is a keyword and cannot be used as a name \(context)", at: current.span, notes: ["help: choose another name, e.g. '\(k.rawValue)_'"])
+      let t = advance()
+      return Name(k.rawValue, t.span)
+    }
+    error("E0100", "expected a name \(context), found \(current.kind)", at: current.span)
+    return nil
+  }
+
+  var previousEnd: Span {
+    let t = tokens[max(0, pos - 1)]
+    return Span(fileID: fileID, start: t.span.end, end: t.span.end)
+  }
+
+  func span(from start: Span) -> Span { start.to(tokens[max(0, pos - 1)].span) }
+
+  func error(_ code: String, _ message: String, at span: Span, label: String? = nil, notes: [String] = []) {
+    // One error per position: a second complaint about the same token is noise.
+    if let last = diagnostics.last, last.span.start == span.start, last.span.fileID == span.fileID { return }
+    diagnostics.append(.error(code, message, at: span, label: label, notes: notes))
+  }
+
+  func makeExpr(_ kind: Expr.Kind, _ span: Span) -> Expr { Expr(id: ids.make(), span: span, kind: kind) }
+  func errorExpr(_ span: Span) -> Expr { makeExpr(.error, span) }
+
+  // MARK: - Recovery
+
+  /// Skips to a point where a new top-level item can begin: a token at the
+  /// start of a line, outside any bracket, that is not a continuation (`|>`).
+  func synchronizeItem() {
+    var depth = 0
+    let start = pos
+    while !atEOF {
+      let t = current
+      if pos > start && depth <= 0 && t.newlineBefore && !isContinuation(t) { return }
+      if t.isPunct(.semicolon) && depth <= 0 { advance(); return }
+      switch t.kind {
+      case .punct(.lParen), .punct(.lBracket), .punct(.lBrace): depth += 1
+      case .punct(.rParen), .punct(.rBracket), .punct(.rBrace): depth -= 1
+      default: break
+      }
+      advance()
+    }
+  }
+
+  /// Inside a bracketed list, skips to the next separator or the closing bracket.
+  func synchronize(to closer: Punct) {
+    var depth = 0
+    while !atEOF {
+      switch current.kind {
+      case .punct(.lParen), .punct(.lBracket), .punct(.lBrace): depth += 1
+      case .punct(.rParen), .punct(.rBracket), .punct(.rBrace):
+        if depth == 0 { return }
+        depth -= 1
+      case .punct(.comma) where depth == 0: return
+      default:
+        // A new item at the start of a line means the closer was forgotten.
+        if depth == 0 && current.newlineBefore && startsItem(current) { return }
+      }
+      advance()
+    }
+  }
+
+  func isContinuation(_ t: Token) -> Bool {
+    switch t.kind {
+    case .punct(.pipe), .punct(.dot), .punct(.questionDot), .punct(.andAnd), .punct(.orOr), .punct(.questionQuestion),
+         .punct(.plus), .punct(.star), .punct(.slash), .punct(.percent), .punct(.eqEq), .punct(.notEq),
+         .punct(.rParen), .punct(.rBracket), .punct(.rBrace), .punct(.comma), .punct(.fatArrow),
+         .keyword(.then), .keyword(.else), .keyword(.with):
+      return true
+    default:
+      return false
+    }
+  }
+
+  func startsItem(_ t: Token) -> Bool {
+    switch t.kind {
+    case .keyword(.let), .keyword(.fn), .keyword(.type), .keyword(.import), .keyword(.pub), .keyword(.extern), .keyword(.module):
+      return true
+    default:
+      return false
+    }
+  }
+
+  /// Parses `open item (sep item)* [sep] close`, recovering inside the list.
+  /// `item` must consume at least one token or report an error.
+  func parseList<T>(_ close: Punct, _ what: String, _ item: () -> T?) -> [T] {
+    var out: [T] = []
+    while !at(close) && !atEOF {
+      let before = pos
+      if let x = item() { out.append(x) }
+      if eat(.comma) { continue }
+      if at(close) { break }
+      if pos == before || !current.newlineBefore || !startsItem(current) {
+        error("E0100", "expected ',' or '\(close.rawValue)' in \(what), found \(current.kind)", at: current.span)
+        synchronize(to: close)
+        if eat(.comma) { continue }
+        if pos == before { break }
+      } else {
+        break
+      }
+    }
+    return out
+  }
+}
