@@ -1,6 +1,6 @@
 /// A problem found in a program, with a stable code that has a page in
 /// `Language/diagnostics.md` (printed by `flow explain CODE`).
-public struct Diagnostic: Sendable, Equatable {
+public struct Diagnostic: Sendable, Equatable, Error {
   public enum Severity: String, Sendable { case error, warning, note }
 
   public var severity: Severity

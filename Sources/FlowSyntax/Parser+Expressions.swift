@@ -240,7 +240,7 @@ extension Parser {
     }
     let a = parseExpr()
     guard eat(.else) else {
-      error("E0111", "'if' needs an 'else' branch", at: current.span, label: "expected 'else' here", notes: ["help: every 'if' is an expression with a value: add `else ...` (for a list, `else []`)"])
+      error("E0111", "'if' needs an 'else' branch", at: start.to(previousEnd), label: "this 'if' has no 'else'", notes: ["help: every 'if' is an expression with a value: add `else ...` (for a list, `else []`)"])
       return makeExpr(.ifThen(cond, a, errorExpr(current.span)), span(from: start))
     }
     let b = parseExpr()

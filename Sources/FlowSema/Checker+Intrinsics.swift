@@ -1,0 +1,103 @@
+import FlowSyntax
+
+/// Standard operators whose types depend on a record's fields or on a
+/// literal name, beyond what a plain signature can say. Their declarations
+/// in `std/prelude.flow` document them; their typing rules live here.
+extension Checker {
+  static let intrinsicNames: Set<String> = ["aggregate", "begin", "next", "followedBy", "followedByAny", "notNext", "notFollowedBy"]
+
+  func intrinsic(_ name: String, _ e: Expr, _ callee: Expr, _ args: [Arg], _ scope: Scope) -> Type? {
+    guard Checker.intrinsicNames.contains(name) else { return nil }
+    switch name {
+    case "aggregate": return aggregateCall(e, args, scope)
+    case "begin": return patternPart(e, nil, args, scope, name: name)
+    default:
+      guard let first = args.first else {
+        error("E0305", "'\(name)' needs a pattern to extend, a name and a condition", at: e.span)
+        return fresh()
+      }
+      return patternPart(e, first.value, Array(args.dropFirst()), scope, name: name)
+    }
+  }
+
+  /// `keyed |> aggregate({ n: count(), total: sum(b => b.price) })` produces
+  /// `{ key, n, total }`; on windows also `start` and `end`.
+  private func aggregateCall(_ e: Expr, _ args: [Arg], _ scope: Scope) -> Type {
+    guard args.count == 2 else {
+      error("E0305", "'aggregate' takes a keyed or windowed stream and a record of aggregates, e.g. `|> aggregate({ n: count(), total: sum(x => x.v) })`", at: e.span)
+      for a in args { infer(a.value, scope) }
+      return fresh()
+    }
+    let st = infer(args[0].value, scope).resolved
+    let k: Type, t: Type
+    var windowed = false
+    switch st {
+    case .con("Keyed", let a) where a.count == 2: k = a[0]; t = a[1]
+    case .con("Windowed", let a) where a.count == 2: k = a[0]; t = a[1]; windowed = true
+    default:
+      error("E0501", "'aggregate' needs a keyed or windowed stream, but this is \(TypePrinter().print(st))", at: args[0].value.span, notes: ["help: key the stream first: `|> keyBy(x => ...) |> aggregate({ ... })`"])
+      infer(args[1].value, scope)
+      return fresh()
+    }
+    var out: [(String, Type)] = [("key", k)]
+    if windowed { out += [("start", .time), ("end", .time)] }
+    let aggs = args[1].value
+    guard case .record(let fields) = aggs.kind else {
+      error("E0504", "'aggregate' takes a record literal of aggregates", at: aggs.span, notes: ["help: write `aggregate({ n: count(), total: sum(x => x.v) })`"])
+      infer(aggs, scope)
+      return fresh()
+    }
+    for f in fields {
+      if out.contains(where: { $0.0 == f.name.text }) {
+        error("E0504", "the aggregate name '\(f.name.text)' is taken by the output's own field", at: f.name.span, notes: ["help: rename it; the output already has key\(windowed ? ", start and end" : "")"])
+        continue
+      }
+      let r = fresh()
+      check(f.value, .con("Agg", [t, r]), scope)
+      out.append((f.name.text, r))
+    }
+    exprTypes[aggs.id] = .record(out, tail: nil)
+    return .stream(.record(out, tail: nil))
+  }
+
+  /// Pattern parts: `begin("name", cond)` and `p |> followedBy("name", cond)`.
+  /// The match so far is a record with one `List<T>` per named part, so a
+  /// condition can look at earlier events as `m.small[0]`.
+  private func patternPart(_ e: Expr, _ base: Expr?, _ args: [Arg], _ scope: Scope, name: String) -> Type {
+    let t: Type
+    var parts: [(String, Type)] = []
+    if let b = base {
+      let bt = infer(b, scope).resolved
+      switch bt {
+      case .con("Pattern", let a) where a.count == 2:
+        t = a[0]
+        if case .record(let fs, _) = a[1].resolved { parts = fs }
+      default:
+        let tt = fresh()
+        unify(.con("Pattern", [tt, .record([], tail: nil)]), bt, at: b.span, "pattern")
+        t = tt
+      }
+    } else {
+      t = fresh()
+    }
+    guard args.count == 2, case .string(let pieces) = args[0].value.kind, pieces.count <= 1,
+          case .text(let partName)? = pieces.first ?? .text("") else {
+      error("E0503", "'\(name)' takes a part name as a string literal and a condition, e.g. `\(name)(\"big\", t => t.amount > 100.0)`", at: e.span)
+      for a in args { infer(a.value, scope) }
+      return .con("Pattern", [t, .record(parts, tail: nil)])
+    }
+    if parts.contains(where: { $0.0 == partName }) {
+      error("E0503", "the pattern already has a part named '\(partName)'", at: args[0].value.span)
+    }
+    let negative = name == "notNext" || name == "notFollowedBy"
+    let withThis = negative ? parts : parts + [(partName, Type.list(t))]
+    let matched = Type.record(withThis, tail: nil)
+    let cond = args[1].value
+    if case .lambda(let ps, _) = cond.kind, ps.count == 1 {
+      check(cond, .fn([t], .bool), scope)
+    } else {
+      check(cond, .fn([t, matched], .bool), scope)
+    }
+    return .con("Pattern", [t, matched])
+  }
+}
