@@ -22,8 +22,9 @@ let package = Package(
     .target(name: "FlowRuntime", swiftSettings: [.swiftLanguageMode(.v5)]),
     // Sources and sinks: files (text, CSV, JSON Lines), stdin, sockets, generators.
     .target(name: "FlowConnectors", dependencies: ["FlowRuntime"], swiftSettings: [.swiftLanguageMode(.v5)]),
-    // Typed program -> dataflow plan (lowering, optimizer, plan printer).
-    .target(name: "FlowIR", dependencies: ["FlowSema", "FlowRuntime"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    // Typed program -> dataflow plan: lowering (with the sources and sinks it
+    // names), the plan printer and, later, the optimizer.
+    .target(name: "FlowIR", dependencies: ["FlowSema", "FlowRuntime", "FlowConnectors"], swiftSettings: [.swiftLanguageMode(.v5)]),
     // The library API behind every command: check, run, plan, explain.
     .target(name: "FlowDriver", dependencies: ["FlowSyntax", "FlowSema", "FlowIR", "FlowRuntime", "FlowConnectors"], swiftSettings: [.swiftLanguageMode(.v5)]),
     // The thin command-line tool.

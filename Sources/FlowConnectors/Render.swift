@@ -59,6 +59,7 @@ public func appendRendered(_ v: Value, quoted: Bool, to out: inout [UInt8]) {
     out.append(contentsOf: tag.utf8)
     if !payload.isEmpty { appendSeq(payload, "(", ")", &out) }
   case .function(let f): out.append(contentsOf: "<function/\(f.arity)>".utf8)
+  case .opaque: out.append(contentsOf: "<opaque>".utf8)
   }
 }
 

@@ -190,7 +190,7 @@ public final class CSVSink: RowSink {
 /// Times are ISO strings with milliseconds (`"2024-01-01T00:00:00.000Z"`),
 /// durations integer ms, non-finite floats `null`; lists, tuples and vectors are
 /// arrays, records and maps objects (map keys rendered as text), variants
-/// `{"tag": "Circle", "values": [1.0]}`, functions `null`.
+/// `{"tag": "Circle", "values": [1.0]}`, functions and plan-time objects `null`.
 public final class JSONLinesSink: RowSink {
   public let writer: BufferedWriter
   public private(set) var rows = 0
@@ -211,7 +211,7 @@ public final class JSONLinesSink: RowSink {
 /// Appends `v` as JSON text.
 public func appendJSON(_ v: Value, to out: inout [UInt8]) {
   switch v {
-  case .null, .function: out.append(contentsOf: "null".utf8)
+  case .null, .function, .opaque: out.append(contentsOf: "null".utf8)
   case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
   case .int(let i): appendInt(i, to: &out)
   case .float(let d):

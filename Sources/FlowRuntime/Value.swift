@@ -23,6 +23,14 @@ public enum Value: Sendable {
   case vector([Double])
   /// A function value: a compiled closure.
   case function(FunctionValue)
+  /// A plan-time object: a stream under construction, an aggregate or window
+  /// specification. It never flows through a running pipeline.
+  case opaque(OpaqueValue)
+}
+
+/// Base class of plan-time objects carried in `Value.opaque`.
+open class OpaqueValue: @unchecked Sendable {
+  public init() {}
 }
 
 /// The field names of a record type, shared by all records of that layout.
@@ -94,6 +102,7 @@ extension Value: Hashable {
       return true
     case let (.variant(t1, p1), .variant(t2, p2)): return t1 == t2 && p1 == p2
     case let (.vector(x), .vector(y)): return x == y
+    case let (.opaque(x), .opaque(y)): return x === y
     default: return false
     }
   }
@@ -118,6 +127,7 @@ extension Value: Hashable {
     case .variant(let t, let p): h.combine(t); h.combine(p)
     case .vector(let v): h.combine(v)
     case .function: h.combine(99)
+    case .opaque(let o): h.combine(ObjectIdentifier(o))
     }
   }
 }

@@ -275,6 +275,7 @@ extension Checker {
     for (n, b) in tmp.values {
       if case .value(let v) = b {
         let sym = ValueSymbol(name: n, scheme: v.scheme, span: v.span, module: module, id: v.id)
+        sym.letDecl = ld
         out.append((n, sym))
       }
     }

@@ -18,6 +18,8 @@ public final class ValueSymbol {
   /// Top-level bindings belong to a module; locals do not.
   public let module: String?
   public let id: Int
+  /// The `let` that binds it, for top-level bindings (lowering evaluates it).
+  public internal(set) var letDecl: LetDecl?
   init(name: String, scheme: Scheme, span: Span, module: String?, id: Int) {
     self.name = name
     self.scheme = scheme

@@ -16,7 +16,7 @@ final class ConnectorCSVTests: XCTestCase {
       wait,name,extra,ok,id,at,score
       1500,alice,zzz,true,1,2024-01-01T00:00:00Z,9.5
       0,bob,,FALSE,-2,2024-01-01 00:00:00.123,
-      7, "carol" ,q,false,3,1704067200000,1e3
+      7,carol ,q,false,3,1704067200000,1e3
 
       """)
     let r = try CSVReader(path: p, schema: people)
@@ -24,7 +24,7 @@ final class ConnectorCSVTests: XCTestCase {
     XCTAssertEqual(rows.count, 3)
     XCTAssertEqual(rows[0].values, [.int(1), .string("alice"), .float(9.5), .bool(true), .time(1_704_067_200_000), .duration(1500)])
     XCTAssertEqual(rows[1].values, [.int(-2), .string("bob"), .null, .bool(false), .time(1_704_067_200_123), .duration(0)])
-    XCTAssertEqual(rows[2]["name"], .string(" \"carol\" ".replacingOccurrences(of: "\"", with: "\"")))
+    XCTAssertEqual(rows[2]["name"], .string("carol "))
     XCTAssertEqual(rows[2]["score"], .float(1000))
     XCTAssertTrue(rows[0].shape === people.shape)
     XCTAssertEqual(r.line, 5)
@@ -163,8 +163,9 @@ final class ConnectorCSVTests: XCTestCase {
 
     // next() waits until another writer appends, and returns nil after stop().
     let done = expectation(description: "appended")
+    let d = dir
     DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) {
-      self.dir.append("follow.csv", "4,z\n")
+      d.append("follow.csv", "4,z\n")
       done.fulfill()
     }
     XCTAssertEqual(try r.next()?.values, [.int(4), .string("z")])

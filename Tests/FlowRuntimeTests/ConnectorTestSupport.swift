@@ -4,7 +4,7 @@ import FlowRuntime
 @testable import FlowConnectors
 
 /// Temporary files for connector tests, removed when the test case finishes.
-final class ConnectorTempDir {
+final class ConnectorTempDir: @unchecked Sendable {
   let url: URL
 
   init() {

@@ -1,0 +1,51 @@
+import FlowRuntime
+import FlowConnectors
+
+/// Adapts the connectors' row sinks to the executor. Non-record values
+/// (a stream of strings or numbers) are written as one-column rows.
+final class ValueSinkWriter: SinkWriter {
+  let sink: RowSink
+  let text: TextSink?
+  let shape = Shape(["value"])
+
+  init(_ sink: RowSink) {
+    self.sink = sink
+    self.text = sink as? TextSink
+  }
+
+  func write(_ v: Value) throws {
+    if let t = text { return try t.writeValue(v) }
+    if case .record(let r) = v { return try sink.write(r) }
+    try sink.write(Record(shape: shape, values: [v]))
+  }
+  func flush() throws { try sink.flush() }
+  func close() throws { try sink.close() }
+}
+
+extension Builtins {
+  static func sink(_ site: CallSite, _ input: Value, _ name: String, _ open: @escaping () throws -> SinkWriter) throws -> Value {
+    let n = try planNode(input, site)
+    return site.lowering.node(.sink(SinkSpec(description: name, open: open)), [n], site, name)
+  }
+
+  static func registerSinks(_ t: inout [String: Builtin]) {
+    t["writeStdout/Stream"] = { site, a in
+      try sink(site, a[0], "writeStdout()") { ValueSinkWriter(TextSink()) }
+    }
+    t["writeText/Stream"] = { site, a in
+      let path = try string(a[1], site)
+      return try sink(site, a[0], "writeText(\"\(path)\")") { ValueSinkWriter(try TextSink(path: path)) }
+    }
+    t["writeCsv/Stream"] = { site, a in
+      let path = try string(a[1], site)
+      return try sink(site, a[0], "writeCsv(\"\(path)\")") { ValueSinkWriter(try CSVSink(path: path)) }
+    }
+    t["writeJsonl/Stream"] = { site, a in
+      let path = try string(a[1], site)
+      return try sink(site, a[0], "writeJsonl(\"\(path)\")") { ValueSinkWriter(try JSONLinesSink(path: path)) }
+    }
+    t["discard/Stream"] = { site, a in
+      try sink(site, a[0], "discard()") { ValueSinkWriter(DiscardSink()) }
+    }
+  }
+}

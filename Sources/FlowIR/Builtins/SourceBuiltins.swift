@@ -1,0 +1,119 @@
+import Foundation
+import FlowRuntime
+import FlowConnectors
+
+/// Adapts a connector's `RowSource` to the executor's `SourceReader`.
+final class RowSourceReader: SourceReader {
+  let source: RowSource
+  /// Unwraps one-field records (text lines) into their value.
+  let unwrap: Bool
+  let sizeOf: () -> (Int, Int)?
+  let stopper: () -> Void
+  let skipped: () -> Int
+  var batch: [Record] = []
+
+  init(_ source: RowSource, unwrap: Bool, size: @escaping () -> (Int, Int)? = { nil }, skipped: @escaping () -> Int = { 0 }, stop: @escaping () -> Void = {}) {
+    self.source = source
+    self.unwrap = unwrap
+    self.sizeOf = size
+    self.skipped = skipped
+    self.stopper = stop
+  }
+
+  func read(max: Int, into: inout [Value]) throws -> Bool {
+    batch.removeAll(keepingCapacity: true)
+    let more = try source.nextBatch(max: max, into: &batch)
+    if unwrap {
+      for r in batch { into.append(r.values.first ?? .null) }
+    } else {
+      for r in batch { into.append(.record(r)) }
+    }
+    return more
+  }
+
+  var progress: Double? {
+    guard let (done, total) = sizeOf(), total > 0 else { return nil }
+    return min(1, Double(done) / Double(total))
+  }
+  var skippedRows: Int { skipped() }
+  func stop() { stopper() }
+}
+
+func policy(_ v: Value) -> BadRowPolicy {
+  if case .variant(let tag, let payload) = v {
+    switch tag {
+    case "Skip": return .skip
+    case "DeadLetter":
+      if case .string(let p)? = payload.first { return .deadLetter(path: p) }
+    default: break
+    }
+  }
+  return .fail
+}
+
+extension Builtins {
+  static func source(_ site: CallSite, bounded: Bool, _ description: String, _ open: @escaping () throws -> SourceReader) -> Value {
+    site.lowering.node(.source(SourceSpec(bounded: bounded, description: description, open: open)), [], site, "source")
+  }
+
+  static func registerSources(_ t: inout [String: Builtin]) {
+    t["readText/String"] = { site, a in
+      let path = try string(a[0], site), follow = try bool(a[1], site)
+      return source(site, bounded: !follow, "readText(\"\(path)\")") {
+        let r = try TextReader(path: path, follow: follow)
+        return RowSourceReader(r, unwrap: true, size: { (r.bytesRead, r.totalBytes) }, skipped: { r.skippedRows }, stop: { r.stop() })
+      }
+    }
+    t["readStdin/"] = { site, _ in
+      source(site, bounded: true, "readStdin()") {
+        let r = try TextReader(fd: 0)
+        return RowSourceReader(r, unwrap: true)
+      }
+    }
+    t["readSocket/String"] = { site, a in
+      let host = try string(a[0], site), port = try int(a[1], site)
+      return source(site, bounded: false, "readSocket(\"\(host)\", \(port))") {
+        let r = try SocketReader(host: host, port: Int(port))
+        return RowSourceReader(r, unwrap: true, skipped: { r.skippedRows })
+      }
+    }
+    t["readCsv/String"] = { site, a in
+      let path = try string(a[0], site)
+      let schema = try opaque(a[1], Schema.self, site)
+      let header = try bool(a[2], site)
+      let delim = try string(a[3], site)
+      let onError = policy(a[4])
+      let follow = try bool(a[5], site)
+      guard delim.utf8.count == 1, let d = delim.utf8.first else {
+        throw RuntimeError("readCsv: the delimiter must be one character, found \"\(delim)\"", at: site.location)
+      }
+      return source(site, bounded: !follow, "readCsv(\"\(path)\")") {
+        let r = try CSVReader(path: path, schema: schema, header: header, delimiter: d, policy: onError, follow: follow)
+        return RowSourceReader(r, unwrap: false, size: { (r.bytesRead, r.totalBytes) }, skipped: { r.skippedRows }, stop: { r.stop() })
+      }
+    }
+    t["readJsonl/String"] = { site, a in
+      let path = try string(a[0], site)
+      let schema = try opaque(a[1], Schema.self, site)
+      let onError = policy(a[2])
+      let follow = try bool(a[3], site)
+      return source(site, bounded: !follow, "readJsonl(\"\(path)\")") {
+        let r = try JSONLinesReader(path: path, schema: schema, policy: onError, follow: follow)
+        return RowSourceReader(r, unwrap: false, size: { (r.bytesRead, r.totalBytes) }, skipped: { r.skippedRows }, stop: { r.stop() })
+      }
+    }
+    t["sequence/Int"] = { site, a in
+      let from = try int(a[0], site), to = try int(a[1], site)
+      return source(site, bounded: true, "sequence(\(from), \(to))") {
+        RowSourceReader(try SequenceGenerator(from: from, to: to), unwrap: true)
+      }
+    }
+    t["random/Int"] = { site, a in
+      let count = try int(a[0], site), seed = try int(a[1], site)
+      return source(site, bounded: true, "random(\(count))") {
+        let g = RandomGenerator(schema: Schema([("value", .float)]), seed: UInt64(bitPattern: seed), count: count)
+        return RowSourceReader(g, unwrap: true)
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import FlowSyntax
+import FlowSema
+import FlowRuntime
+
+/// A built-in: an `extern fn` of the standard library, implemented in Swift.
+/// Stream operators run at plan time and return plan nodes; scalar
+/// functions run inside compiled lambdas at run time.
+public typealias Builtin = (CallSite, [Value]) throws -> Value
+
+extension Lowering {
+  /// The key of an `extern fn` in the built-in table: its name and the head
+  /// of its first parameter's type, which tells overloads apart.
+  static func externKey(_ d: FnDecl) -> String {
+    func head(_ t: TypeExpr) -> String {
+      switch t.kind {
+      case .named(let n, _): return n.text
+      case .function: return "fn"
+      case .record: return "{}"
+      case .tuple: return "()"
+      case .optional(let i): return head(i) + "?"
+      case .error: return "?"
+      }
+    }
+    return d.name.text + "/" + (d.params.first?.type.map(head) ?? "")
+  }
+
+  func builtin(_ f: FunctionSymbol, at e: Expr) throws -> Builtin {
+    let key = Lowering.externKey(f.decl)
+    guard let impl = Builtins.table[key] else {
+      throw LoweringError("'\(f.name)' is not implemented by `flow run` in this release", at: location(e.span), notes: ["note: `flow check` accepts it; see the status table in README.md for what runs today"])
+    }
+    return impl
+  }
+
+  func compileCall(_ e: Expr, callee: Expr, args: [Arg], piped: Expr?, _ s: FnScope) throws -> Code {
+    let site = CallSite(location: location(callee.span), lowering: self, expr: e)
+    if let call = checker.calls[e.id] {
+      var codes: [Code] = []
+      for (i, a) in call.arguments.enumerated() {
+        if let a = a {
+          codes.append(try compile(a, s))
+        } else if let d = call.function.defaults[i] {
+          codes.append(try compile(d, FnScope(parent: nil)))
+        } else {
+          throw LoweringError("internal: missing argument \(i) of '\(call.function.name)'", at: location(e.span))
+        }
+      }
+      if call.function.isExtern {
+        let impl = try builtin(call.function, at: callee)
+        switch codes.count {
+        case 0: return { _ in try impl(site, []) }
+        case 1:
+          let a = codes[0]
+          return { f in try impl(site, [try a(f)]) }
+        case 2:
+          let a = codes[0], b = codes[1]
+          return { f in try impl(site, [try a(f), try b(f)]) }
+        default:
+          return { f in
+            var args: [Value] = []
+            args.reserveCapacity(codes.count)
+            for c in codes { args.append(try c(f)) }
+            return try impl(site, args)
+          }
+        }
+      }
+      let fn = call.function
+      return { [unowned self] f in
+        let fv: Value
+        do { fv = try self.functionValue(fn) } catch let l as LoweringError { throw RuntimeError(l.message, at: l.location) }
+        guard case .function(let g) = fv else { throw RuntimeError("internal: not a function", at: site.location) }
+        var args: [Value] = []
+        args.reserveCapacity(codes.count)
+        for c in codes { args.append(try c(f)) }
+        return try g.call(args)
+      }
+    }
+    let all = (piped.map { [$0] } ?? []) + args.map(\.value)
+    // Intrinsics: operators typed by special rules in the checker.
+    if case .functions(let fs)? = checker.references[callee.id], let f = fs.first, f.module == "std.prelude" {
+      switch f.name {
+      case "aggregate": return try compileAggregate(e, all, s, site)
+      default:
+        throw LoweringError("'\(f.name)' (complex event processing) is not implemented by `flow run` in this release", at: site.location, notes: ["note: `flow check` accepts it; see the status table in README.md"])
+      }
+    }
+    let fc = try compile(callee, s)
+    let codes = try all.map { try compile($0, s) }
+    return { f in
+      guard case .function(let g) = try fc(f) else { throw RuntimeError("called value is not a function", at: site.location) }
+      return try g.call(try codes.map { try $0(f) })
+    }
+  }
+
+  /// `aggregate(keyed, { name: agg, ... })`.
+  func compileAggregate(_ e: Expr, _ args: [Expr], _ s: FnScope, _ site: CallSite) throws -> Code {
+    guard args.count == 2, case .record(let fields) = args[1].kind else {
+      throw LoweringError("internal: malformed aggregate", at: site.location)
+    }
+    let input = try compile(args[0], s)
+    let aggs = try fields.map { ($0.name.text, try compile($0.value, s)) }
+    return { [unowned self] f in
+      let inNode = try planNode(try input(f), site)
+      var specs: [(String, AggSpec)] = []
+      for (n, c) in aggs {
+        guard case .opaque(let o) = try c(f), let spec = o as? AggSpec else { throw RuntimeError("'\(n)' is not an aggregate", at: site.location) }
+        specs.append((n, spec))
+      }
+      let windowed: Bool
+      if case .window = inNode.kind { windowed = true } else { windowed = false }
+      let shape = Shape(["key"] + (windowed ? ["start", "end"] : []) + specs.map(\.0))
+      return self.node(.aggregate(fields: specs, shape: shape), [inNode], site, "aggregate")
+    }
+  }
+}
+
+/// The plan node inside a stream value.
+func planNode(_ v: Value, _ site: CallSite) throws -> PlanNode {
+  guard case .opaque(let o) = v, let n = o as? PlanNode else {
+    throw RuntimeError("internal: expected a stream", at: site.location)
+  }
+  return n
+}
+
+func function(_ v: Value, _ site: CallSite) throws -> FunctionValue {
+  guard case .function(let f) = v else { throw RuntimeError("internal: expected a function", at: site.location) }
+  return f
+}

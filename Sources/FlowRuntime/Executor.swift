@@ -1,0 +1,186 @@
+import Foundation
+
+/// Turns a plan into running operators and runs it on one thread: sources
+/// are read in turns, a batch at a time, and each event is pushed through
+/// the operators downstream of it.
+public final class Executor {
+  public let sinks: [PlanNode]
+  var operators: [Int: Operator] = [:]
+  var order: [PlanNode] = []
+  var sources: [(PlanNode, SourceOperator)] = []
+  /// Set from a signal handler to stop reading (Ctrl-C).
+  public static let cancelFlag = CancelFlag()
+  /// Called about every 100 ms with (events read, fraction done if known).
+  public var onProgress: ((Int, Double?) -> Void)?
+  public var batchSize = 1024
+
+  public init(sinks: [PlanNode]) {
+    self.sinks = sinks
+  }
+
+  /// Builds the operator graph. Throws for plan shapes the runtime cannot run.
+  public func build() throws {
+    var visited = Set<Int>()
+    func visit(_ n: PlanNode) {
+      guard visited.insert(n.id).inserted else { return }
+      for i in n.inputs { visit(i) }
+      order.append(n)
+    }
+    for s in sinks { visit(s) }
+    for n in order {
+      let op = try makeOperator(n)
+      op.bounded = n.isBounded
+      operators[n.id] = op
+      if let src = op as? SourceOperator { sources.append((n, src)) }
+    }
+    for n in order {
+      guard let op = operators[n.id] else { continue }
+      if case .lateEvents = n.kind, let w = n.inputs.first, let wop = operators[w.id] as? WindowOperator {
+        wop.late = op
+        continue
+      }
+      op.inputCount = n.inputs.count
+      for (port, input) in n.inputs.enumerated() {
+        // A window node runs inside its aggregate; keyBy feeds its consumer.
+        guard let src = upstreamOperator(input) else { continue }
+        src.connect(to: op, port: port)
+      }
+    }
+  }
+
+  /// The operator that produces the events of `n`: window nodes are not
+  /// operators of their own (their aggregate runs the window).
+  func upstreamOperator(_ n: PlanNode) -> Operator? {
+    if case .window = n.kind, let i = n.inputs.first { return upstreamOperator(i) }
+    return operators[n.id]
+  }
+
+  func keyFunction(_ n: PlanNode) -> FunctionValue? {
+    switch n.kind {
+    case .keyBy(let f): return f
+    case .window: return n.inputs.first.flatMap(keyFunction)
+    default: return nil
+    }
+  }
+
+  func makeOperator(_ n: PlanNode) throws -> Operator {
+    switch n.kind {
+    case .source(let spec): return SourceOperator(spec: spec, location: n.location)
+    case .map(let f): return MapOperator(f, location: n.location)
+    case .filter(let f): return FilterOperator(f, location: n.location)
+    case .flatMap(let f): return FlatMapOperator(f, location: n.location)
+    case .union: return ForwardOperator(name: "union", location: n.location)
+    case .keyBy: return ForwardOperator(name: "keyBy", location: n.location)
+    case .window: return ForwardOperator(name: "window", location: n.location)
+    case .lateEvents: return ForwardOperator(name: "lateEvents", location: n.location)
+    case .withTimestamps(let f, let wm, _):
+      guard case .boundedDelay(let d) = wm else { return TimestampOperator(f, delay: 0, location: n.location) }
+      return TimestampOperator(f, delay: d, location: n.location)
+    case .aggregate(_, _), .reduce:
+      let output: AggregateOutput
+      if case .aggregate(let fields, let shape) = n.kind {
+        output = .record(shape, fields.map { $0.1 })
+      } else if case .reduce(let f) = n.kind {
+        output = .reduced(f)
+      } else {
+        throw RuntimeError("internal: bad aggregate node", at: n.location)
+      }
+      guard let input = n.inputs.first, let key = keyFunction(input) else {
+        throw RuntimeError("'\(n.name)' needs a keyed stream", at: n.location)
+      }
+      if case .window(let spec, let trigger, let lateness) = input.kind {
+        return WindowOperator(key: key, spec: spec, trigger: trigger, lateness: lateness, output: output, name: "window \(spec) -> \(n.name)", location: n.location)
+      }
+      return KeyedAggregateOperator(key: key, output: output, name: n.name, location: n.location)
+    case .process(let spec):
+      guard let input = n.inputs.first, let key = keyFunction(input) else {
+        throw RuntimeError("'process' needs a keyed stream", at: n.location)
+      }
+      return ProcessOperator(key: key, spec: spec, location: n.location)
+    case .sink(let spec):
+      return SinkOperator(try spec.open(), name: n.name, location: n.location)
+    }
+  }
+
+  /// Runs until every source ends (or is cancelled).
+  public func run() throws {
+    for n in order { try operators[n.id]?.open() }
+    var active = sources.map { $0.1 }
+    for s in active { try s.start() }
+    var total = 0
+    var lastReport = DispatchTime.now().uptimeNanoseconds
+    while !active.isEmpty {
+      if Executor.cancelFlag.isSet {
+        for s in active { s.reader?.stop() }
+        break
+      }
+      var still: [SourceOperator] = []
+      for s in active {
+        let more = try s.pump(max: batchSize)
+        total += s.lastBatch
+        if more { still.append(s) } else { try s.end() }
+      }
+      active = still
+      if let cb = onProgress {
+        let now = DispatchTime.now().uptimeNanoseconds
+        if now - lastReport > 100_000_000 {
+          lastReport = now
+          let fractions = sources.compactMap { $0.1.reader?.progress }
+          cb(total, fractions.isEmpty ? nil : fractions.reduce(0, +) / Double(fractions.count))
+        }
+      }
+    }
+    for n in order { try operators[n.id]?.close() }
+  }
+
+  /// Per-operator counts, in plan order, for `--stats`.
+  public var stats: [(name: String, location: String, inCount: Int, outCount: Int)] {
+    order.compactMap { n in
+      guard let op = operators[n.id] else { return nil }
+      return (op.name, op.location, op.recordsIn, op.recordsOut)
+    }
+  }
+
+  public var skippedRows: Int { sources.reduce(0) { $0 + ($1.1.reader?.skippedRows ?? 0) } }
+  public var lateEventsDropped: Int { operators.values.compactMap { $0 as? WindowOperator }.reduce(0) { $0 + $1.droppedLate } }
+}
+
+/// Reads a source and pushes its events downstream.
+public final class SourceOperator: Operator {
+  let spec: SourceSpec
+  var reader: SourceReader?
+  var buffer: [Value] = []
+  var lastBatch = 0
+
+  init(spec: SourceSpec, location: String) {
+    self.spec = spec
+    super.init(name: "source \(spec.description)", location: location)
+    inputCount = 0
+  }
+
+  func start() throws { reader = try spec.open() }
+
+  func pump(max: Int) throws -> Bool {
+    guard let r = reader else { return false }
+    buffer.removeAll(keepingCapacity: true)
+    let more = try r.read(max: max, into: &buffer)
+    lastBatch = buffer.count
+    for v in buffer { try emit(v, ts: Int64.min) }
+    return more
+  }
+
+  /// End of input: the final watermark, then `finish` downstream.
+  func end() throws {
+    try forwardWatermark(Int64.max)
+    for (op, port) in outputs { try op.finish(port: port) }
+  }
+}
+
+/// A flag a signal handler may set.
+public final class CancelFlag: @unchecked Sendable {
+  private var value: Int32 = 0
+  public init() {}
+  public var isSet: Bool { value != 0 }
+  public func set() { value = 1 }
+  public func reset() { value = 0 }
+}

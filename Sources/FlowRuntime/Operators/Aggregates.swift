@@ -1,0 +1,173 @@
+/// Incremental aggregates: each keeps an accumulator, never the events
+/// (except `collect` and `topK`, whose results are made of events).
+/// Accumulators merge, so sliding windows can share slices.
+public final class AggSpec: OpaqueValue, @unchecked Sendable {
+  public enum Kind {
+    case count
+    case sum(FunctionValue)
+    case min(FunctionValue)
+    case max(FunctionValue)
+    case avg(FunctionValue)
+    case first(FunctionValue)
+    case last(FunctionValue)
+    case collect(FunctionValue)
+    case countDistinct(FunctionValue)
+    case topK(Int, FunctionValue)
+    case accumulate(initial: Value, add: FunctionValue, merge: FunctionValue, result: FunctionValue)
+  }
+  public let kind: Kind
+  public let name: String
+
+  public init(_ kind: Kind, name: String) {
+    self.kind = kind
+    self.name = name
+  }
+
+  public func make() -> Accumulator {
+    switch kind {
+    case .count: return CountAcc()
+    case .sum(let f): return SumAcc(f)
+    case .min(let f): return ExtremeAcc(f, wantMax: false)
+    case .max(let f): return ExtremeAcc(f, wantMax: true)
+    case .avg(let f): return AvgAcc(f)
+    case .first(let f): return FirstLastAcc(f, last: false)
+    case .last(let f): return FirstLastAcc(f, last: true)
+    case .collect(let f): return CollectAcc(f)
+    case .countDistinct(let f): return DistinctAcc(f)
+    case .topK(let k, let f): return TopKAcc(k: k, by: f)
+    case .accumulate(let i, let a, let m, let r): return UserAcc(initial: i, add: a, merge: m, result: r)
+    }
+  }
+}
+
+public protocol Accumulator: AnyObject {
+  func add(_ v: Value) throws
+  /// Folds `other` (a later part of the same stream) into this one.
+  func merge(_ other: Accumulator) throws
+  func result() throws -> Value
+  func copy() -> Accumulator
+}
+
+final class CountAcc: Accumulator {
+  var n: Int64 = 0
+  func add(_ v: Value) throws { n += 1 }
+  func merge(_ o: Accumulator) throws { if let o = o as? CountAcc { n += o.n } }
+  func result() throws -> Value { .int(n) }
+  func copy() -> Accumulator { let c = CountAcc(); c.n = n; return c }
+}
+
+final class SumAcc: Accumulator {
+  let f: FunctionValue
+  var total: Value = .int(0)
+  init(_ f: FunctionValue) { self.f = f }
+  func add(_ v: Value) throws { total = try addNumbers(total, f.call([v])) }
+  func merge(_ o: Accumulator) throws { if let o = o as? SumAcc { total = try addNumbers(total, o.total) } }
+  func result() throws -> Value { total }
+  func copy() -> Accumulator { let c = SumAcc(f); c.total = total; return c }
+}
+
+final class AvgAcc: Accumulator {
+  let f: FunctionValue
+  var sum = 0.0
+  var n: Int64 = 0
+  init(_ f: FunctionValue) { self.f = f }
+  func add(_ v: Value) throws {
+    sum += try asDouble(f.call([v]))
+    n += 1
+  }
+  func merge(_ o: Accumulator) throws {
+    if let o = o as? AvgAcc { sum += o.sum; n += o.n }
+  }
+  func result() throws -> Value { .float(n == 0 ? 0 : sum / Double(n)) }
+  func copy() -> Accumulator { let c = AvgAcc(f); c.sum = sum; c.n = n; return c }
+}
+
+final class ExtremeAcc: Accumulator {
+  let f: FunctionValue
+  let wantMax: Bool
+  var best: Value? = nil
+  init(_ f: FunctionValue, wantMax: Bool) { self.f = f; self.wantMax = wantMax }
+  func offer(_ x: Value) {
+    guard let b = best else { best = x; return }
+    let c = compareValues(x, b)
+    if wantMax ? c > 0 : c < 0 { best = x }
+  }
+  func add(_ v: Value) throws { offer(try f.call([v])) }
+  func merge(_ o: Accumulator) throws { if let o = o as? ExtremeAcc, let b = o.best { offer(b) } }
+  func result() throws -> Value { best ?? .null }
+  func copy() -> Accumulator { let c = ExtremeAcc(f, wantMax: wantMax); c.best = best; return c }
+}
+
+final class FirstLastAcc: Accumulator {
+  let f: FunctionValue
+  let last: Bool
+  var value: Value? = nil
+  init(_ f: FunctionValue, last: Bool) { self.f = f; self.last = last }
+  func add(_ v: Value) throws { if last || value == nil { value = try f.call([v]) } }
+  func merge(_ o: Accumulator) throws {
+    guard let o = o as? FirstLastAcc, let x = o.value else { return }
+    if last || value == nil { value = x }
+  }
+  func result() throws -> Value { value ?? .null }
+  func copy() -> Accumulator { let c = FirstLastAcc(f, last: last); c.value = value; return c }
+}
+
+final class CollectAcc: Accumulator {
+  let f: FunctionValue
+  var items: [Value] = []
+  init(_ f: FunctionValue) { self.f = f }
+  func add(_ v: Value) throws { items.append(try f.call([v])) }
+  func merge(_ o: Accumulator) throws { if let o = o as? CollectAcc { items += o.items } }
+  func result() throws -> Value { .list(items) }
+  func copy() -> Accumulator { let c = CollectAcc(f); c.items = items; return c }
+}
+
+final class DistinctAcc: Accumulator {
+  let f: FunctionValue
+  var seen = Set<Value>()
+  init(_ f: FunctionValue) { self.f = f }
+  func add(_ v: Value) throws { seen.insert(try f.call([v])) }
+  func merge(_ o: Accumulator) throws { if let o = o as? DistinctAcc { seen.formUnion(o.seen) } }
+  func result() throws -> Value { .int(Int64(seen.count)) }
+  func copy() -> Accumulator { let c = DistinctAcc(f); c.seen = seen; return c }
+}
+
+/// Keeps the k largest by `by`, largest first; ties keep arrival order.
+final class TopKAcc: Accumulator {
+  let k: Int
+  let by: FunctionValue
+  var items: [(Value, Value)] = []
+  init(k: Int, by: FunctionValue) { self.k = max(0, k); self.by = by }
+  func insert(_ score: Value, _ v: Value) {
+    var i = items.count
+    while i > 0 && compareValues(items[i - 1].0, score) < 0 { i -= 1 }
+    if i >= k { return }
+    items.insert((score, v), at: i)
+    if items.count > k { items.removeLast() }
+  }
+  func add(_ v: Value) throws { insert(try by.call([v]), v) }
+  func merge(_ o: Accumulator) throws { if let o = o as? TopKAcc { for (s, v) in o.items { insert(s, v) } } }
+  func result() throws -> Value { .list(items.map { $0.1 }) }
+  func copy() -> Accumulator { let c = TopKAcc(k: k, by: by); c.items = items; return c }
+}
+
+final class UserAcc: Accumulator {
+  let initial: Value
+  let addF: FunctionValue, mergeF: FunctionValue, resultF: FunctionValue
+  var acc: Value
+  init(initial: Value, add: FunctionValue, merge: FunctionValue, result: FunctionValue) {
+    self.initial = initial
+    self.addF = add
+    self.mergeF = merge
+    self.resultF = result
+    self.acc = initial
+  }
+  func add(_ v: Value) throws { acc = try addF.call([acc, v]) }
+  func merge(_ o: Accumulator) throws { if let o = o as? UserAcc { acc = try mergeF.call([acc, o.acc]) } }
+  func result() throws -> Value { try resultF.call([acc]) }
+  func copy() -> Accumulator {
+    let c = UserAcc(initial: initial, add: addF, merge: mergeF, result: resultF)
+    c.acc = acc
+    return c
+  }
+}

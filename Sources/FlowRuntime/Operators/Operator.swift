@@ -1,0 +1,173 @@
+/// A running operator. Every operator follows one lifecycle: `open`, then
+/// `process` for each event and `watermark` as event time advances, and
+/// `finish` once every input has ended (bounded input), then `close`.
+///
+/// Events are pushed downstream with their event-time timestamp
+/// (`Int64.min` when the stream has none). A multi-input operator tracks
+/// a watermark per input and advances on their minimum.
+open class Operator {
+  public let name: String
+  public let location: String
+  public private(set) var outputs: [(Operator, Int)] = []
+  public var inputCount = 1
+  private var finished = 0
+  private var inputWatermarks: [Int64] = []
+  public private(set) var currentWatermark = Int64.min
+  /// Events in and out, for `--stats`.
+  public var recordsIn = 0
+  public var recordsOut = 0
+  /// True when every upstream source is bounded.
+  public var bounded = true
+
+  public init(name: String, location: String) {
+    self.name = name
+    self.location = location
+  }
+
+  public func connect(to op: Operator, port: Int) {
+    outputs.append((op, port))
+  }
+
+  open func open() throws {
+    inputWatermarks = Array(repeating: Int64.min, count: max(1, inputCount))
+  }
+
+  /// Handles one event arriving on input `port`.
+  open func process(_ v: Value, ts: Int64, port: Int) throws {
+    try emit(v, ts: ts)
+  }
+
+  /// Called when the combined watermark advances.
+  open func onWatermark(_ wm: Int64) throws {}
+
+  /// Called once all inputs have ended: emit final results here.
+  open func onFinish() throws {}
+
+  open func close() throws {}
+
+  @inline(__always)
+  public final func emit(_ v: Value, ts: Int64) throws {
+    recordsOut += 1
+    for (op, port) in outputs {
+      op.recordsIn += 1
+      try op.process(v, ts: ts, port: port)
+    }
+  }
+
+  public final func watermark(_ wm: Int64, port: Int) throws {
+    guard port < inputWatermarks.count else { return }
+    if wm <= inputWatermarks[port] { return }
+    inputWatermarks[port] = wm
+    let m = inputWatermarks.min() ?? wm
+    if m > currentWatermark {
+      currentWatermark = m
+      try onWatermark(m)
+      try forwardWatermark(m)
+    }
+  }
+
+  public final func forwardWatermark(_ wm: Int64) throws {
+    for (op, port) in outputs { try op.watermark(wm, port: port) }
+  }
+
+  public final func finish(port: Int) throws {
+    finished += 1
+    guard finished == inputCount else { return }
+    try watermark(Int64.max, port: port)
+    try onFinish()
+    for (op, p) in outputs { try op.finish(port: p) }
+  }
+
+  /// A runtime error located at this operator's script position.
+  public func fail(_ error: Error) -> Error {
+    if var r = error as? RuntimeError {
+      if r.location == nil { r.location = location }
+      return r
+    }
+    return error
+  }
+}
+
+/// `map`, `filter`, `flatMap`: one event in, zero or more out.
+public final class MapOperator: Operator {
+  let f: FunctionValue
+  public init(_ f: FunctionValue, location: String) {
+    self.f = f
+    super.init(name: "map", location: location)
+  }
+  override public func process(_ v: Value, ts: Int64, port: Int) throws {
+    try emit(f.call([v]), ts: ts)
+  }
+}
+
+public final class FilterOperator: Operator {
+  let f: FunctionValue
+  public init(_ f: FunctionValue, location: String) {
+    self.f = f
+    super.init(name: "filter", location: location)
+  }
+  override public func process(_ v: Value, ts: Int64, port: Int) throws {
+    if case .bool(true) = try f.call([v]) { try emit(v, ts: ts) }
+  }
+}
+
+public final class FlatMapOperator: Operator {
+  let f: FunctionValue
+  public init(_ f: FunctionValue, location: String) {
+    self.f = f
+    super.init(name: "flatMap", location: location)
+  }
+  override public func process(_ v: Value, ts: Int64, port: Int) throws {
+    if case .list(let xs) = try f.call([v]) {
+      for x in xs { try emit(x, ts: ts) }
+    }
+  }
+}
+
+/// `union`, `keyBy` and other pass-through nodes.
+public final class ForwardOperator: Operator {
+  override public init(name: String, location: String) { super.init(name: name, location: location) }
+}
+
+/// Assigns event times and generates watermarks (largest time seen minus
+/// the allowed delay, minus 1 ms, as in Flink).
+public final class TimestampOperator: Operator {
+  let f: FunctionValue
+  let delay: Int64
+  var maxSeen = Int64.min
+  public init(_ f: FunctionValue, delay: Int64, location: String) {
+    self.f = f
+    self.delay = delay
+    super.init(name: "withTimestamps", location: location)
+  }
+  override public func process(_ v: Value, ts: Int64, port: Int) throws {
+    guard case .time(let t) = try f.call([v]) else {
+      throw RuntimeError("the timestamp function did not return a Time", at: location)
+    }
+    try emit(v, ts: t)
+    if t > maxSeen {
+      maxSeen = t
+      let wm = t &- delay &- 1
+      if wm > currentWatermark { try forwardWatermarkOnly(wm) }
+    }
+  }
+  private var emitted = Int64.min
+  private func forwardWatermarkOnly(_ wm: Int64) throws {
+    guard wm > emitted else { return }
+    emitted = wm
+    try forwardWatermark(wm)
+  }
+}
+
+public final class SinkOperator: Operator {
+  let writer: SinkWriter
+  public init(_ writer: SinkWriter, name: String, location: String) {
+    self.writer = writer
+    super.init(name: name, location: location)
+  }
+  override public func process(_ v: Value, ts: Int64, port: Int) throws {
+    try writer.write(v)
+  }
+  override public func onFinish() throws { try writer.flush() }
+  override public func close() throws { try writer.close() }
+}

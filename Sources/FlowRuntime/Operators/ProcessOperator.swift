@@ -1,0 +1,109 @@
+import Foundation
+
+/// `process`: user logic with keyed state as a value and event-time timers.
+/// Each call returns `{ state, emit, timers }`; the operator stores the
+/// state, emits the list, and registers the timers (deduplicated per key
+/// and time). Timers fire in time order as the watermark passes them; at
+/// the end of bounded input every remaining timer fires.
+public final class ProcessOperator: Operator {
+  let keyFn: FunctionValue
+  let spec: ProcessSpec
+  var state: [Value: Value] = [:]
+  var lastAccess: [Value: Int64] = [:]
+  var timers = TimerQueue()
+  let ctxShape = Shape(["key", "time", "watermark", "processingTime"])
+  /// Processing time source; tests inject a fixed clock.
+  public var clock: () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+
+  public init(key: FunctionValue, spec: ProcessSpec, location: String) {
+    self.keyFn = key
+    self.spec = spec
+    super.init(name: "process", location: location)
+  }
+
+  func context(_ k: Value, _ time: Int64) -> Value {
+    .record(Record(shape: ctxShape, values: [k, .time(time), .time(currentWatermark), .time(clock())]))
+  }
+
+  func currentState(_ k: Value, _ ts: Int64) -> Value {
+    if spec.ttlMillis > 0, let last = lastAccess[k], ts != Int64.min, ts - last > spec.ttlMillis {
+      // State not touched within its time-to-live starts over.
+      state[k] = nil
+    }
+    if ts != Int64.min { lastAccess[k] = ts }
+    return state[k] ?? spec.initial
+  }
+
+  override public func process(_ v: Value, ts: Int64, port: Int) throws {
+    let k = try keyFn.call([v])
+    let s = currentState(k, ts)
+    let step = try spec.onEvent.call([s, v, context(k, ts)])
+    try apply(step, key: k, ts: ts)
+  }
+
+  func apply(_ step: Value, key k: Value, ts: Int64) throws {
+    guard case .record(let r) = step else { throw RuntimeError("process step is not a record", at: location) }
+    state[k] = r["state"] ?? .null
+    if case .list(let out)? = r["emit"] {
+      for x in out { try emit(x, ts: ts) }
+    }
+    if case .list(let ts)? = r["timers"] {
+      for case .time(let t) in ts { timers.add(t, k) }
+    }
+  }
+
+  override public func onWatermark(_ wm: Int64) throws {
+    while let (t, k) = timers.popDue(wm) {
+      let s = state[k] ?? spec.initial
+      let step = try spec.onTimer.call([s, .time(t), context(k, t)])
+      try apply(step, key: k, ts: t)
+    }
+  }
+}
+
+/// Timers ordered by time, then by registration; one per (key, time).
+struct TimerQueue {
+  private var heap: [(time: Int64, seq: Int, key: Value)] = []
+  private var set = Set<TimerID>()
+  private var seq = 0
+
+  struct TimerID: Hashable {
+    let time: Int64
+    let key: Value
+  }
+
+  mutating func add(_ t: Int64, _ k: Value) {
+    guard set.insert(TimerID(time: t, key: k)).inserted else { return }
+    seq += 1
+    heap.append((t, seq, k))
+    var i = heap.count - 1
+    while i > 0 {
+      let p = (i - 1) / 2
+      if less(heap[i], heap[p]) { heap.swapAt(i, p); i = p } else { break }
+    }
+  }
+
+  private func less(_ a: (time: Int64, seq: Int, key: Value), _ b: (time: Int64, seq: Int, key: Value)) -> Bool {
+    a.time != b.time ? a.time < b.time : a.seq < b.seq
+  }
+
+  mutating func popDue(_ wm: Int64) -> (Int64, Value)? {
+    guard let top = heap.first, top.time <= wm else { return nil }
+    let last = heap.removeLast()
+    if !heap.isEmpty {
+      heap[0] = last
+      var i = 0
+      while true {
+        let l = 2 * i + 1, r = l + 1
+        var m = i
+        if l < heap.count && less(heap[l], heap[m]) { m = l }
+        if r < heap.count && less(heap[r], heap[m]) { m = r }
+        if m == i { break }
+        heap.swapAt(i, m)
+        i = m
+      }
+    }
+    set.remove(TimerID(time: top.time, key: top.key))
+    return (top.time, top.key)
+  }
+}

@@ -1,0 +1,152 @@
+/// The dataflow plan: a DAG of logical operators whose functions are
+/// already-compiled closures. Lowering builds it by evaluating the script;
+/// the executor turns it into running operators.
+///
+/// A `PlanNode` is also the plan-time value of a `Stream`, `Keyed` or
+/// `Windowed` expression, carried in `Value.opaque`.
+public final class PlanNode: OpaqueValue, @unchecked Sendable {
+  public let id: Int
+  public let kind: NodeKind
+  public let inputs: [PlanNode]
+  /// Script position of the call that made it, `file:line:col`.
+  public let location: String
+  /// Operator name as written (`map`, `filter`, ...), for plans and stats.
+  public let name: String
+  /// A user-given stable id (`uid`), else derived from the program.
+  public var uid: String?
+
+  public init(id: Int, kind: NodeKind, inputs: [PlanNode], location: String, name: String) {
+    self.id = id
+    self.kind = kind
+    self.inputs = inputs
+    self.location = location
+    self.name = name
+  }
+
+  /// True when every source upstream ends: final results are then emitted
+  /// once at the end instead of as running updates.
+  public var isBounded: Bool {
+    if case .source(let s) = kind { return s.bounded }
+    return inputs.allSatisfy { $0.isBounded }
+  }
+}
+
+public enum NodeKind {
+  case source(SourceSpec)
+  case map(FunctionValue)
+  case filter(FunctionValue)
+  case flatMap(FunctionValue)
+  case union
+  case keyBy(FunctionValue)
+  case withTimestamps(time: FunctionValue, watermark: WatermarkSpec, idleMillis: Int64)
+  case window(WindowSpec, TriggerSpec, latenessMillis: Int64)
+  case lateEvents
+  /// Keyed or windowed aggregation; `fields` name the aggregates in order.
+  case aggregate(fields: [(String, AggSpec)], shape: Shape)
+  /// `count()`/`sum(f)` on keyed or windowed streams: one named aggregate.
+  case reduce(FunctionValue)
+  case process(ProcessSpec)
+  case sink(SinkSpec)
+}
+
+/// A source: how to open it, and whether it ends.
+public final class SourceSpec {
+  public let bounded: Bool
+  public let description: String
+  /// Opens the source; called once when the job starts.
+  public let open: () throws -> SourceReader
+  public init(bounded: Bool, description: String, open: @escaping () throws -> SourceReader) {
+    self.bounded = bounded
+    self.description = description
+    self.open = open
+  }
+}
+
+/// What the executor needs of a source.
+public protocol SourceReader: AnyObject {
+  /// Appends up to `max` values; returns false when the input is over.
+  func read(max: Int, into: inout [Value]) throws -> Bool
+  /// Fraction of a bounded input consumed, 0...1, if known.
+  var progress: Double? { get }
+  /// Rows skipped by an `onError: skip` or dead-letter policy.
+  var skippedRows: Int { get }
+  /// Asks a following (unbounded) source to stop.
+  func stop()
+}
+
+public final class SinkSpec {
+  public let description: String
+  public let open: () throws -> SinkWriter
+  public init(description: String, open: @escaping () throws -> SinkWriter) {
+    self.description = description
+    self.open = open
+  }
+}
+
+public protocol SinkWriter: AnyObject {
+  func write(_ v: Value) throws
+  func flush() throws
+  func close() throws
+}
+
+public enum WatermarkSpec {
+  /// Watermark = largest event time seen minus `delay` minus 1 ms.
+  case boundedDelay(Int64)
+}
+
+public enum WindowSpec: CustomStringConvertible {
+  case tumbling(size: Int64, offset: Int64)
+  case sliding(size: Int64, slide: Int64)
+  case session(gap: Int64)
+  case global
+
+  public var description: String {
+    switch self {
+    case .tumbling(let s, let o): return o == 0 ? "tumbling(\(formatDuration(s)))" : "tumbling(\(formatDuration(s)), offset: \(formatDuration(o)))"
+    case .sliding(let s, let e): return "sliding(size: \(formatDuration(s)), every: \(formatDuration(e)))"
+    case .session(let g): return "session(gap: \(formatDuration(g)))"
+    case .global: return "global()"
+    }
+  }
+}
+
+public enum TriggerSpec {
+  case onWatermark
+  case count(Int)
+  case continuous(Int64)
+}
+
+/// `process`: state as a value, with event-time timers.
+public final class ProcessSpec {
+  public let initial: Value
+  public let onEvent: FunctionValue
+  public let onTimer: FunctionValue
+  public let ttlMillis: Int64
+  public init(initial: Value, onEvent: FunctionValue, onTimer: FunctionValue, ttlMillis: Int64) {
+    self.initial = initial
+    self.onEvent = onEvent
+    self.onTimer = onTimer
+    self.ttlMillis = ttlMillis
+  }
+}
+
+/// A source, operator or sink spec wrapped as a plan-time value.
+public final class PlanValue<T>: OpaqueValue, @unchecked Sendable {
+  public let value: T
+  public init(_ value: T) { self.value = value }
+}
+
+/// `10s`, `500ms`, `1h30m`.
+public func formatDuration(_ ms: Int64) -> String {
+  if ms == 0 { return "0ms" }
+  var rest = ms < 0 ? -ms : ms
+  var out = ms < 0 ? "-" : ""
+  if rest % 1000 != 0 { return out + "\(rest)ms" }
+  rest /= 1000
+  let units: [(Int64, String)] = [(86400, "d"), (3600, "h"), (60, "m"), (1, "s")]
+  for (size, u) in units where rest >= size {
+    out += "\(rest / size)\(u)"
+    rest %= size
+  }
+  return out
+}
