@@ -32,9 +32,9 @@ let package = Package(
       name: "flow",
       dependencies: ["FlowDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: [.swiftLanguageMode(.v5)]),
-    .testTarget(name: "FlowSyntaxTests", dependencies: ["FlowSyntax"]),
-    .testTarget(name: "FlowSemaTests", dependencies: ["FlowSema", "FlowDriver"]),
-    .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime", "FlowConnectors"]),
-    .testTarget(name: "FlowCLITests", dependencies: ["FlowDriver"]),
+    .testTarget(name: "FlowSyntaxTests", dependencies: ["FlowSyntax"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    .testTarget(name: "FlowSemaTests", dependencies: ["FlowSema", "FlowDriver"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime", "FlowConnectors"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    .testTarget(name: "FlowCLITests", dependencies: ["FlowDriver"], swiftSettings: [.swiftLanguageMode(.v5)]),
   ]
 )

@@ -2,6 +2,39 @@
 /// The standard library's source, by module name, built into the binary.
 public enum EmbeddedStdlib {
   public static let modules: [String: String] = [
+    "std.graph": ##"""
+module std.graph
+
+// Graph algorithms written in Flow over streams of edges.
+
+/// A directed edge from `src` to `dst`.
+pub type Edge = { src: Int, dst: Int }
+
+/// Reads an edge list from a CSV file with `src,dst` columns.
+pub fn edgesFromCsv(path: String) -> Stream<Edge> = readCsv(path, schema: Edge)
+
+/// The degree of every vertex: how many edges touch it, in either direction.
+pub fn degrees(edges: Stream<Edge>) -> Stream<{ vertex: Int, degree: Int }> =
+  edges
+    |> flatMap(e => [e.src, e.dst])
+    |> keyBy(v => v)
+    |> count()
+    |> map(r => { vertex: r.key, degree: r.count })
+
+/// How many edges leave each vertex.
+pub fn outDegrees(edges: Stream<Edge>) -> Stream<{ vertex: Int, degree: Int }> =
+  edges
+    |> keyBy(e => e.src)
+    |> count()
+    |> map(r => { vertex: r.key, degree: r.count })
+
+/// How many edges enter each vertex.
+pub fn inDegrees(edges: Stream<Edge>) -> Stream<{ vertex: Int, degree: Int }> =
+  edges
+    |> keyBy(e => e.dst)
+    |> count()
+    |> map(r => { vertex: r.key, degree: r.count })
+"""##,
     "std.prelude": ##"""
 module std.prelude
 
@@ -288,6 +321,37 @@ pub extern fn dot(a: Vector, b: Vector) -> Float
 pub extern fn norm(v: Vector) -> Float
 pub extern fn dim(v: Vector) -> Int
 pub extern fn toList(v: Vector) -> List<Float>
+"""##,
+    "std.text": ##"""
+module std.text
+
+// Text helpers written in Flow.
+
+/// Lower-cased words of `s`, with punctuation at their ends removed.
+pub fn tokens(s: String) -> List<String> =
+  words(lower(s))
+    |> map(w => stripPunctuation(w))
+    |> filter(w => w != "")
+
+/// `w` without leading or trailing punctuation characters.
+pub fn stripPunctuation(w: String) -> String = {
+  let n = length(w)
+  let start = firstLetter(w, 0, n)
+  let end = lastLetter(w, n - 1, start)
+  substring(w, start, end + 1)
+}
+
+fn isPunctuation(c: String) -> Bool = contains(".,;:!?\"'()[]{}", c)
+
+fn firstLetter(w: String, i: Int, n: Int) -> Int =
+  if i >= n then n
+  else if isPunctuation(w[i] ?? "") then firstLetter(w, i + 1, n)
+  else i
+
+fn lastLetter(w: String, i: Int, start: Int) -> Int =
+  if i < start then start - 1
+  else if isPunctuation(w[i] ?? "") then lastLetter(w, i - 1, start)
+  else i
 """##,
   ]
 }

@@ -1,0 +1,67 @@
+import Foundation
+import XCTest
+
+/// Every script in Examples/ runs with `flow run`, and its output equals the
+/// `.out` file beside it. `FLOW_RECORD=1 swift test --filter ExamplesTests`
+/// writes the `.out` files anew (review the diff before committing).
+/// Scripts that only type-check today are listed in Examples/check-only.txt
+/// with the reason; they must still pass `flow check`.
+final class ExamplesTests: XCTestCase {
+  static let examples = FlowBinary.root.appendingPathComponent("Examples")
+
+  func scripts() -> [String] {
+    let e = FileManager.default.enumerator(atPath: Self.examples.path)
+    var out: [String] = []
+    while let rel = e?.nextObject() as? String { if rel.hasSuffix(".flow") { out.append(rel) } }
+    return out.sorted()
+  }
+
+  func checkOnly() -> [String: String] {
+    guard let text = try? String(contentsOf: Self.examples.appendingPathComponent("check-only.txt"), encoding: .utf8) else { return [:] }
+    var out: [String: String] = [:]
+    for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+      let parts = line.split(separator: ":", maxSplits: 1)
+      if parts.count == 2 { out[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(in: .whitespaces) }
+    }
+    return out
+  }
+
+  func testEveryExampleChecks() throws {
+    let r = try FlowBinary.run(["check", "Examples", "Stdlib"])
+    XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+  }
+
+  func testEveryExampleRunsAndMatchesItsExpectedOutput() throws {
+    let record = ProcessInfo.processInfo.environment["FLOW_RECORD"] == "1"
+    let skip = checkOnly()
+    var ran = 0
+    for rel in scripts() {
+      if skip[rel] != nil { continue }
+      let script = Self.examples.appendingPathComponent(rel)
+      let expected = script.deletingPathExtension().appendingPathExtension("out")
+      let r = try FlowBinary.run(["run", "Examples/" + rel])
+      XCTAssertEqual(r.status, 0, "\(rel) failed:\n\(r.stderr)")
+      ran += 1
+      if record {
+        try r.stdout.write(to: expected, atomically: true, encoding: .utf8)
+        continue
+      }
+      guard let want = try? String(contentsOf: expected, encoding: .utf8) else {
+        XCTFail("\(rel) has no expected output \(expected.lastPathComponent); run with FLOW_RECORD=1 to record it, or list it in Examples/check-only.txt")
+        continue
+      }
+      if r.stdout != want {
+        XCTFail("\(rel): output differs from \(expected.lastPathComponent)\n--- expected\n\(want)\n--- actual\n\(r.stdout)")
+      }
+    }
+    XCTAssertGreaterThan(ran, 5)
+  }
+
+  func testCheckOnlyListNamesRealScripts() {
+    let all = Set(scripts())
+    for (rel, reason) in checkOnly() {
+      XCTAssertTrue(all.contains(rel), "check-only.txt names \(rel), which does not exist")
+      XCTAssertFalse(reason.isEmpty)
+    }
+  }
+}
