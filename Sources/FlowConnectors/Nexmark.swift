@@ -116,18 +116,34 @@ public struct NexmarkBid: Sendable, Equatable {
 /// so bids allocate only their record.
 public final class NexmarkGenerator {
   public let config: NexmarkConfig
-  /// Index of the next event: the checkpoint position.
-  public private(set) var eventIndex: Int64
 
   private let total: Int64
   private let personP: Int64
   private let auctionP: Int64
+  private let bidStart: Int64
   private let limit: Int64
   private let rate: Int64
+  private let msPerEvent: Int64
+  private let msRemainder: Int64
   private let personShape = NexmarkSchemas.person.shape
   private let auctionShape = NexmarkSchemas.auction.shape
   private let bidShape = NexmarkSchemas.bid.shape
   private let pools: NexmarkPools
+  /// Mutable position, behind a pointer: the bid loop runs at tens of millions of
+  /// iterations per second, where class-property exclusivity checks would dominate.
+  private let cur: UnsafeMutablePointer<Cursor>
+
+  /// The next event's index with its derived quantities, advanced incrementally so
+  /// the hot path does no division.
+  struct Cursor {
+    var index: Int64
+    /// index / total and index % total.
+    var epoch: Int64
+    var rem: Int64
+    /// timestamp(ofEvent: index), and (index * 1000) % rate for stepping it exactly.
+    var ts: Int64
+    var tsAcc: Int64
+  }
 
   public init(config: NexmarkConfig, startAt: Int64 = 0) {
     var c = config
@@ -143,30 +159,67 @@ public final class NexmarkGenerator {
     c.hotBiddersRatio = max(c.hotBiddersRatio, 1)
     c.hotChannelsRatio = max(c.hotChannelsRatio, 1)
     self.config = c
-    self.eventIndex = max(startAt, 0)
     self.total = Int64(c.totalProportion)
     self.personP = Int64(c.personProportion)
     self.auctionP = Int64(c.auctionProportion)
+    self.bidStart = personP + auctionP
     self.limit = c.events > 0 ? Int64(c.events) : Int64.max
     self.rate = Int64(c.firstEventRate)
+    self.msPerEvent = 1000 / rate
+    self.msRemainder = 1000 % rate
     self.pools = NexmarkPools(config: c)
+    self.cur = .allocate(capacity: 1)
+    cur.initialize(to: Cursor(index: 0, epoch: 0, rem: 0, ts: c.baseTime, tsAcc: 0))
+    seek(max(startAt, 0))
   }
 
+  deinit { cur.deallocate() }
+
+  /// Index of the next event: the checkpoint position.
+  public var eventIndex: Int64 { cur.pointee.index }
+
   /// The checkpoint position (same as `eventIndex`).
-  public var position: Int64 { eventIndex }
+  public var position: Int64 { cur.pointee.index }
+
+  /// Moves to event `index` (used at start and when skipping ahead).
+  private func seek(_ index: Int64) {
+    cur.pointee = Cursor(
+      index: index, epoch: index / total, rem: index % total, ts: timestamp(ofEvent: index),
+      tsAcc: (index % rate) &* msRemainder % rate)
+  }
+
+  /// Moves to the following event.
+  @inline(__always) private func step() {
+    let c = cur
+    c.pointee.index += 1
+    c.pointee.rem += 1
+    if c.pointee.rem == total {
+      c.pointee.rem = 0
+      c.pointee.epoch += 1
+    }
+    c.pointee.ts += msPerEvent
+    c.pointee.tsAcc += msRemainder
+    if c.pointee.tsAcc >= rate {
+      c.pointee.tsAcc -= rate
+      c.pointee.ts += 1
+    }
+  }
 
   /// The kind of event number `index`.
   @inline(__always) public func kind(ofEvent index: Int64) -> NexmarkEventKind {
-    let rem = index % total
+    kind(rem: index % total)
+  }
+
+  @inline(__always) private func kind(rem: Int64) -> NexmarkEventKind {
     if rem < personP { return .person }
-    if rem < personP + auctionP { return .auction }
+    if rem < bidStart { return .auction }
     return .bid
   }
 
   /// The kind of the next event, or nil when the configured count is reached.
-  public var nextKind: NexmarkEventKind? { eventIndex < limit ? kind(ofEvent: eventIndex) : nil }
+  public var nextKind: NexmarkEventKind? { eventIndex < limit ? kind(rem: cur.pointee.rem) : nil }
 
-  /// Event time of event `index`, in epoch ms.
+  /// Event time of event `index`, in epoch ms: `baseTime + index * 1000 / rate`.
   @inline(__always) public func timestamp(ofEvent index: Int64) -> Int64 {
     config.baseTime &+ index &* 1000 / rate
   }
@@ -175,52 +228,58 @@ public final class NexmarkGenerator {
 
   /// The next event of any kind, with its record (shape per `NexmarkSchemas`).
   public func nextEvent() -> (kind: NexmarkEventKind, record: Record)? {
-    guard eventIndex < limit else { return nil }
-    let id = eventIndex
-    eventIndex += 1
-    let k = kind(ofEvent: id)
+    let c = cur.pointee
+    guard c.index < limit else { return nil }
+    step()
+    let k = kind(rem: c.rem)
     switch k {
-    case .person: return (k, person(id))
-    case .auction: return (k, auction(id))
-    case .bid: return (k, bidRecord(bid(id)))
+    case .person: return (k, person(c.index))
+    case .auction: return (k, auction(c.index))
+    case .bid: return (k, bidRecord(bid(c)))
     }
   }
 
-  /// Advances to the next event of `kind`, skipping (not generating) the others.
-  /// Returns its index, or nil when the configured count runs out first.
-  @inline(__always) private func advance(to kind: NexmarkEventKind) -> Int64? {
-    var id = eventIndex
-    let rem = id % total
+  /// Moves to the next event of `kind`, skipping (not generating) the others, and
+  /// returns its cursor; the generator is left after it. Nil when the configured
+  /// count runs out first.
+  @inline(__always) private func advance(to kind: NexmarkEventKind) -> Cursor? {
     let lo: Int64, hi: Int64
     switch kind {
     case .person: lo = 0; hi = personP
-    case .auction: lo = personP; hi = personP + auctionP
-    case .bid: lo = personP + auctionP; hi = total
+    case .auction: lo = personP; hi = bidStart
+    case .bid: lo = bidStart; hi = total
     }
-    guard hi > lo else { eventIndex = limit; return nil }
-    if rem < lo { id += lo - rem } else if rem >= hi { id += total - rem + lo }
-    guard id < limit else { eventIndex = limit; return nil }
-    eventIndex = id + 1
-    return id
+    let rem = cur.pointee.rem
+    if rem < lo || rem >= hi {
+      guard hi > lo else {
+        seek(max(limit, cur.pointee.index))
+        return nil
+      }
+      seek(cur.pointee.index + (rem < lo ? lo - rem : total - rem + lo))
+    }
+    let c = cur.pointee
+    guard c.index < limit else { return nil }
+    step()
+    return c
   }
 
   /// The next bid as a record, skipping people and auctions.
   public func nextBid() -> Record? {
-    guard let id = advance(to: .bid) else { return nil }
-    return bidRecord(bid(id))
+    guard let c = advance(to: .bid) else { return nil }
+    return bidRecord(bid(c))
   }
 
   /// The next bid without building a record (no allocation).
   @inline(__always) public func nextBidFields() -> NexmarkBid? {
-    guard let id = advance(to: .bid) else { return nil }
-    return bid(id)
+    guard let c = advance(to: .bid) else { return nil }
+    return bid(c)
   }
 
   /// The next person, skipping other events.
-  public func nextPerson() -> Record? { advance(to: .person).map(person) }
+  public func nextPerson() -> Record? { advance(to: .person).map { person($0.index) } }
 
   /// The next auction, skipping other events.
-  public func nextAuction() -> Record? { advance(to: .auction).map(auction) }
+  public func nextAuction() -> Record? { advance(to: .auction).map { auction($0.index) } }
 
   public func channelName(_ channel: Int) -> String { pools.channelNames[channel] }
   public func url(_ channel: Int) -> String { pools.channelURLs[channel] }
@@ -228,9 +287,10 @@ public final class NexmarkGenerator {
 
   /// A bid's record.
   @inline(__always) public func bidRecord(_ b: NexmarkBid) -> Record {
-    Record(shape: bidShape, values: [
-      .int(b.auction), .int(b.bidder), .int(b.price), pools.channelValues[b.channel],
-      pools.urlValues[b.channel], .time(b.dateTime), pools.bidExtraValues[b.extra],
+    let p = pools
+    return Record(shape: bidShape, values: [
+      .int(b.auction), .int(b.bidder), .int(b.price), p.channelValues[b.channel],
+      p.urlValues[b.channel], .time(b.dateTime), p.bidExtraValues[b.extra],
     ])
   }
 
@@ -259,16 +319,19 @@ public final class NexmarkGenerator {
     return epoch * auctionP + offset
   }
 
-  @inline(__always) private func randomPerson(_ id: Int64, _ rng: inout SplitMix64) -> Int64 {
-    let numPeople = lastPerson(id) + 1
+  /// A random recent person (base 0) given the last person id: one of the last
+  /// `numActivePeople`, or up to 10 not created yet.
+  @inline(__always) private func randomPerson(last: Int64, _ rng: inout SplitMix64) -> Int64 {
+    let numPeople = last + 1
     let active = min(numPeople, Int64(config.numActivePeople))
     return numPeople - active + rng.below(active + 10)
   }
 
-  @inline(__always) private func randomAuction(_ id: Int64, _ rng: inout SplitMix64) -> Int64 {
-    let maxA = lastAuction(id)
-    let minA = max(maxA - Int64(config.numInFlightAuctions), 0)
-    return minA + rng.below(maxA - minA + 1 + 10)
+  /// A random in-flight auction (base 0) given the last auction id, or up to 10 not
+  /// created yet.
+  @inline(__always) private func randomAuction(last: Int64, _ rng: inout SplitMix64) -> Int64 {
+    let minA = max(last - Int64(config.numInFlightAuctions), 0)
+    return minA + rng.below(last - minA + 1 + 10)
   }
 
   /// round(10^(6u) * 100): prices from 1.00 to 1 000 000.00, log-uniform.
@@ -278,20 +341,24 @@ public final class NexmarkGenerator {
 
   // MARK: Generation
 
-  @inline(__always) func bid(_ id: Int64) -> NexmarkBid {
-    var rng = SplitMix64.forRow(seed: config.seed, index: id)
+  /// The bid at cursor `c` (which must be a bid event).
+  @inline(__always) func bid(_ c: Cursor) -> NexmarkBid {
+    var rng = SplitMix64.forRow(seed: config.seed, index: c.index)
+    // At a bid, the latest auction and person are the last of this epoch's.
+    let lastA = c.epoch &* auctionP &+ auctionP &- 1
+    let lastP = c.epoch &* personP &+ personP &- 1
     var auction: Int64
     if rng.below(Int64(config.hotAuctionRatio)) > 0 {
-      auction = lastAuction(id) / 100 * 100
+      auction = lastA / 100 * 100
     } else {
-      auction = randomAuction(id, &rng)
+      auction = randomAuction(last: lastA, &rng)
     }
     auction += 1000
     var bidder: Int64
     if rng.below(Int64(config.hotBiddersRatio)) > 0 {
-      bidder = lastPerson(id) / 100 * 100 + 1
+      bidder = lastP / 100 * 100 + 1
     } else {
-      bidder = randomPerson(id, &rng)
+      bidder = randomPerson(last: lastP, &rng)
     }
     bidder += 1000
     let p = price(&rng)
@@ -302,7 +369,7 @@ public final class NexmarkGenerator {
       channel = NexmarkPools.hotChannels + Int(rng.below(Int64(NexmarkPools.channels)))
     }
     let extra = Int(rng.below(Int64(NexmarkPools.extraPoolSize)))
-    return NexmarkBid(auction: auction, bidder: bidder, price: p, channel: channel, dateTime: timestamp(ofEvent: id), extra: extra)
+    return NexmarkBid(auction: auction, bidder: bidder, price: p, channel: channel, dateTime: c.ts, extra: extra)
   }
 
   func person(_ id: Int64) -> Record {
@@ -340,7 +407,7 @@ public final class NexmarkGenerator {
     if rng.below(Int64(config.hotSellersRatio)) > 0 {
       seller = lastPerson(id) / 100 * 100
     } else {
-      seller = randomPerson(id, &rng)
+      seller = randomPerson(last: lastPerson(id), &rng)
     }
     seller += 1000
     let category = 10 + rng.below(5)
