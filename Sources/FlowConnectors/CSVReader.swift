@@ -55,7 +55,11 @@ public final class CSVReader: RowSource {
   private var headerPending: Bool
   private var expectedColumns: Int
   private var convs: [Conversion] = []
-  private var fields: [FieldSpan] = []
+  /// Field spans of the current row (`spanCount` of them), in a raw buffer so the
+  /// scan loop does no array bookkeeping or exclusivity checks.
+  private var spans: UnsafeMutablePointer<FieldSpan>
+  private var spanCapacity = 64
+  private var spanCount = 0
   private let special: UnsafeMutablePointer<Bool>
   private var scratch: UnsafeMutablePointer<UInt8>
   private var scratchCap = 256
@@ -74,7 +78,6 @@ public final class CSVReader: RowSource {
     let slot: Int
     let kind: ScalarKind
     let optional: Bool
-    let name: String
   }
 
   enum Scan {
@@ -120,6 +123,7 @@ public final class CSVReader: RowSource {
     special[13] = true
     special[34] = true
     self.scratch = .allocate(capacity: scratchCap)
+    self.spans = .allocate(capacity: 64)
     self.expectedColumns = schema.count
     self.headerPending = header
     self.line = 1
@@ -128,7 +132,7 @@ public final class CSVReader: RowSource {
     if !header {
       var c: [Conversion] = []
       for (i, f) in schema.fields.enumerated() where columns?.contains(f.name) ?? true {
-        c.append(Conversion(column: i, slot: i, kind: f.type.scalarKind, optional: f.type.isOptional, name: f.name))
+        c.append(Conversion(column: i, slot: i, kind: f.type.scalarKind, optional: f.type.isOptional))
       }
       convs = c
     } else if !follow || startOffset > 0 {
@@ -147,6 +151,7 @@ public final class CSVReader: RowSource {
   deinit {
     special.deallocate()
     scratch.deallocate()
+    spans.deallocate()
   }
 
   /// Asks a `next()` blocked in follow mode to return nil. Safe from any thread.
@@ -257,7 +262,7 @@ public final class CSVReader: RowSource {
         throw DataError(file: path, line: l, column: c, message: "in header: \(message)")
       case .row(_, let consumed, let newlines):
         var names: [String] = []
-        for f in fields {
+        for f in UnsafeBufferPointer(start: spans, count: spanCount) {
           if let bad = FieldParsing.firstInvalidUTF8(p + f.start, f.end - f.start) {
             let (l, c) = locate(p, offset: f.start + bad, rowLine: line)
             throw DataError(file: path, line: l, column: c, message: "invalid UTF-8 in header")
@@ -271,7 +276,7 @@ public final class CSVReader: RowSource {
           guard let col = index[f.name] else {
             throw DataError(file: path, line: line, column: 1, message: "header has no column '\(f.name)'")
           }
-          c.append(Conversion(column: col, slot: slot, kind: f.type.scalarKind, optional: f.type.isOptional, name: f.name))
+          c.append(Conversion(column: col, slot: slot, kind: f.type.scalarKind, optional: f.type.isOptional))
         }
         convs = c
         expectedColumns = names.count
@@ -288,7 +293,7 @@ public final class CSVReader: RowSource {
   /// Finds the fields of the row at `p[0..<n]` (into `fields`). `final` means no more
   /// bytes will come, so a row may end at `n` without a newline.
   private func scan(_ p: UnsafePointer<UInt8>, _ n: Int, final: Bool) -> Scan {
-    fields.removeAll(keepingCapacity: true)
+    spanCount = 0
     if p[0] == 10 { return .blank(consumed: 1, newlines: 1) }
     if p[0] == 13 {
       if n == 1 { return final ? .blank(consumed: 1, newlines: 0) : .needMore }
@@ -296,6 +301,27 @@ public final class CSVReader: RowSource {
     }
     let d = delimiter
     let special = self.special
+    var buf = spans
+    var count = 0
+    var cap = spanCapacity
+    func push(_ f: FieldSpan) {
+      if count == cap {
+        let nb = UnsafeMutablePointer<FieldSpan>.allocate(capacity: cap * 2)
+        nb.update(from: buf, count: count)
+        buf.deallocate()
+        buf = nb
+        cap *= 2
+      }
+      buf[count] = f
+      count += 1
+    }
+    defer {
+      if buf != spans {
+        spans = buf
+        spanCapacity = cap
+      }
+      spanCount = count
+    }
     var newlines = 0
     var i = 0
     fieldLoop: while true {
@@ -317,7 +343,7 @@ public final class CSVReader: RowSource {
           if j + 1 >= n && !final { return .needMore }
           break
         }
-        fields.append(FieldSpan(start: i + 1, end: j, quoting: escaped ? 2 : 1))
+        push(FieldSpan(start: i + 1, end: j, quoting: escaped ? 2 : 1))
         i = j + 1
         if i >= n { return .row(contentEnd: n, consumed: n, newlines: newlines) }
         let c = p[i]
@@ -341,30 +367,30 @@ public final class CSVReader: RowSource {
         while i < n && !special[Int(p[i])] { i += 1 }
         if i >= n {
           guard final else { return .needMore }
-          fields.append(FieldSpan(start: s, end: n, quoting: 0))
+          push(FieldSpan(start: s, end: n, quoting: 0))
           return .row(contentEnd: n, consumed: n, newlines: newlines)
         }
         let c = p[i]
         if c == d {
-          fields.append(FieldSpan(start: s, end: i, quoting: 0))
+          push(FieldSpan(start: s, end: i, quoting: 0))
           i += 1
           continue fieldLoop
         }
         if c == 10 {
-          fields.append(FieldSpan(start: s, end: i, quoting: 0))
+          push(FieldSpan(start: s, end: i, quoting: 0))
           return .row(contentEnd: i, consumed: i + 1, newlines: newlines + 1)
         }
         if c == 13 {
           if i + 1 < n {
             if p[i + 1] == 10 {
-              fields.append(FieldSpan(start: s, end: i, quoting: 0))
+              push(FieldSpan(start: s, end: i, quoting: 0))
               return .row(contentEnd: i, consumed: i + 2, newlines: newlines + 1)
             }
             i += 1  // a bare CR is data
             continue
           }
           guard final else { return .needMore }
-          fields.append(FieldSpan(start: s, end: i, quoting: 0))
+          push(FieldSpan(start: s, end: i, quoting: 0))
           return .row(contentEnd: i, consumed: i + 1, newlines: newlines)
         }
         return .malformed(at: i, message: "quote inside an unquoted field")
@@ -375,14 +401,23 @@ public final class CSVReader: RowSource {
   // MARK: Decoding
 
   private func decodeRow(_ p: UnsafePointer<UInt8>, contentEnd: Int, rowLine: Int) throws -> Record {
-    let count = fields.count
+    let count = spanCount
+    let fields = spans
     if count != expectedColumns {
       let at = count > expectedColumns ? fieldStart(fields[expectedColumns]) : contentEnd
       throw error(p, at: at, rowLine: rowLine, "expected \(expectedColumns) columns, found \(count)")
     }
-    var values = [Value](repeating: .null, count: schema.count)
-    for c in convs {
-      values[c.slot] = try convert(p, fields[c.column], c, rowLine: rowLine)
+    let n = schema.count
+    let convs = self.convs
+    let values = try [Value](unsafeUninitializedCapacity: n) { buf, initialized in
+      guard let base = buf.baseAddress else { return }
+      base.initialize(repeating: .null, count: n)
+      initialized = n
+      for c in convs {
+        // Slots hold `.null`, which owns nothing, so initializing over it is safe
+        // and skips the generic assignment.
+        (base + c.slot).initialize(to: try convert(p, fields[c.column], c, rowLine: rowLine))
+      }
     }
     return Record(shape: schema.shape, values: values)
   }
@@ -400,11 +435,11 @@ public final class CSVReader: RowSource {
     if n == 0 {
       if c.kind == .string && (f.quoting != 0 || !c.optional) { return .string("") }
       if c.optional { return .null }
-      throw error(p, at: fieldStart(f), rowLine: rowLine, "empty value in non-optional column '\(c.name)'")
+      throw error(p, at: fieldStart(f), rowLine: rowLine, "empty value in non-optional column '\(schema.fields[c.slot].name)'")
     }
     if c.kind == .string || f.quoting == 2 {
       if !FieldParsing.isASCII(fp, n), let bad = FieldParsing.firstInvalidUTF8(fp, n) {
-        throw error(p, at: f.start + bad, rowLine: rowLine, "invalid UTF-8 in column '\(c.name)'")
+        throw error(p, at: f.start + bad, rowLine: rowLine, "invalid UTF-8 in column '\(schema.fields[c.slot].name)'")
       }
     }
     if f.quoting == 2 {
@@ -450,7 +485,7 @@ public final class CSVReader: RowSource {
   ) -> DataError {
     var text = String(decoding: UnsafeBufferPointer(start: fp, count: min(n, 40)), as: UTF8.self)
     if n > 40 { text += "…" }
-    return error(p, at: fieldStart(f), rowLine: rowLine, "expected \(expected) in column '\(c.name)', found '\(text)'")
+    return error(p, at: fieldStart(f), rowLine: rowLine, "expected \(expected) in column '\(schema.fields[c.slot].name)', found '\(text)'")
   }
 
   /// Copies a quoted field into `scratch`, turning `""` into `"`. Returns the length.

@@ -36,11 +36,17 @@ public final class JSONLinesReader: RowSource {
   private let lines: LineInput
   private let bad: BadRowHandler
   private let stopFlag = StopFlag()
-  private let names: [[UInt8]]
+  /// Field names as bytes, back to back in `nameBytes` (`nameStart`/`nameLength`),
+  /// so key matching is a length check and a memcmp.
+  private let nameBytes: [UInt8]
+  private let nameStart: [Int]
+  private let nameLength: [Int]
+  private let kinds: [ScalarKind]
+  private let optionals: [Bool]
   private let types: [ColumnType]
   private let needed: [Bool]
-  private var seen: [Bool]
-  private var hint = 0
+  /// Per-row "field present" flags (a raw buffer: no exclusivity checks per key).
+  private let seen: UnsafeMutablePointer<Bool>
 
   /// Opens `path`; `columns` limits decoding to those fields (the rest are `.null`).
   /// `startOffset` resumes at an earlier `position`; `follow` tails a growing file.
@@ -57,15 +63,30 @@ public final class JSONLinesReader: RowSource {
     self.schema = schema
     self.follow = follow
     self.bad = try BadRowHandler(policy: policy)
-    self.names = schema.fields.map { Array($0.name.utf8) }
+    var bytes: [UInt8] = []
+    var starts: [Int] = []
+    var lengths: [Int] = []
+    for f in schema.fields {
+      starts.append(bytes.count)
+      lengths.append(f.name.utf8.count)
+      bytes.append(contentsOf: f.name.utf8)
+    }
+    self.nameBytes = bytes
+    self.nameStart = starts
+    self.nameLength = lengths
     self.types = schema.fields.map { $0.type }
+    self.kinds = schema.fields.map { $0.type.scalarKind }
+    self.optionals = schema.fields.map { $0.type.isOptional }
     self.needed = schema.fields.map { columns?.contains($0.name) ?? true }
-    self.seen = Array(repeating: false, count: schema.count)
+    self.seen = .allocate(capacity: max(schema.count, 1))
+    seen.initialize(repeating: false, count: max(schema.count, 1))
     let input = try ByteInput(path: path, startOffset: startOffset)
     try input.skipBOM()
     let line = try ByteInput.countNewlines(path: path, upTo: startOffset) + 1
     self.lines = LineInput(input: input, follow: follow, line: line)
   }
+
+  deinit { seen.deallocate() }
 
   /// Asks a `next()` blocked in follow mode to return nil. Safe from any thread.
   public func stop() { stopFlag.set() }
@@ -110,22 +131,28 @@ public final class JSONLinesReader: RowSource {
     if s.i >= n { return nil }
     guard p[s.i] == 123 else { throw s.fail("expected a JSON object") }
     s.i += 1
-    let count = names.count
-    var values = [Value](repeating: .null, count: count)
+    let count = nameStart.count
+    let seen = self.seen
     for k in 0..<count { seen[k] = false }
-    s.skipWS()
-    if s.i < n && p[s.i] == 125 {
-      s.i += 1
-    } else {
+    var hint = 0
+    let values = try [Value](unsafeUninitializedCapacity: count) { buf, initialized in
+      guard let base = buf.baseAddress else { return }
+      base.initialize(repeating: .null, count: count)
+      initialized = count
+      s.skipWS()
+      if s.i < n && p[s.i] == 125 {
+        s.i += 1
+        return
+      }
       while true {
         s.skipWS()
         guard s.i < n, p[s.i] == 34 else { throw s.fail("expected a string key") }
         let key = try s.scanString()
         try s.expect(58, "':'")
         s.skipWS()
-        let slot = try lookup(s, key)
+        let slot = try lookup(s, key, &hint)
         if slot >= 0 && needed[slot] {
-          values[slot] = try value(&s, types[slot], field: slot, depth: 0)
+          base[slot] = try value(&s, kinds[slot], optionals[slot], field: slot, depth: 0)
           seen[slot] = true
         } else {
           try s.skipValue(depth: 0)
@@ -133,52 +160,58 @@ public final class JSONLinesReader: RowSource {
         s.skipWS()
         guard s.i < n else { throw s.fail("expected ',' or '}'") }
         if p[s.i] == 44 { s.i += 1; continue }
-        if p[s.i] == 125 { s.i += 1; break }
+        if p[s.i] == 125 { s.i += 1; return }
         throw s.fail("expected ',' or '}'")
       }
     }
     let close = s.i - 1
     s.skipWS()
     if s.i < n { throw s.fail("unexpected data after JSON object") }
-    for k in 0..<count where needed[k] && !seen[k] && !types[k].isOptional {
+    for k in 0..<count where needed[k] && !seen[k] && !optionals[k] {
       throw s.fail("missing field '\(schema.fields[k].name)'", at: close)
     }
     return Record(shape: schema.shape, values: values)
   }
 
   /// The slot whose name equals the key, or -1. Tries the slot after the previous
-  /// match first, since producers usually write keys in a fixed order.
-  private func lookup(_ s: JSONScanner, _ key: (start: Int, end: Int, escaped: Bool)) throws -> Int {
+  /// match (`hint`) first, since producers usually write keys in a fixed order.
+  private func lookup(_ s: JSONScanner, _ key: (start: Int, end: Int, escaped: Bool), _ hint: inout Int) throws -> Int {
     if key.escaped {
       return schema.shape.slot(of: try s.decodeString(key)) ?? -1
     }
     let len = key.end - key.start
     let kp = s.p + key.start
-    let count = names.count
-    var k = hint
-    for _ in 0..<count {
-      if k >= count { k = 0 }
-      let name = names[k]
-      if name.count == len && name.withUnsafeBufferPointer({ b in b.baseAddress.map { memcmp($0, kp, len) == 0 } ?? true }) {
-        hint = k + 1
-        return k
+    let count = nameStart.count
+    return nameBytes.withUnsafeBufferPointer { nb -> Int in
+      guard let names = nb.baseAddress else { return -1 }
+      var k = hint
+      for _ in 0..<count {
+        if k >= count { k = 0 }
+        if nameLength[k] == len && memcmp(names + nameStart[k], kp, len) == 0 {
+          hint = k + 1
+          return k
+        }
+        k += 1
       }
-      k += 1
+      return -1
     }
-    return -1
   }
 
-  /// Decodes the value at the cursor as `type`.
-  private func value(_ s: inout JSONScanner, _ type: ColumnType, field: Int, depth: Int) throws -> Value {
+  /// Decodes the value at the cursor as a `kind` value of field `field` (the
+  /// column type is consulted only for list elements and error messages).
+  private func value(
+    _ s: inout JSONScanner, _ kind: ScalarKind, _ optional: Bool, field: Int, depth: Int,
+    element: ColumnType? = nil
+  ) throws -> Value {
     let p = s.p
     let at = s.i
     guard s.i < s.n else { throw s.fail("expected a value") }
     let c = p[s.i]
-    let name = schema.fields[field].name
+    func name() -> String { schema.fields[field].name }
     if c == 110 {
       try s.literal("null")
-      if type.isOptional { return .null }
-      throw s.fail("null in non-optional field '\(name)'", at: at)
+      if optional { return .null }
+      throw s.fail("null in non-optional field '\(name())'", at: at)
     }
     func mismatch() -> JSONSyntaxError {
       let found: String
@@ -189,22 +222,23 @@ public final class JSONLinesReader: RowSource {
       case 116, 102: found = "a boolean"
       default: found = "a number"
       }
-      return s.fail("expected \(type.unwrapped) for field '\(name)', found \(found)", at: at)
+      let type = (element ?? types[field]).unwrapped
+      return s.fail("expected \(type) for field '\(name())', found \(found)", at: at)
     }
-    switch type.unwrapped {
+    switch kind {
     case .int, .duration:
       guard c == 45 || c &- 48 < 10 else { throw mismatch() }
       let num = try s.scanNumber()
-      guard num.isInt else { throw s.fail("expected an integer for field '\(name)'", at: at) }
+      guard num.isInt else { throw s.fail("expected an integer for field '\(name())'", at: at) }
       guard let v = FieldParsing.parseInt(p + num.start, num.end - num.start) else {
-        throw s.fail("integer out of range for field '\(name)'", at: at)
+        throw s.fail("integer out of range for field '\(name())'", at: at)
       }
-      return type.unwrapped == .int ? .int(v) : .duration(v)
+      return kind == .int ? .int(v) : .duration(v)
     case .float:
       guard c == 45 || c &- 48 < 10 else { throw mismatch() }
       let num = try s.scanNumber()
       guard let d = FieldParsing.parseDouble(p + num.start, num.end - num.start) else {
-        throw s.fail("invalid number for field '\(name)'", at: at)
+        throw s.fail("invalid number for field '\(name())'", at: at)
       }
       return .float(d)
     case .bool:
@@ -217,35 +251,36 @@ public final class JSONLinesReader: RowSource {
     case .time:
       if c == 34 {
         let span = try s.scanString()
-        guard !span.escaped, let ms = TimeFormat.parse(UnsafeBufferPointer(start: p + span.start, count: span.end - span.start))
-        else { throw s.fail("invalid time for field '\(name)'", at: at) }
+        guard !span.escaped,
+          let ms = TimeFormat.parse(UnsafeBufferPointer(start: p + span.start, count: span.end - span.start))
+        else { throw s.fail("invalid time for field '\(name())'", at: at) }
         return .time(ms)
       }
       guard c == 45 || c &- 48 < 10 else { throw mismatch() }
       let num = try s.scanNumber()
       guard num.isInt, let v = FieldParsing.parseInt(p + num.start, num.end - num.start) else {
-        throw s.fail("expected epoch milliseconds for field '\(name)'", at: at)
+        throw s.fail("expected epoch milliseconds for field '\(name())'", at: at)
       }
       return .time(v)
-    case .list(let elem):
+    case .list:
       guard c == 91 else { throw mismatch() }
       guard depth < JSONScanner.maxDepth else { throw s.fail("JSON nested too deeply") }
+      guard case .list(let elem) = (element ?? types[field]).unwrapped else { throw mismatch() }
+      let elemKind = elem.scalarKind
+      let elemOptional = elem.isOptional
       s.i += 1
       var items: [Value] = []
       s.skipWS()
       if s.i < s.n && p[s.i] == 93 { s.i += 1; return .list(items) }
       while true {
         s.skipWS()
-        items.append(try value(&s, elem, field: field, depth: depth + 1))
+        items.append(try value(&s, elemKind, elemOptional, field: field, depth: depth + 1, element: elem))
         s.skipWS()
         guard s.i < s.n else { throw s.fail("expected ',' or ']'") }
         if p[s.i] == 44 { s.i += 1; continue }
         if p[s.i] == 93 { s.i += 1; return .list(items) }
         throw s.fail("expected ',' or ']'")
       }
-    case .optional:
-      // `unwrapped` removed one level; a doubly-optional column reads like an optional one.
-      return try value(&s, type.unwrapped, field: field, depth: depth)
     }
   }
 }

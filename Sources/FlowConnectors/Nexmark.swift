@@ -255,7 +255,12 @@ public final class NexmarkGenerator {
         seek(max(limit, cur.pointee.index))
         return nil
       }
-      seek(cur.pointee.index + (rem < lo ? lo - rem : total - rem + lo))
+      let target = cur.pointee.index + (rem < lo ? lo - rem : total - rem + lo)
+      guard target < limit else {
+        seek(max(limit, cur.pointee.index))
+        return nil
+      }
+      seek(target)
     }
     let c = cur.pointee
     guard c.index < limit else { return nil }
@@ -334,9 +339,15 @@ public final class NexmarkGenerator {
     return minA + rng.below(last - minA + 1 + 10)
   }
 
-  /// round(10^(6u) * 100): prices from 1.00 to 1 000 000.00, log-uniform.
+  /// round(10^(6u) * 100) cents for uniform u: prices from 1.00 to 1 000 000.00,
+  /// log-uniform. The top 12 bits of u pick a tabulated power of ten, the next 40
+  /// refine it by a cubic for e^y (|y| < 0.0034, error < 1e-11): no libm call, and
+  /// pure IEEE arithmetic, so every platform gets the same prices.
   @inline(__always) private func price(_ rng: inout SplitMix64) -> Int64 {
-    Int64((exp(rng.unit() * 13.815510557964274) * 100).rounded())
+    let r = rng.next()
+    let y = Double(r & 0xFF_FFFF_FFFF) * 0x1p-40 * 0x1.ba18a998fffa0p-9
+    let e = 1 + y * (1 + y * (0.5 + y * (1.0 / 6)))
+    return Int64(pools.pricePowers[Int(r >> 52)] * e * 100 + 0.5)
   }
 
   // MARK: Generation
@@ -446,8 +457,20 @@ final class NexmarkPools: @unchecked Sendable {
   let bidExtraValues: [Value]
   let personExtras: [Value]
   let auctionExtras: [Value]
+  /// 10^(6k/4096) for k in 0..<4096, built by IEEE multiplication from two
+  /// correctly rounded constants (10^(6/64) and 10^(6/4096)).
+  let pricePowers: [Double]
 
   init(config: NexmarkConfig) {
+    let coarse = 0x1.3dae18daccd3ep+0
+    let fine = 0x1.00dd6bdf6fc8fp+0
+    var coarsePow = [Double](repeating: 1, count: 64)
+    var finePow = [Double](repeating: 1, count: 64)
+    for i in 1..<64 {
+      coarsePow[i] = coarsePow[i - 1] * coarse
+      finePow[i] = finePow[i - 1] * fine
+    }
+    pricePowers = (0..<4096).map { coarsePow[$0 >> 6] * finePow[$0 & 63] }
     let first = ["Peter", "Paul", "Luke", "John", "Saul", "Vicky", "Kate", "Julie", "Sarah", "Deiter", "Walter"]
     let last = ["Shultz", "Abrams", "Spencer", "White", "Bartels", "Walton", "Smith", "Jones", "Noris"]
     names = first.flatMap { f in last.map { Value.string("\(f) \($0)") } }

@@ -74,23 +74,29 @@ private func appendSeq(_ items: [Value], _ open: Character, _ close: Character, 
 
 /// Appends `s` in double quotes with Flow-style escapes.
 func appendQuoted(_ s: String, to out: inout [UInt8]) {
-  out.append(34)
-  for b in s.utf8 {
-    switch b {
-    case 34: out.append(contentsOf: [92, 34])
-    case 92: out.append(contentsOf: [92, 92])
-    case 10: out.append(contentsOf: [92, 110])
-    case 13: out.append(contentsOf: [92, 114])
-    case 9: out.append(contentsOf: [92, 116])
-    case 0..<32, 127:
-      out.append(contentsOf: "\\u{".utf8)
-      out.append(hexDigit(b >> 4))
-      out.append(hexDigit(b & 15))
-      out.append(125)
-    default: out.append(b)
+  var s = s
+  s.withUTF8 { b in
+    out.append(34)
+    var run = 0  // start of the pending run of bytes that need no escape
+    for (i, c) in b.enumerated() where c < 32 || c == 34 || c == 92 || c == 127 {
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<i]))
+      run = i + 1
+      switch c {
+      case 34: out.append(contentsOf: [92, 34])
+      case 92: out.append(contentsOf: [92, 92])
+      case 10: out.append(contentsOf: [92, 110])
+      case 13: out.append(contentsOf: [92, 114])
+      case 9: out.append(contentsOf: [92, 116])
+      default:
+        out.append(contentsOf: "\\u{".utf8)
+        out.append(hexDigit(c >> 4))
+        out.append(hexDigit(c & 15))
+        out.append(125)
+      }
     }
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<b.count]))
+    out.append(34)
   }
-  out.append(34)
 }
 
 @inline(__always) func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 48 + v : 87 + v }

@@ -124,32 +124,39 @@ public final class CSVSink: RowSink {
   }
 
   public func write(_ record: Record) throws {
-    let s: Shape
-    if let existing = shape {
-      s = existing
-    } else {
-      s = record.shape
-      shape = s
-      if header {
-        for (i, f) in s.fields.enumerated() {
-          if i > 0 { writer.buffer.append(delimiter) }
-          appendField(f, &writer.buffer)
-        }
-        writer.buffer.append(10)
-      }
+    if shape == nil {
+      shape = record.shape
+      if header { Self.appendHeader(record.shape, delimiter, &writer.buffer) }
     }
-    let same = record.shape === s
-    for (i, f) in s.fields.enumerated() {
-      if i > 0 { writer.buffer.append(delimiter) }
-      let v: Value = same ? (i < record.values.count ? record.values[i] : .null) : (record[f] ?? .null)
-      appendCSV(v, &writer.buffer)
-    }
-    writer.buffer.append(10)
+    Self.appendRow(record, shape ?? record.shape, delimiter, &writer.buffer)
     rows += 1
     try writer.flushIfFull()
   }
 
-  private func appendCSV(_ v: Value, _ out: inout [UInt8]) {
+  private static func appendHeader(_ s: Shape, _ delimiter: UInt8, _ out: inout [UInt8]) {
+    for (i, f) in s.fields.enumerated() {
+      if i > 0 { out.append(delimiter) }
+      appendField(f, delimiter, &out)
+    }
+    out.append(10)
+  }
+
+  private static func appendRow(_ record: Record, _ s: Shape, _ delimiter: UInt8, _ out: inout [UInt8]) {
+    if record.shape === s {
+      for (i, v) in record.values.enumerated() {
+        if i > 0 { out.append(delimiter) }
+        appendCSV(v, delimiter, &out)
+      }
+    } else {
+      for (i, f) in s.fields.enumerated() {
+        if i > 0 { out.append(delimiter) }
+        appendCSV(record[f] ?? .null, delimiter, &out)
+      }
+    }
+    out.append(10)
+  }
+
+  private static func appendCSV(_ v: Value, _ delimiter: UInt8, _ out: inout [UInt8]) {
     switch v {
     case .null: break
     case .int(let i): appendInt(i, to: &out)
@@ -158,27 +165,30 @@ public final class CSVSink: RowSink {
     case .time(let ms): TimeFormat.append(ms, alwaysMillis: true, to: &out)
     case .duration(let ms): appendInt(ms, to: &out)
     case .string(let s):
-      if s.isEmpty { out.append(contentsOf: [34, 34]) } else { appendField(s, &out) }
-    default: appendField(render(v, quoted: true), &out)
+      if s.isEmpty { out.append(contentsOf: [34, 34]) } else { appendField(s, delimiter, &out) }
+    default: appendField(render(v, quoted: true), delimiter, &out)
     }
   }
 
-  private func appendField(_ s: String, _ out: inout [UInt8]) {
-    var needs = false
-    for b in s.utf8 where b == delimiter || b == 34 || b == 10 || b == 13 {
-      needs = true
-      break
+  private static func appendField(_ s: String, _ delimiter: UInt8, _ out: inout [UInt8]) {
+    var s = s
+    s.withUTF8 { b in
+      var needs = false
+      for c in b where c == delimiter || c == 34 || c == 10 || c == 13 {
+        needs = true
+        break
+      }
+      guard needs else {
+        out.append(contentsOf: b)
+        return
+      }
+      out.append(34)
+      for c in b {
+        out.append(c)
+        if c == 34 { out.append(34) }
+      }
+      out.append(34)
     }
-    guard needs else {
-      out.append(contentsOf: s.utf8)
-      return
-    }
-    out.append(34)
-    for b in s.utf8 {
-      out.append(b)
-      if b == 34 { out.append(34) }
-    }
-    out.append(34)
   }
 
   public func flush() throws { try writer.flush() }
@@ -264,24 +274,30 @@ private func appendJSONArray(_ xs: [Value], _ out: inout [UInt8]) {
 /// Appends a JSON string literal: `"` and `\` escaped, control characters as
 /// `\n`/`\r`/`\t`/`\b`/`\f` or `\u00XX`, everything else as UTF-8.
 public func appendJSONString(_ s: String, to out: inout [UInt8]) {
-  out.append(34)
-  for b in s.utf8 {
-    switch b {
-    case 34: out.append(contentsOf: [92, 34])
-    case 92: out.append(contentsOf: [92, 92])
-    case 10: out.append(contentsOf: [92, 110])
-    case 13: out.append(contentsOf: [92, 114])
-    case 9: out.append(contentsOf: [92, 116])
-    case 8: out.append(contentsOf: [92, 98])
-    case 12: out.append(contentsOf: [92, 102])
-    case 0..<32:
-      out.append(contentsOf: "\\u00".utf8)
-      out.append(hexDigit(b >> 4))
-      out.append(hexDigit(b & 15))
-    default: out.append(b)
+  var s = s
+  s.withUTF8 { b in
+    out.append(34)
+    var run = 0  // start of the pending run of bytes that need no escape
+    for (i, c) in b.enumerated() where c < 32 || c == 34 || c == 92 {
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<i]))
+      run = i + 1
+      switch c {
+      case 34: out.append(contentsOf: [92, 34])
+      case 92: out.append(contentsOf: [92, 92])
+      case 10: out.append(contentsOf: [92, 110])
+      case 13: out.append(contentsOf: [92, 114])
+      case 9: out.append(contentsOf: [92, 116])
+      case 8: out.append(contentsOf: [92, 98])
+      case 12: out.append(contentsOf: [92, 102])
+      default:
+        out.append(contentsOf: [92, 117, 48, 48])
+        out.append(hexDigit(c >> 4))
+        out.append(hexDigit(c & 15))
+      }
     }
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<b.count]))
+    out.append(34)
   }
-  out.append(34)
 }
 
 /// Counts rows and drops them (benchmarks, `--discard`).

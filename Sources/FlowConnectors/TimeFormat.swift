@@ -99,6 +99,7 @@ public enum TimeFormat {
   public static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
     guard let p = b.baseAddress else { return nil }
     let n = b.count
+    if let ms = parseFixed(p, n) { return ms }
     var i = 0
     func num(_ width: Int) -> Int64? {
       guard i + width <= n else { return nil }
@@ -166,5 +167,34 @@ public enum TimeFormat {
     guard i == n else { return nil }
     // Local time = UTC + offset, so UTC = local - offset.
     return ms - sign * (oh * 60 + om) * 60_000
+  }
+
+  /// The common machine layouts `YYYY-MM-DD[T ]hh:mm:ss[.fff][Z]`, by fixed offsets.
+  /// Nil means "not this layout", and the general parser decides.
+  @inline(__always) private static func parseFixed(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+    guard n == 19 || n == 20 || n == 23 || n == 24 else { return nil }
+    @inline(__always) func d(_ i: Int) -> Int64 { Int64(p[i] &- 48) }
+    @inline(__always) func isDigit(_ i: Int) -> Bool { p[i] &- 48 < 10 }
+    for i in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] where !isDigit(i) { return nil }
+    guard p[4] == 45, p[7] == 45, p[10] == 84 || p[10] == 32, p[13] == 58, p[16] == 58 else { return nil }
+    var frac: Int64 = 0
+    var k = 19
+    if n >= 23 {
+      guard p[19] == 46, isDigit(20), isDigit(21), isDigit(22) else { return nil }
+      frac = d(20) * 100 + d(21) * 10 + d(22)
+      k = 23
+    }
+    if k < n {
+      guard k + 1 == n, p[k] == 90 else { return nil }
+    }
+    let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3)
+    let month = d(5) * 10 + d(6)
+    let day = d(8) * 10 + d(9)
+    let hh = d(11) * 10 + d(12)
+    let mi = d(14) * 10 + d(15)
+    let ss = d(17) * 10 + d(18)
+    guard month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month), hh < 24, mi < 60, ss < 60
+    else { return nil }
+    return daysFromCivil(year: year, month: month, day: day) * msPerDay + ((hh * 60 + mi) * 60 + ss) * 1000 + frac
   }
 }

@@ -70,12 +70,29 @@ public struct Record: Sendable, Hashable {
 }
 
 /// A callable value. `arity` is the number of parameters it takes.
+/// One-parameter functions (most lambdas in a pipeline) also have `call1`,
+/// which skips building an argument array per call.
 public struct FunctionValue: @unchecked Sendable {
   public let arity: Int
   public let call: ([Value]) throws -> Value
+  public let call1: ((Value) throws -> Value)?
+
   public init(arity: Int, call: @escaping ([Value]) throws -> Value) {
     self.arity = arity
     self.call = call
+    self.call1 = nil
+  }
+
+  public init(unary: @escaping (Value) throws -> Value) {
+    self.arity = 1
+    self.call = { args in try unary(args.first ?? .null) }
+    self.call1 = unary
+  }
+
+  @inline(__always)
+  public func apply1(_ v: Value) throws -> Value {
+    if let f = call1 { return try f(v) }
+    return try call([v])
   }
 }
 

@@ -39,6 +39,49 @@ final class RowSourceReader: SourceReader {
   func stop() { stopper() }
 }
 
+/// Integers from `from` to `to`, produced directly as values.
+final class SequenceReader: SourceReader {
+  var next: Int64
+  let last: Int64
+  let first: Int64
+  init(from: Int64, to: Int64) {
+    next = from
+    first = from
+    last = to
+  }
+  func read(max: Int, into: inout [Value]) throws -> Bool {
+    guard next <= last else { return false }
+    var n = 0
+    while n < max && next <= last {
+      into.append(.int(next))
+      n += 1
+      if next == Int64.max { next = last &+ 1; break }
+      next += 1
+    }
+    return next <= last
+  }
+  var progress: Double? { last > first ? Double(next - first) / Double(last - first + 1) : nil }
+  var skippedRows: Int { 0 }
+  func stop() {}
+}
+
+/// Lines of a text file as string values (no record per line).
+final class LineReader: SourceReader {
+  let reader: TextReader
+  init(_ r: TextReader) { reader = r }
+  func read(max: Int, into: inout [Value]) throws -> Bool {
+    var n = 0
+    while n < max, let line = try reader.nextLine() {
+      into.append(.string(line))
+      n += 1
+    }
+    return n > 0
+  }
+  var progress: Double? { reader.totalBytes > 0 ? Double(reader.bytesRead) / Double(reader.totalBytes) : nil }
+  var skippedRows: Int { reader.skippedRows }
+  func stop() { reader.stop() }
+}
+
 func policy(_ v: Value) -> BadRowPolicy {
   if case .variant(let tag, let payload) = v {
     switch tag {
@@ -60,8 +103,7 @@ extension Builtins {
     t["readText/String"] = { site, a in
       let path = try string(a[0], site), follow = try bool(a[1], site)
       return source(site, bounded: !follow, "readText(\"\(path)\")") {
-        let r = try TextReader(path: path, follow: follow)
-        return RowSourceReader(r, unwrap: true, size: { (r.bytesRead, r.totalBytes) }, skipped: { r.skippedRows }, stop: { r.stop() })
+        LineReader(try TextReader(path: path, follow: follow))
       }
     }
     t["readStdin/"] = { site, _ in
@@ -105,7 +147,7 @@ extension Builtins {
     t["sequence/Int"] = { site, a in
       let from = try int(a[0], site), to = try int(a[1], site)
       return source(site, bounded: true, "sequence(\(from), \(to))") {
-        RowSourceReader(try SequenceGenerator(from: from, to: to), unwrap: true)
+        SequenceReader(from: from, to: to)
       }
     }
     t["random/Int"] = { site, a in

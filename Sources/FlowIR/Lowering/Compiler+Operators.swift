@@ -19,11 +19,37 @@ extension Lowering {
     case .le: return { f in .bool(compareValues(try a(f), try b(f)) <= 0) }
     case .gt: return { f in .bool(compareValues(try a(f), try b(f)) > 0) }
     case .ge: return { f in .bool(compareValues(try a(f), try b(f)) >= 0) }
-    case .add: return { f in try arithmetic(.add, try a(f), try b(f), loc) }
-    case .sub: return { f in try arithmetic(.sub, try a(f), try b(f), loc) }
-    case .mul: return { f in try arithmetic(.mul, try a(f), try b(f), loc) }
-    case .div: return { f in try arithmetic(.div, try a(f), try b(f), loc) }
-    case .mod: return { f in try arithmetic(.mod, try a(f), try b(f), loc) }
+    case .add, .sub, .mul, .div, .mod:
+      // Integer and float fast paths; everything else goes through the table.
+      if case .int(let k) = r.kind, checker.exprTypes[r.id].map({ if case .con("Int", _) = $0.resolved { return true } else { return false } }) == true {
+        switch op {
+        case .mod where k != 0 && k != -1:
+          return { f in if case .int(let x) = try a(f) { return .int(x % k) }; return try arithmetic(op, try a(f), .int(k), loc) }
+        case .div where k != 0 && k != -1:
+          return { f in if case .int(let x) = try a(f) { return .int(x / k) }; return try arithmetic(op, try a(f), .int(k), loc) }
+        default: break
+        }
+      }
+      return { f in
+        let x = try a(f), y = try b(f)
+        switch (x, y) {
+        case let (.int(p), .int(q)):
+          switch op {
+          case .add: let (v, o) = p.addingReportingOverflow(q); if !o { return .int(v) }
+          case .sub: let (v, o) = p.subtractingReportingOverflow(q); if !o { return .int(v) }
+          case .mul: let (v, o) = p.multipliedReportingOverflow(by: q); if !o { return .int(v) }
+          default: break
+          }
+        case let (.float(p), .float(q)):
+          return .float(floatOp(op, p, q))
+        case let (.int(p), .float(q)):
+          return .float(floatOp(op, Double(p), q))
+        case let (.float(p), .int(q)):
+          return .float(floatOp(op, p, Double(q)))
+        default: break
+        }
+        return try arithmetic(op, x, y, loc)
+      }
     }
   }
 }

@@ -225,9 +225,27 @@ extension Lowering {
     let code = try compile(body, inner)
     let size = inner.size
     let arity = params.count
+    let loc = location(body.span)
+    if arity == 1, let slot = simpleSlots[0], !containsLambda(body) {
+      // The common case: `x => ...` creating no closures. Its frame can be
+      // reused across calls (a fresh one is made if the call re-enters).
+      return { parent in
+        let reusable = ReusableFrame(Frame(size: size, parent: parent))
+        return .function(FunctionValue(unary: { v in
+          if reusable.busy {
+            let frame = Frame(size: size, parent: parent)
+            frame.slots[slot] = v
+            return try code(frame)
+          }
+          reusable.busy = true
+          defer { reusable.busy = false }
+          reusable.frame.slots[slot] = v
+          return try code(reusable.frame)
+        }))
+      }
+    }
     let allSimple = simpleSlots.allSatisfy { $0 != nil }
     let slots = simpleSlots.map { $0 ?? -1 }
-    let loc = location(body.span)
     return { parent in
       .function(FunctionValue(arity: arity) { args in
         let frame = Frame(size: size, parent: parent)
@@ -245,6 +263,38 @@ extension Lowering {
         return try code(frame)
       })
     }
+  }
+
+  /// Whether an expression creates closures (which would capture its frame).
+  func containsLambda(_ e: Expr) -> Bool {
+    var found = false
+    func visit(_ e: Expr) {
+      if found { return }
+      switch e.kind {
+      case .lambda: found = true
+      case .int, .float, .bool, .duration, .time, .null, .error, .name: break
+      case .string(let parts): for case .expr(let x) in parts { visit(x) }
+      case .record(let fs): fs.forEach { visit($0.value) }
+      case .recordUpdate(let b, let fs): visit(b); fs.forEach { visit($0.value) }
+      case .tuple(let xs), .list(let xs): xs.forEach(visit)
+      case .map(let es): es.forEach { visit($0.key); visit($0.value) }
+      case .call(let c, let args): visit(c); args.forEach { visit($0.value) }
+      case .pipe(let a, let b): visit(a); visit(b)
+      case .field(let b, _), .optionalField(let b, _), .tupleIndex(let b, _): visit(b)
+      case .index(let a, let b): visit(a); visit(b)
+      case .unary(_, let x): visit(x)
+      case .binary(_, let a, let b): visit(a); visit(b)
+      case .ifThen(let c, let a, let b): visit(c); visit(a); visit(b)
+      case .match(let s, let arms):
+        visit(s)
+        for a in arms { visit(a.body); if let g = a.guardExpr { visit(g) } }
+      case .block(let lets, let r): lets.forEach { visit($0.value) }; visit(r)
+      }
+    }
+    visit(e)
+    // Calls to Flow functions with defaults may evaluate default lambdas,
+    // but those capture no frame of ours.
+    return found
   }
 
   /// The column schema of a record type, for file sources.
@@ -318,4 +368,10 @@ func negate(_ v: Value, _ loc: String) throws -> Value {
   case .vector(let xs): return .vector(xs.map { -$0 })
   default: throw RuntimeError("cannot negate \(render(v, quoted: true))", at: loc)
   }
+}
+
+final class ReusableFrame {
+  let frame: Frame
+  var busy = false
+  init(_ frame: Frame) { self.frame = frame }
 }

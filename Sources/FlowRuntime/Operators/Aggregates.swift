@@ -60,7 +60,7 @@ final class SumAcc: Accumulator {
   let f: FunctionValue
   var total: Value = .int(0)
   init(_ f: FunctionValue) { self.f = f }
-  func add(_ v: Value) throws { total = try addNumbers(total, f.call([v])) }
+  func add(_ v: Value) throws { total = try addNumbers(total, f.apply1(v)) }
   func merge(_ o: Accumulator) throws { if let o = o as? SumAcc { total = try addNumbers(total, o.total) } }
   func result() throws -> Value { total }
   func copy() -> Accumulator { let c = SumAcc(f); c.total = total; return c }
@@ -72,7 +72,7 @@ final class AvgAcc: Accumulator {
   var n: Int64 = 0
   init(_ f: FunctionValue) { self.f = f }
   func add(_ v: Value) throws {
-    sum += try asDouble(f.call([v]))
+    sum += try asDouble(f.apply1(v))
     n += 1
   }
   func merge(_ o: Accumulator) throws {
@@ -92,7 +92,7 @@ final class ExtremeAcc: Accumulator {
     let c = compareValues(x, b)
     if wantMax ? c > 0 : c < 0 { best = x }
   }
-  func add(_ v: Value) throws { offer(try f.call([v])) }
+  func add(_ v: Value) throws { offer(try f.apply1(v)) }
   func merge(_ o: Accumulator) throws { if let o = o as? ExtremeAcc, let b = o.best { offer(b) } }
   func result() throws -> Value { best ?? .null }
   func copy() -> Accumulator { let c = ExtremeAcc(f, wantMax: wantMax); c.best = best; return c }
@@ -103,7 +103,7 @@ final class FirstLastAcc: Accumulator {
   let last: Bool
   var value: Value? = nil
   init(_ f: FunctionValue, last: Bool) { self.f = f; self.last = last }
-  func add(_ v: Value) throws { if last || value == nil { value = try f.call([v]) } }
+  func add(_ v: Value) throws { if last || value == nil { value = try f.apply1(v) } }
   func merge(_ o: Accumulator) throws {
     guard let o = o as? FirstLastAcc, let x = o.value else { return }
     if last || value == nil { value = x }
@@ -116,7 +116,7 @@ final class CollectAcc: Accumulator {
   let f: FunctionValue
   var items: [Value] = []
   init(_ f: FunctionValue) { self.f = f }
-  func add(_ v: Value) throws { items.append(try f.call([v])) }
+  func add(_ v: Value) throws { items.append(try f.apply1(v)) }
   func merge(_ o: Accumulator) throws { if let o = o as? CollectAcc { items += o.items } }
   func result() throws -> Value { .list(items) }
   func copy() -> Accumulator { let c = CollectAcc(f); c.items = items; return c }
@@ -126,7 +126,7 @@ final class DistinctAcc: Accumulator {
   let f: FunctionValue
   var seen = Set<Value>()
   init(_ f: FunctionValue) { self.f = f }
-  func add(_ v: Value) throws { seen.insert(try f.call([v])) }
+  func add(_ v: Value) throws { seen.insert(try f.apply1(v)) }
   func merge(_ o: Accumulator) throws { if let o = o as? DistinctAcc { seen.formUnion(o.seen) } }
   func result() throws -> Value { .int(Int64(seen.count)) }
   func copy() -> Accumulator { let c = DistinctAcc(f); c.seen = seen; return c }
@@ -145,7 +145,7 @@ final class TopKAcc: Accumulator {
     items.insert((score, v), at: i)
     if items.count > k { items.removeLast() }
   }
-  func add(_ v: Value) throws { insert(try by.call([v]), v) }
+  func add(_ v: Value) throws { insert(try by.apply1(v), v) }
   func merge(_ o: Accumulator) throws { if let o = o as? TopKAcc { for (s, v) in o.items { insert(s, v) } } }
   func result() throws -> Value { .list(items.map { $0.1 }) }
   func copy() -> Accumulator { let c = TopKAcc(k: k, by: by); c.items = items; return c }

@@ -11,57 +11,57 @@ public enum AggregateOutput {
 public final class KeyedAggregateOperator: Operator {
   let keyFn: FunctionValue
   let output: AggregateOutput
-  var state: [Value: KeyState] = [:]
-  var order: [Value] = []
-
-  final class KeyState {
-    var accs: [Accumulator]
-    var reduced: Value?
-    init(accs: [Accumulator]) { self.accs = accs }
-  }
+  var index = KeyIndex()
+  /// `count()` alone needs no accumulator objects: one counter per key.
+  let countOnly: Bool
+  var counts: [Int64] = []
+  var accs: [[Accumulator]] = []
+  var reduced: [Value] = []
 
   public init(key: FunctionValue, output: AggregateOutput, name: String, location: String) {
     self.keyFn = key
     self.output = output
+    if case .record(_, let specs) = output, specs.count == 1, case .count = specs[0].kind {
+      countOnly = true
+    } else {
+      countOnly = false
+    }
     super.init(name: name, location: location)
   }
 
   override public func process(_ v: Value, ts: Int64, port: Int) throws {
-    let k = try keyFn.call([v])
-    let s: KeyState
-    if let existing = state[k] {
-      s = existing
+    let k = try keyFn.apply1(v)
+    let (i, isNew) = index.index(of: k)
+    if countOnly {
+      if isNew { counts.append(1) } else { counts[i] += 1 }
     } else {
-      if case .record(_, let specs) = output { s = KeyState(accs: specs.map { $0.make() }) } else { s = KeyState(accs: []) }
-      state[k] = s
-      order.append(k)
+      switch output {
+      case .record(_, let specs):
+        if isNew { accs.append(specs.map { $0.make() }) }
+        for a in accs[i] { try a.add(v) }
+      case .reduced(let f):
+        if isNew { reduced.append(v) } else { reduced[i] = try f.call([reduced[i], v]) }
+      }
     }
-    switch output {
-    case .record:
-      for a in s.accs { try a.add(v) }
-    case .reduced(let f):
-      s.reduced = try s.reduced.map { try f.call([$0, v]) } ?? v
-    }
-    if !bounded { try emit(result(k, s), ts: ts) }
+    if !bounded { try emit(result(i), ts: ts) }
   }
 
-  func result(_ k: Value, _ s: KeyState) throws -> Value {
+  func result(_ i: Int) throws -> Value {
     switch output {
     case .record(let shape, _):
-      var values = [k]
+      if countOnly { return .record(Record(shape: shape, values: [index.keys[i], .int(counts[i])])) }
+      var values = [index.keys[i]]
       values.reserveCapacity(shape.fields.count)
-      for a in s.accs { values.append(try a.result()) }
+      for a in accs[i] { values.append(try a.result()) }
       return .record(Record(shape: shape, values: values))
     case .reduced:
-      return s.reduced ?? .null
+      return reduced[i]
     }
   }
 
   override public func onFinish() throws {
     guard bounded else { return }
-    for k in order {
-      if let s = state[k] { try emit(result(k, s), ts: Int64.max) }
-    }
+    for i in 0..<index.count { try emit(result(i), ts: Int64.max) }
   }
 }
 

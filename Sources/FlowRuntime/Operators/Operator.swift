@@ -96,7 +96,7 @@ public final class MapOperator: Operator {
     super.init(name: "map", location: location)
   }
   override public func process(_ v: Value, ts: Int64, port: Int) throws {
-    try emit(f.call([v]), ts: ts)
+    try emit(f.apply1(v), ts: ts)
   }
 }
 
@@ -107,7 +107,7 @@ public final class FilterOperator: Operator {
     super.init(name: "filter", location: location)
   }
   override public func process(_ v: Value, ts: Int64, port: Int) throws {
-    if case .bool(true) = try f.call([v]) { try emit(v, ts: ts) }
+    if case .bool(true) = try f.apply1(v) { try emit(v, ts: ts) }
   }
 }
 
@@ -118,7 +118,7 @@ public final class FlatMapOperator: Operator {
     super.init(name: "flatMap", location: location)
   }
   override public func process(_ v: Value, ts: Int64, port: Int) throws {
-    if case .list(let xs) = try f.call([v]) {
+    if case .list(let xs) = try f.apply1(v) {
       for x in xs { try emit(x, ts: ts) }
     }
   }
@@ -141,7 +141,7 @@ public final class TimestampOperator: Operator {
     super.init(name: "withTimestamps", location: location)
   }
   override public func process(_ v: Value, ts: Int64, port: Int) throws {
-    guard case .time(let t) = try f.call([v]) else {
+    guard case .time(let t) = try f.apply1(v) else {
       throw RuntimeError("the timestamp function did not return a Time", at: location)
     }
     try emit(v, ts: t)

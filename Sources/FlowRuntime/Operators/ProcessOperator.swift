@@ -35,7 +35,7 @@ public final class ProcessOperator: Operator {
   }
 
   override public func process(_ v: Value, ts: Int64, port: Int) throws {
-    let k = try keyFn.call([v])
+    let k = try keyFn.apply1(v)
     let s = currentState(k, ts)
     let step = try spec.onEvent.call([s, v, context(k, ts)])
     try apply(step, key: k, ts: ts)

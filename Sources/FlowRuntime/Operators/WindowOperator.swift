@@ -69,7 +69,7 @@ public final class WindowOperator: Operator {
     if ts == Int64.min, case .global = spec {} else if ts == Int64.min {
       throw RuntimeError("a window needs event times, but this stream has none", at: location, notes: ["help: add `|> withTimestamps(x => x.time)` before keyBy"])
     }
-    let k = try keyFn.call([v])
+    let k = try keyFn.apply1(v)
     if keySeq[k] == nil { keySeq[k] = keySeq.count }
     switch spec {
     case .tumbling(let size, let offset):
