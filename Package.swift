@@ -39,6 +39,7 @@ let package = Package(
     .testTarget(name: "FlowSyntaxTests", dependencies: ["FlowSyntax"], swiftSettings: [.swiftLanguageMode(.v5)]),
     .testTarget(name: "FlowSemaTests", dependencies: ["FlowSema", "FlowDriver"], swiftSettings: [.swiftLanguageMode(.v5)]),
     .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime", "FlowConnectors"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    .testTarget(name: "FlowIRTests", dependencies: ["FlowDriver", "FlowIR"], swiftSettings: [.swiftLanguageMode(.v5)]),
     .testTarget(name: "FlowCLITests", dependencies: ["FlowDriver"], swiftSettings: [.swiftLanguageMode(.v5)]),
   ]
 )

@@ -137,7 +137,7 @@ public final class CSVReader: RowSource {
       convs = c
     } else if !follow || startOffset > 0 {
       // Read the header now so a missing column fails at open, not at the first row.
-      _ = try readHeader(waiting: false)
+      _ = try readHeader()
     }
     if startOffset > 0 {
       if header {
@@ -170,7 +170,7 @@ public final class CSVReader: RowSource {
   /// The next record if a complete one is available now, else nil (never waits).
   public func poll() throws -> Record? {
     if headerPending {
-      guard try readHeader(waiting: true) else { return nil }
+      guard try readHeader() else { return nil }
     }
     while true {
       let final = !follow && input.atEOF
@@ -243,7 +243,7 @@ public final class CSVReader: RowSource {
 
   /// Reads the header row and builds the column-to-slot plan. Returns false when the
   /// header is not complete yet (follow mode) or the file is empty.
-  private func readHeader(waiting: Bool) throws -> Bool {
+  private func readHeader() throws -> Bool {
     while true {
       let final = !follow && input.atEOF
       let n = input.available

@@ -9,7 +9,7 @@ public func renderValue(_ v: Value) -> String { render(v, quoted: false) }
 /// `(1, "a")`; maps `{"k": 1}` (sorted by rendered key, so output is stable);
 /// variants `Circle(1.0)` (bare tag without payload); vectors `vec[1.0, 2.0]`;
 /// floats shortest round-trip (`1.0`, `0.1`, `1e-05`); times
-/// `2024-01-01T00:00:00Z` (`.mmm` only when non-zero); durations `1m30s`, `500ms`;
+/// `2024-01-01T00:00:00Z` (`.mmm` only when non-zero); durations `1m30s`, `500ms`, `1500ms`;
 /// null `null`. A top-level string is quoted only when `quoted` is true; strings
 /// nested inside other values are always quoted, with `\"`, `\\`, `\n`, `\r`, `\t`
 /// and `\u{XX}` escapes.
@@ -30,7 +30,7 @@ public func appendRendered(_ v: Value, quoted: Bool, to out: inout [UInt8]) {
   case .string(let s):
     if quoted { appendQuoted(s, to: &out) } else { out.append(contentsOf: s.utf8) }
   case .time(let ms): TimeFormat.append(ms, alwaysMillis: false, to: &out)
-  case .duration(let ms): out.append(contentsOf: formatDuration(ms).utf8)
+  case .duration(let ms): out.append(contentsOf: durationText(ms).utf8)
   case .list(let items): appendSeq(items, "[", "]", &out)
   case .tuple(let items): appendSeq(items, "(", ")", &out)
   case .vector(let xs):
@@ -123,16 +123,21 @@ func appendQuoted(_ s: String, to out: inout [UInt8]) {
   }
 }
 
-/// `10s`, `500ms`, `1m30s`, `2h`, `1d6h`, `1s500ms`, `0s`, `-5s`: the largest units
-/// first, zero parts omitted.
-public func formatDuration(_ ms: Int64) -> String {
-  if ms == 0 { return "0s" }
-  var r = ms.magnitude
-  var s = ms < 0 ? "-" : ""
-  let units: [(UInt64, String)] = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1000, "s"), (1, "ms")]
-  for (size, name) in units where r >= size {
-    s += "\(r / size)\(name)"
-    r %= size
+/// `10s`, `500ms`, `1m30s`, `1d2h`, `1500ms`, `0ms`, `-5s`: whole seconds in the
+/// largest units first (zero parts omitted), anything with a millisecond part in
+/// `ms`. The same text as FlowRuntime's `formatDuration` (plans), kept internal
+/// here so the two public names do not collide in modules importing both.
+func durationText(_ ms: Int64) -> String {
+  if ms == 0 { return "0ms" }
+  var rest = ms.magnitude
+  let sign = ms < 0 ? "-" : ""
+  if rest % 1000 != 0 { return "\(sign)\(rest)ms" }
+  rest /= 1000
+  var out = sign
+  let units: [(UInt64, String)] = [(86400, "d"), (3600, "h"), (60, "m"), (1, "s")]
+  for (size, name) in units where rest >= size {
+    out += "\(rest / size)\(name)"
+    rest %= size
   }
-  return s
+  return out
 }

@@ -11,6 +11,8 @@ public struct RunOptions {
   public var stats = false
   public var progress = false
   public var color = false
+  /// Off: run the plan exactly as lowered (to compare results).
+  public var optimize = true
   public init() {}
 }
 
@@ -59,7 +61,14 @@ public struct RunDriver {
       err("flow: warning: the script has no sink, so nothing runs (end a pipeline with `|> writeStdout()`)")
       return .success
     }
-    let executor = Executor(sinks: sinks)
+    var plan = LogicalPlan(sinks: sinks)
+    if options.optimize {
+      do { _ = try Optimizer().optimize(&plan) } catch {
+        err(describe(error))
+        return .runtimeError
+      }
+    }
+    let executor = Executor(sinks: plan.sinks)
     let start = DispatchTime.now().uptimeNanoseconds
     var lastLine = ""
     if options.progress {

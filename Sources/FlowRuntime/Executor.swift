@@ -99,6 +99,8 @@ public final class Executor {
       return ProcessOperator(key: key, spec: spec, location: n.location)
     case .sink(let spec):
       return SinkOperator(try spec.open(), name: n.name, location: n.location)
+    case .fused(let stages):
+      return FusedOperator(stages, name: n.name, location: n.location)
     }
   }
 
@@ -158,7 +160,7 @@ public final class SourceOperator: Operator {
     inputCount = 0
   }
 
-  func start() throws { reader = try spec.open() }
+  func start() throws { reader = try spec.open(spec.columns) }
 
   func pump(max: Int) throws -> Bool {
     guard let r = reader else { return false }

@@ -76,23 +76,49 @@ public struct FunctionValue: @unchecked Sendable {
   public let arity: Int
   public let call: ([Value]) throws -> Value
   public let call1: ((Value) throws -> Value)?
+  /// What the compiler learned about the function's body, for the optimizer.
+  public var info: FunctionInfo?
 
-  public init(arity: Int, call: @escaping ([Value]) throws -> Value) {
+  public init(arity: Int, info: FunctionInfo? = nil, call: @escaping ([Value]) throws -> Value) {
     self.arity = arity
     self.call = call
     self.call1 = nil
+    self.info = info
   }
 
-  public init(unary: @escaping (Value) throws -> Value) {
+  public init(info: FunctionInfo? = nil, unary: @escaping (Value) throws -> Value) {
     self.arity = 1
     self.call = { args in try unary(args.first ?? .null) }
     self.call1 = unary
+    self.info = info
   }
 
   @inline(__always)
   public func apply1(_ v: Value) throws -> Value {
     if let f = call1 { return try f(v) }
     return try call([v])
+  }
+}
+
+/// Facts about a compiled lambda's body that optimizer rules rely on.
+public final class FunctionInfo: @unchecked Sendable {
+  /// Its source text, for plans (`b => b.price > 100`).
+  public var text: String
+  /// For a one-parameter function: the fields it reads from its parameter,
+  /// or nil when the parameter is used as a whole (passed on, returned,
+  /// compared), so every field may matter.
+  public var fieldsRead: Set<String>?
+  /// The result when it does not depend on the arguments at all.
+  public var constant: Value?
+  /// For `r => { r with a: ..., b: ... }`: the fields it replaces; the other
+  /// fields pass through unchanged.
+  public var updatedFields: Set<String>?
+
+  public init(text: String, fieldsRead: Set<String>?, constant: Value?, updatedFields: Set<String>?) {
+    self.text = text
+    self.fieldsRead = fieldsRead
+    self.constant = constant
+    self.updatedFields = updatedFields
   }
 }
 

@@ -23,6 +23,9 @@ struct Run: ParsableCommand {
   @Flag(help: "Print per-operator statistics (records in/out) and throughput at the end.")
   var stats = false
 
+  @Flag(help: "Run the plan as written, without optimizer rules (to compare results).")
+  var noOptimize = false
+
   @Flag(inversion: .prefixedNo, help: "Show a live progress line on stderr (default: when stderr is a terminal).")
   var progress: Bool? = nil
 
@@ -36,6 +39,7 @@ struct Run: ParsableCommand {
       options.overrides[String(s[..<eq])] = String(s[s.index(after: eq)...])
     }
     options.stats = stats
+    options.optimize = !noOptimize
     options.progress = progress ?? (isatty(STDERR_FILENO) == 1)
     options.color = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     let outcome = RunDriver(options: options).run(path: file) { printErr($0) }

@@ -57,6 +57,18 @@ final class ExamplesTests: XCTestCase {
     XCTAssertGreaterThan(ran, 5)
   }
 
+  /// The optimizer never changes results: every example gives the same
+  /// output with its rules switched off.
+  func testOptimizerOnAndOffGiveTheSameOutput() throws {
+    let skip = checkOnly()
+    for rel in scripts() where skip[rel] == nil {
+      let on = try FlowBinary.run(["run", "Examples/" + rel])
+      let off = try FlowBinary.run(["run", "--no-optimize", "Examples/" + rel])
+      XCTAssertEqual(off.status, 0, "\(rel) --no-optimize failed:\n\(off.stderr)")
+      XCTAssertEqual(on.stdout, off.stdout, "\(rel): output differs with the optimizer off")
+    }
+  }
+
   func testCheckOnlyListNamesRealScripts() {
     let all = Set(scripts())
     for (rel, reason) in checkOnly() {

@@ -20,7 +20,7 @@ final class ConnectorCSVTests: XCTestCase {
 
       """)
     let r = try CSVReader(path: p, schema: people)
-    let rows = try readAll(r)
+    let rows = try connReadAll(r)
     XCTAssertEqual(rows.count, 3)
     XCTAssertEqual(rows[0].values, [.int(1), .string("alice"), .float(9.5), .bool(true), .time(1_704_067_200_000), .duration(1500)])
     XCTAssertEqual(rows[1].values, [.int(-2), .string("bob"), .null, .bool(false), .time(1_704_067_200_123), .duration(0)])
@@ -34,7 +34,7 @@ final class ConnectorCSVTests: XCTestCase {
     let s = Schema([("a", .string), ("b", .int)])
     let p = dir.write("q.csv", "a,b\r\n\"x, \"\"y\"\"\",1\r\n\"multi\nline\",2\r\n\"\",3\r\nplain,4")
     let r = try CSVReader(path: p, schema: s)
-    let rows = try readAll(r)
+    let rows = try connReadAll(r)
     XCTAssertEqual(rows.map { $0.values }, [
       [.string("x, \"y\""), .int(1)], [.string("multi\nline"), .int(2)], [.string(""), .int(3)], [.string("plain"), .int(4)],
     ])
@@ -44,51 +44,51 @@ final class ConnectorCSVTests: XCTestCase {
   func testNoHeaderAndDelimiter() throws {
     let s = Schema([("a", .int), ("b", .string)])
     let p = dir.write("t.tsv", "1\tx\n2\ty,z\n")
-    let rows = try readAll(try CSVReader(path: p, schema: s, header: false, delimiter: UInt8(ascii: "\t")))
+    let rows = try connReadAll(try CSVReader(path: p, schema: s, header: false, delimiter: UInt8(ascii: "\t")))
     XCTAssertEqual(rows.map { $0.values }, [[.int(1), .string("x")], [.int(2), .string("y,z")]])
   }
 
   func testMissingHeaderColumnIsAnError() {
     let p = dir.write("m.csv", "id,name\n1,a\n")
-    let e = expectDataError { _ = try CSVReader(path: p, schema: self.people) }
+    let e = connExpectDataError { _ = try CSVReader(path: p, schema: self.people) }
     XCTAssertEqual(e?.description, "\(p):1:1: data error: header has no column 'score'")
   }
 
   func testBadQuoting() {
     let s = Schema([("a", .int), ("b", .string)])
     let p1 = dir.write("b1.csv", "a,b\n1,x\n2,\"ab\"c\n")
-    let e1 = expectDataError { _ = try readAll(try CSVReader(path: p1, schema: s)) }
+    let e1 = connExpectDataError { _ = try connReadAll(try CSVReader(path: p1, schema: s)) }
     XCTAssertEqual(e1?.description, "\(p1):3:7: data error: unexpected character after closing quote")
 
     let p2 = dir.write("b2.csv", "a,b\n2,a\"b\n")
-    let e2 = expectDataError { _ = try readAll(try CSVReader(path: p2, schema: s)) }
+    let e2 = connExpectDataError { _ = try connReadAll(try CSVReader(path: p2, schema: s)) }
     XCTAssertEqual(e2?.description, "\(p2):2:4: data error: quote inside an unquoted field")
 
     let p3 = dir.write("b3.csv", "a,b\n1,ok\n2,\"abc\n3,def\n")
-    let e3 = expectDataError { _ = try readAll(try CSVReader(path: p3, schema: s)) }
+    let e3 = connExpectDataError { _ = try connReadAll(try CSVReader(path: p3, schema: s)) }
     XCTAssertEqual(e3?.description, "\(p3):3:3: data error: unterminated quoted field")
   }
 
   func testWrongColumnCount() {
     let s = Schema([("a", .int), ("b", .int)])
     let p = dir.write("c.csv", "a,b\n1,2,3\n")
-    let e = expectDataError { _ = try readAll(try CSVReader(path: p, schema: s)) }
+    let e = connExpectDataError { _ = try connReadAll(try CSVReader(path: p, schema: s)) }
     XCTAssertEqual(e?.description, "\(p):2:5: data error: expected 2 columns, found 3")
     let p2 = dir.write("c2.csv", "a,b\n1,2\n10\n")
-    let e2 = expectDataError { _ = try readAll(try CSVReader(path: p2, schema: s)) }
+    let e2 = connExpectDataError { _ = try connReadAll(try CSVReader(path: p2, schema: s)) }
     XCTAssertEqual(e2?.description, "\(p2):3:3: data error: expected 2 columns, found 1")
   }
 
   func testNonNumericAndEmptyFields() {
     let s = Schema([("a", .int), ("b", .int)])
     let p = dir.write("n.csv", "a,b\n1,2\n3,x1\n")
-    let e = expectDataError { _ = try readAll(try CSVReader(path: p, schema: s)) }
+    let e = connExpectDataError { _ = try connReadAll(try CSVReader(path: p, schema: s)) }
     XCTAssertEqual(e?.description, "\(p):3:3: data error: expected an integer in column 'b', found 'x1'")
     let p2 = dir.write("n2.csv", "a,b\n1,\n")
-    let e2 = expectDataError { _ = try readAll(try CSVReader(path: p2, schema: s)) }
+    let e2 = connExpectDataError { _ = try connReadAll(try CSVReader(path: p2, schema: s)) }
     XCTAssertEqual(e2?.description, "\(p2):2:3: data error: empty value in non-optional column 'b'")
     let p3 = dir.write("n3.csv", "a,b\n1,99999999999999999999\n")
-    let e3 = expectDataError { _ = try readAll(try CSVReader(path: p3, schema: s)) }
+    let e3 = connExpectDataError { _ = try connReadAll(try CSVReader(path: p3, schema: s)) }
     XCTAssertEqual(e3?.line, 2)
     XCTAssertEqual(e3?.column, 3)
   }
@@ -96,7 +96,7 @@ final class ConnectorCSVTests: XCTestCase {
   func testInvalidUTF8() {
     let s = Schema([("a", .int), ("b", .string)])
     let p = dir.write("u.csv", Array("a,b\n1,ok\n2,ab".utf8) + [0xFF] + Array("c\n".utf8))
-    let e = expectDataError { _ = try readAll(try CSVReader(path: p, schema: s)) }
+    let e = connExpectDataError { _ = try connReadAll(try CSVReader(path: p, schema: s)) }
     XCTAssertEqual(e?.description, "\(p):3:5: data error: invalid UTF-8 in column 'b'")
   }
 
@@ -104,7 +104,7 @@ final class ConnectorCSVTests: XCTestCase {
     let s = Schema([("a", .int), ("b", .int)])
     let p = dir.write("s.csv", "a,b\n1,2\nx,3\n4,5\n\"6\n7,8,9\n10,11\n")
     let r = try CSVReader(path: p, schema: s, policy: .skip)
-    let rows = try readAll(r)
+    let rows = try connReadAll(r)
     XCTAssertEqual(rows.map { $0.values }, [[.int(1), .int(2)], [.int(4), .int(5)], [.int(10), .int(11)]])
     XCTAssertEqual(r.skippedRows, 3)
   }
@@ -114,7 +114,7 @@ final class ConnectorCSVTests: XCTestCase {
     let p = dir.write("d.csv", "a,b\n1,2\n3,x\n4,5\n\"a\nb\",1\n")
     let dl = dir.path("dead.txt")
     let r = try CSVReader(path: p, schema: s, policy: .deadLetter(path: dl))
-    let rows = try readAll(r)
+    let rows = try connReadAll(r)
     XCTAssertEqual(rows.count, 2)
     XCTAssertEqual(r.skippedRows, 2)
     XCTAssertEqual(dir.read("dead.txt"), """
@@ -140,11 +140,11 @@ final class ConnectorCSVTests: XCTestCase {
   func testProjectionConvertsOnlyUsedColumns() throws {
     let s = Schema([("a", .int), ("b", .int), ("c", .string)])
     let p = dir.write("p.csv", "a,b,c\nnot-a-number,2,x\n")
-    let rows = try readAll(try CSVReader(path: p, schema: s, columns: ["b"]))
+    let rows = try connReadAll(try CSVReader(path: p, schema: s, columns: ["b"]))
     XCTAssertEqual(rows.first?.values, [.null, .int(2), .null])
     // A missing but unused column is fine with a projection.
     let p2 = dir.write("p2.csv", "b\n5\n")
-    XCTAssertEqual(try readAll(try CSVReader(path: p2, schema: s, columns: ["b"])).first?.values, [.null, .int(5), .null])
+    XCTAssertEqual(try connReadAll(try CSVReader(path: p2, schema: s, columns: ["b"])).first?.values, [.null, .int(5), .null])
     XCTAssertThrowsError(try CSVReader(path: p, schema: s, columns: ["zz"]))
   }
 
@@ -190,11 +190,11 @@ final class ConnectorCSVTests: XCTestCase {
     XCTAssertEqual(try r.next()?.values, [.int(1), .int(1)])
     let pos = r.position
     XCTAssertEqual(pos, 8)
-    let all = try readAll(r)
+    let all = try connReadAll(r)
     let r2 = try CSVReader(path: p, schema: s, startOffset: pos)
     XCTAssertEqual(r2.line, 3)
     XCTAssertThrowsError(try r2.next())  // "2\n" is not an int: "2" then newline
-    let e = expectDataError { _ = try r2.next() }
+    let e = connExpectDataError { _ = try r2.next() }
     XCTAssertEqual(e?.line, 5)
     XCTAssertEqual(try r2.next()?.values, [.int(4), .int(4)])
     XCTAssertEqual(all.count, 1)
@@ -203,7 +203,7 @@ final class ConnectorCSVTests: XCTestCase {
     let r3 = try CSVReader(path: p2, schema: Schema([("a", .int)]), header: false)
     _ = try r3.next()
     let r4 = try CSVReader(path: p2, schema: Schema([("a", .int)]), header: false, startOffset: r3.position)
-    XCTAssertEqual(try readAll(r4).map { $0.values }, [[.int(2)], [.int(3)]])
+    XCTAssertEqual(try connReadAll(r4).map { $0.values }, [[.int(2)], [.int(3)]])
   }
 
   func testBatchAPI() throws {

@@ -5,9 +5,9 @@ import FlowRuntime
 final class ConnectorGeneratorTests: XCTestCase {
   func testSequence() throws {
     let g = try SequenceGenerator(from: 1, to: 5)
-    XCTAssertEqual(try readAll(g).map { $0.values }, (1...5).map { [.int(Int64($0))] })
+    XCTAssertEqual(try connReadAll(g).map { $0.values }, (1...5).map { [.int(Int64($0))] })
     let h = try SequenceGenerator(from: 10, to: 0, step: -5, field: "n", startAt: 1)
-    XCTAssertEqual(try readAll(h).map { $0["n"] }, [.int(5), .int(0)])
+    XCTAssertEqual(try connReadAll(h).map { $0["n"] }, [.int(5), .int(0)])
     XCTAssertThrowsError(try SequenceGenerator(from: 0, to: 1, step: 0))
     let inf = try SequenceGenerator(from: 0, to: nil)
     var batch: [Record] = []
@@ -28,14 +28,14 @@ final class ConnectorGeneratorTests: XCTestCase {
 
   func testRandomIsDeterministicAndResumable() throws {
     let schema = Schema([("a", .int), ("b", .float), ("c", .optional(.string)), ("t", .time), ("l", .list(.bool))])
-    let a = try readAll(RandomGenerator(schema: schema, seed: 42, count: 200))
-    let b = try readAll(RandomGenerator(schema: schema, seed: 42, count: 200))
+    let a = try connReadAll(RandomGenerator(schema: schema, seed: 42, count: 200))
+    let b = try connReadAll(RandomGenerator(schema: schema, seed: 42, count: 200))
     XCTAssertEqual(a, b)
     XCTAssertEqual(a.count, 200)
-    XCTAssertNotEqual(a, try readAll(RandomGenerator(schema: schema, seed: 43, count: 200)))
-    let tail = try readAll(RandomGenerator(schema: schema, seed: 42, count: 200, startAt: 150))
+    XCTAssertNotEqual(a, try connReadAll(RandomGenerator(schema: schema, seed: 43, count: 200)))
+    let tail = try connReadAll(RandomGenerator(schema: schema, seed: 42, count: 200, startAt: 150))
     XCTAssertEqual(Array(a[150...]), tail)
-    let ints = try readAll(RandomGenerator(seed: 1, count: 1000, range: -3...3))
+    let ints = try connReadAll(RandomGenerator(seed: 1, count: 1000, range: -3...3))
     for r in ints {
       guard case .int(let v) = r.values[0] else { return XCTFail("not an int") }
       XCTAssertTrue((-3...3).contains(v))

@@ -31,7 +31,7 @@ final class ConnectorSinkTests: XCTestCase {
     for r in rows { try sink.write(r) }
     try sink.close()
     XCTAssertTrue(dir.read("out.csv").hasPrefix("id,name,score,ok,at,wait\n-3,plain,1e-09,true,2023-12-31T23:59:55.000Z,0\n"))
-    let back = try readAll(try CSVReader(path: p, schema: schema))
+    let back = try connReadAll(try CSVReader(path: p, schema: schema))
     XCTAssertEqual(back, rows)
   }
 
@@ -43,7 +43,7 @@ final class ConnectorSinkTests: XCTestCase {
     try sink.close()
     let first = dir.read("out.jsonl").split(separator: "\n").first.map(String.init)
     XCTAssertEqual(first, "{\"id\":-3,\"name\":\"plain\",\"score\":1e-09,\"ok\":true,\"at\":\"2023-12-31T23:59:55.000Z\",\"wait\":0}")
-    let back = try readAll(try JSONLinesReader(path: p, schema: schema))
+    let back = try connReadAll(try JSONLinesReader(path: p, schema: schema))
     XCTAssertEqual(back, rows)
   }
 
@@ -78,7 +78,7 @@ final class ConnectorSinkTests: XCTestCase {
     for i in 0..<100_000 { try sink.write(Record(shape: shape, values: [.int(Int64(i))])) }
     XCTAssertGreaterThan(sink.writer.bytesWritten, 0)
     try sink.close()
-    let back = try readAll(try CSVReader(path: p, schema: Schema([("i", .int)])))
+    let back = try connReadAll(try CSVReader(path: p, schema: Schema([("i", .int)])))
     XCTAssertEqual(back.count, 100_000)
     XCTAssertEqual(back.last?.values, [.int(99_999)])
   }
@@ -101,8 +101,10 @@ final class ConnectorSinkTests: XCTestCase {
     XCTAssertEqual(renderValue(.duration(10_000)), "10s")
     XCTAssertEqual(renderValue(.duration(500)), "500ms")
     XCTAssertEqual(renderValue(.duration(90_000)), "1m30s")
-    XCTAssertEqual(renderValue(.duration(0)), "0s")
-    XCTAssertEqual(renderValue(.duration(-1500)), "-1s500ms")
+    XCTAssertEqual(renderValue(.duration(0)), "0ms")
+    XCTAssertEqual(renderValue(.duration(-1500)), "-1500ms")
+    XCTAssertEqual(renderValue(.duration(-5000)), "-5s")
+    XCTAssertEqual(renderValue(.duration(Int64.min)), "-9223372036854775808ms")
     XCTAssertEqual(renderValue(.duration(93_600_000)), "1d2h")
     XCTAssertEqual(renderValue(.map([.string("b"): .int(2), .string("a"): .int(1)])), "{\"a\": 1, \"b\": 2}")
     XCTAssertEqual(renderValue(.vector([1, 2.5])), "vec[1.0, 2.5]")

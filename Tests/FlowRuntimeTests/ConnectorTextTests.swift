@@ -25,10 +25,10 @@ final class ConnectorTextTests: XCTestCase {
 
   func testInvalidUTF8() throws {
     let p = dir.write("u.txt", Array("ok\nab".utf8) + [0xE2, 0x82] + Array("\nfine\n".utf8))
-    let e = expectDataError { _ = try readAll(try TextReader(path: p)) }
+    let e = connExpectDataError { _ = try connReadAll(try TextReader(path: p)) }
     XCTAssertEqual(e?.description, "\(p):2:3: data error: invalid UTF-8")
     let r = try TextReader(path: p, policy: .skip)
-    XCTAssertEqual(try readAll(r).map { $0.values }, [[.string("ok")], [.string("fine")]])
+    XCTAssertEqual(try connReadAll(r).map { $0.values }, [[.string("ok")], [.string("fine")]])
     XCTAssertEqual(r.skippedRows, 1)
   }
 
@@ -88,7 +88,7 @@ final class ConnectorTextTests: XCTestCase {
       done.fulfill()
     }
     let r = try SocketReader(host: "127.0.0.1", port: port)
-    XCTAssertEqual(try readAll(r).map { $0.values }, [[.string("hello")], [.string("world")], [.string("last")]])
+    XCTAssertEqual(try connReadAll(r).map { $0.values }, [[.string("hello")], [.string("world")], [.string("last")]])
     wait(for: [done], timeout: 5)
     close(server)
     XCTAssertThrowsError(try SocketReader(host: "127.0.0.1", port: 1))

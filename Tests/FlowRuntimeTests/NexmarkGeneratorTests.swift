@@ -129,7 +129,7 @@ final class NexmarkGeneratorTests: XCTestCase {
     }
     XCTAssertEqual(n, 4600)
     XCTAssertEqual(src.position, 5000)
-    let people = try readAll(NexmarkSource(config: cfg, kind: .person))
+    let people = try connReadAll(NexmarkSource(config: cfg, kind: .person))
     XCTAssertEqual(people.count, 100)
   }
 

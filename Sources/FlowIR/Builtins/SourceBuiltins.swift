@@ -95,26 +95,29 @@ func policy(_ v: Value) -> BadRowPolicy {
 }
 
 extension Builtins {
-  static func source(_ site: CallSite, bounded: Bool, _ description: String, _ open: @escaping () throws -> SourceReader) -> Value {
-    site.lowering.node(.source(SourceSpec(bounded: bounded, description: description, open: open)), [], site, "source")
+  /// A source node. `key` must capture every argument that changes what is
+  /// read, since equal keys let the optimizer share one reader.
+  static func source(_ site: CallSite, bounded: Bool, _ description: String, key: String? = nil, projection: Bool = false, _ open: @escaping (Set<String>?) throws -> SourceReader) -> Value {
+    let spec = SourceSpec(bounded: bounded, description: description, key: key ?? description, supportsProjection: projection, open: open)
+    return site.lowering.node(.source(spec), [], site, "source")
   }
 
   static func registerSources(_ t: inout [String: Builtin]) {
     t["readText/String"] = { site, a in
       let path = try string(a[0], site), follow = try bool(a[1], site)
-      return source(site, bounded: !follow, "readText(\"\(path)\")") {
+      return source(site, bounded: !follow, "readText(\"\(path)\")", key: "readText \(path) \(follow)") { _ in
         LineReader(try TextReader(path: path, follow: follow))
       }
     }
     t["readStdin/"] = { site, _ in
-      source(site, bounded: true, "readStdin()") {
+      source(site, bounded: true, "readStdin()", key: "stdin") { _ in
         let r = try TextReader(fd: 0)
         return RowSourceReader(r, unwrap: true)
       }
     }
     t["readSocket/String"] = { site, a in
       let host = try string(a[0], site), port = try int(a[1], site)
-      return source(site, bounded: false, "readSocket(\"\(host)\", \(port))") {
+      return source(site, bounded: false, "readSocket(\"\(host)\", \(port))") { _ in
         let r = try SocketReader(host: host, port: Int(port))
         return RowSourceReader(r, unwrap: true, skipped: { r.skippedRows })
       }
@@ -129,8 +132,9 @@ extension Builtins {
       guard delim.utf8.count == 1, let d = delim.utf8.first else {
         throw RuntimeError("readCsv: the delimiter must be one character, found \"\(delim)\"", at: site.location)
       }
-      return source(site, bounded: !follow, "readCsv(\"\(path)\")") {
-        let r = try CSVReader(path: path, schema: schema, header: header, delimiter: d, policy: onError, follow: follow)
+      let key = "readCsv \(path) \(schema.fields.map { "\($0.name):\($0.type)" }) \(header) \(delim) \(onError) \(follow)"
+      return source(site, bounded: !follow, "readCsv(\"\(path)\")", key: key, projection: true) { columns in
+        let r = try CSVReader(path: path, schema: schema, header: header, delimiter: d, policy: onError, columns: columns, follow: follow)
         return RowSourceReader(r, unwrap: false, size: { (r.bytesRead, r.totalBytes) }, skipped: { r.skippedRows }, stop: { r.stop() })
       }
     }
@@ -139,20 +143,21 @@ extension Builtins {
       let schema = try opaque(a[1], Schema.self, site)
       let onError = policy(a[2])
       let follow = try bool(a[3], site)
-      return source(site, bounded: !follow, "readJsonl(\"\(path)\")") {
-        let r = try JSONLinesReader(path: path, schema: schema, policy: onError, follow: follow)
+      let key = "readJsonl \(path) \(schema.fields.map { "\($0.name):\($0.type)" }) \(onError) \(follow)"
+      return source(site, bounded: !follow, "readJsonl(\"\(path)\")", key: key, projection: true) { columns in
+        let r = try JSONLinesReader(path: path, schema: schema, policy: onError, columns: columns, follow: follow)
         return RowSourceReader(r, unwrap: false, size: { (r.bytesRead, r.totalBytes) }, skipped: { r.skippedRows }, stop: { r.stop() })
       }
     }
     t["sequence/Int"] = { site, a in
       let from = try int(a[0], site), to = try int(a[1], site)
-      return source(site, bounded: true, "sequence(\(from), \(to))") {
+      return source(site, bounded: true, "sequence(\(from), \(to))") { _ in
         SequenceReader(from: from, to: to)
       }
     }
     t["random/Int"] = { site, a in
       let count = try int(a[0], site), seed = try int(a[1], site)
-      return source(site, bounded: true, "random(\(count))") {
+      return source(site, bounded: true, "random(\(count), seed: \(seed))") { _ in
         let g = RandomGenerator(schema: Schema([("value", .float)]), seed: UInt64(bitPattern: seed), count: count)
         return RowSourceReader(g, unwrap: true)
       }

@@ -33,7 +33,7 @@ extension Lowering {
   }
 
   func compileCall(_ e: Expr, callee: Expr, args: [Arg], piped: Expr?, _ s: FnScope) throws -> Code {
-    let site = CallSite(location: location(callee.span), lowering: self, expr: e)
+    let site = CallSite(location: location(callee.span), span: callee.span, lowering: self, expr: e)
     if let call = checker.calls[e.id] {
       var codes: [Code] = []
       for (i, a) in call.arguments.enumerated() {

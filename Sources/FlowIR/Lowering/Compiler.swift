@@ -9,6 +9,47 @@ import FlowConnectors
 extension Lowering {
   func compile(_ e: Expr, _ s: FnScope) throws -> Code {
     switch e.kind {
+    case .binary, .unary, .ifThen:
+      // Constant folding: literal-only expressions are computed once.
+      if let v = constantValue(e) {
+        foldedConstants += 1
+        return { _ in v }
+      }
+      if case .ifThen(let c, let a, let b) = e.kind, case .bool(let cond)? = constantValue(c) {
+        // Dead-branch elimination.
+        foldedConstants += 1
+        return try compile(cond ? a : b, s)
+      }
+      return try compileOperator(e, s)
+    default:
+      return try compileOther(e, s)
+    }
+  }
+
+  private func compileOperator(_ e: Expr, _ s: FnScope) throws -> Code {
+    switch e.kind {
+    case .unary(let op, let x):
+      let c = try compile(x, s)
+      let loc = location(e.span)
+      switch op {
+      case .not: return { f in if case .bool(let b) = try c(f) { return .bool(!b) }; return .bool(false) }
+      case .neg: return { f in try negate(try c(f), loc) }
+      }
+    case .binary(let op, let l, let r):
+      return try compileBinary(op, l, r, e, s)
+    case .ifThen(let c, let a, let b):
+      let cc = try compile(c, s), ca = try compile(a, s), cb = try compile(b, s)
+      return { f in
+        if case .bool(true) = try cc(f) { return try ca(f) }
+        return try cb(f)
+      }
+    default:
+      return try compileOther(e, s)
+    }
+  }
+
+  private func compileOther(_ e: Expr, _ s: FnScope) throws -> Code {
+    switch e.kind {
     case .int(let v):
       if case .con("Float", _)? = checker.exprTypes[e.id]?.resolved {
         let f = Value.float(Double(v))
@@ -80,7 +121,9 @@ extension Lowering {
         return .map(m)
       }
     case .lambda(let params, let body):
-      return try compileLambda(params, body, s)
+      return try compileLambda(params, body, s, span: e.span)
+    case .unary, .binary, .ifThen:
+      return try compileOperator(e, s)
     case .call(let callee, let args):
       return try compileCall(e, callee: callee, args: args, piped: nil, s)
     case .pipe(let lhs, let rhs):
@@ -117,21 +160,6 @@ extension Lowering {
     case .index(let base, let idx):
       let b = try compile(base, s), ix = try compile(idx, s)
       return { f in index(try b(f), try ix(f)) }
-    case .unary(let op, let x):
-      let c = try compile(x, s)
-      let loc = location(e.span)
-      switch op {
-      case .not: return { f in if case .bool(let b) = try c(f) { return .bool(!b) }; return .bool(false) }
-      case .neg: return { f in try negate(try c(f), loc) }
-      }
-    case .binary(let op, let l, let r):
-      return try compileBinary(op, l, r, e, s)
-    case .ifThen(let c, let a, let b):
-      let cc = try compile(c, s), ca = try compile(a, s), cb = try compile(b, s)
-      return { f in
-        if case .bool(true) = try cc(f) { return try ca(f) }
-        return try cb(f)
-      }
     case .match(let scrutinee, let arms):
       return try compileMatch(e, scrutinee, arms, s)
     case .block(let lets, let result):
@@ -188,7 +216,7 @@ extension Lowering {
       guard let f = fs.first else { throw LoweringError("internal: empty overload set", at: location(e.span)) }
       if f.isExtern {
         let impl = try builtin(f, at: e)
-        let site = CallSite(location: location(e.span), lowering: self, expr: e)
+        let site = CallSite(location: location(e.span), span: e.span, lowering: self, expr: e)
         let arity = f.paramNames.count
         let v = Value.function(FunctionValue(arity: arity) { args in try impl(site, args) })
         return { _ in v }
@@ -209,7 +237,8 @@ extension Lowering {
     }
   }
 
-  func compileLambda(_ params: [Param], _ body: Expr, _ s: FnScope) throws -> Code {
+  func compileLambda(_ params: [Param], _ body: Expr, _ s: FnScope, span: Span) throws -> Code {
+    let info = functionInfo(params, body, span: span)
     let inner = FnScope(parent: s)
     var matchers: [Matcher] = []
     var simpleSlots: [Int?] = []
@@ -231,7 +260,7 @@ extension Lowering {
       // reused across calls (a fresh one is made if the call re-enters).
       return { parent in
         let reusable = ReusableFrame(Frame(size: size, parent: parent))
-        return .function(FunctionValue(unary: { v in
+        return .function(FunctionValue(info: info, unary: { v in
           if reusable.busy {
             let frame = Frame(size: size, parent: parent)
             frame.slots[slot] = v
@@ -247,7 +276,7 @@ extension Lowering {
     let allSimple = simpleSlots.allSatisfy { $0 != nil }
     let slots = simpleSlots.map { $0 ?? -1 }
     return { parent in
-      .function(FunctionValue(arity: arity) { args in
+      .function(FunctionValue(arity: arity, info: info) { args in
         let frame = Frame(size: size, parent: parent)
         if allSimple {
           for i in 0..<min(arity, args.count) { frame.slots[slots[i]] = args[i] }

@@ -41,6 +41,9 @@ public final class Lowering {
   var overrides: [String: String]
   var usedOverrides = Set<String>()
   var entryFileID = -1
+  var uidCounts: [String: Int] = [:]
+  /// Expressions folded to constants or branches eliminated (for `flow plan --explain`).
+  public internal(set) var foldedConstants = 0
 
   public init(checker: Checker, overrides: [String: String] = [:]) {
     self.checker = checker
@@ -179,8 +182,25 @@ public final class Lowering {
 
   func node(_ kind: NodeKind, _ inputs: [PlanNode], _ site: CallSite, _ name: String) -> Value {
     nextNodeID += 1
-    let n = PlanNode(id: nextNodeID, kind: kind, inputs: inputs, location: site.location, name: name)
+    var t = checker.exprTypes[site.expr.id]?.resolved
+    if case .tuple(let items)? = t, let first = items.first { t = first.resolved }
+    let schema = t.map { TypePrinter().print($0) } ?? ""
+    // A stable id from the program: operator name and call position, plus a
+    // counter when one call makes several operators (e.g. split).
+    var uid = "\(name)@\(shortLocation(site.span))"
+    let seen = uidCounts[uid, default: 0]
+    uidCounts[uid] = seen + 1
+    if seen > 0 { uid += "#\(seen + 1)" }
+    let n = PlanNode(id: nextNodeID, kind: kind, inputs: inputs, location: site.location, name: name, schema: schema, uid: uid)
     return .opaque(n)
+  }
+
+  /// `line:col` of a span, with the file name when it is not the entry file.
+  func shortLocation(_ span: Span) -> String {
+    guard let f = sources.file(span.fileID) else { return "?" }
+    let l = f.location(of: span.start)
+    if span.fileID == entryFileID { return "\(l.line):\(l.column)" }
+    return "\((f.path as NSString).lastPathComponent):\(l.line):\(l.column)"
   }
 
   /// `file:line:col` of a span.
@@ -228,6 +248,8 @@ final class FnScope {
 /// Static facts about one call site, handed to built-ins.
 public struct CallSite {
   let location: String
+  /// The callee's span (the operator's name in the script).
+  let span: Span
   let lowering: Lowering
   /// The call expression, for built-ins that need types from the checker.
   let expr: Expr

@@ -6,21 +6,27 @@
 /// `Windowed` expression, carried in `Value.opaque`.
 public final class PlanNode: OpaqueValue, @unchecked Sendable {
   public let id: Int
-  public let kind: NodeKind
-  public let inputs: [PlanNode]
+  /// Optimizer rules rewrite the plan in place.
+  public var kind: NodeKind
+  public var inputs: [PlanNode]
   /// Script position of the call that made it, `file:line:col`.
-  public let location: String
+  public var location: String
   /// Operator name as written (`map`, `filter`, ...), for plans and stats.
-  public let name: String
-  /// A user-given stable id (`uid`), else derived from the program.
-  public var uid: String?
+  public var name: String
+  /// The type of the events it produces, as the checker printed it.
+  public var schema: String
+  /// A user-given stable id (`uid`), else one derived from the program:
+  /// the operator's name and script position. Checkpoints key state by it.
+  public var uid: String
 
-  public init(id: Int, kind: NodeKind, inputs: [PlanNode], location: String, name: String) {
+  public init(id: Int, kind: NodeKind, inputs: [PlanNode], location: String, name: String, schema: String = "", uid: String = "") {
     self.id = id
     self.kind = kind
     self.inputs = inputs
     self.location = location
     self.name = name
+    self.schema = schema
+    self.uid = uid
   }
 
   /// True when every source upstream ends: final results are then emitted
@@ -47,17 +53,35 @@ public enum NodeKind {
   case reduce(FunctionValue)
   case process(ProcessSpec)
   case sink(SinkSpec)
+  /// Element-wise operators fused into one stage by the optimizer.
+  case fused([FusedStage])
+}
+
+/// One step of a fused element-wise stage.
+public enum FusedStage {
+  case map(FunctionValue)
+  case filter(FunctionValue)
+  case flatMap(FunctionValue)
 }
 
 /// A source: how to open it, and whether it ends.
 public final class SourceSpec {
   public let bounded: Bool
   public let description: String
-  /// Opens the source; called once when the job starts.
-  public let open: () throws -> SourceReader
-  public init(bounded: Bool, description: String, open: @escaping () throws -> SourceReader) {
+  /// Everything that determines what it reads: two sources with equal keys
+  /// read the same events, so the optimizer may share one.
+  public let key: String
+  /// For record sources that can skip decoding columns: the fields the
+  /// plan uses (nil: all). Set by projection pruning.
+  public var columns: Set<String>?
+  public let supportsProjection: Bool
+  /// Opens the source with the column projection; called once per job.
+  public let open: (Set<String>?) throws -> SourceReader
+  public init(bounded: Bool, description: String, key: String, supportsProjection: Bool = false, open: @escaping (Set<String>?) throws -> SourceReader) {
     self.bounded = bounded
     self.description = description
+    self.key = key
+    self.supportsProjection = supportsProjection
     self.open = open
   }
 }

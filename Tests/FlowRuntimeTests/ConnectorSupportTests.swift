@@ -23,7 +23,7 @@ final class ConnectorTempDir: @unchecked Sendable {
   @discardableResult
   func write(_ name: String, _ bytes: [UInt8]) -> String {
     let p = path(name)
-    FileManager.default.createFile(atPath: p, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: p, contents: Data(bytes))
     return p
   }
 
@@ -40,7 +40,7 @@ final class ConnectorTempDir: @unchecked Sendable {
 }
 
 /// Runs `body`, expecting a `DataError`, and returns it.
-func expectDataError(_ body: () throws -> Void, file: StaticString = #filePath, line: UInt = #line) -> DataError? {
+func connExpectDataError(_ body: () throws -> Void, file: StaticString = #filePath, line: UInt = #line) -> DataError? {
   do {
     try body()
     XCTFail("expected a DataError", file: file, line: line)
@@ -53,7 +53,7 @@ func expectDataError(_ body: () throws -> Void, file: StaticString = #filePath, 
 }
 
 /// Reads every record of a source.
-func readAll(_ src: RowSource) throws -> [Record] {
+func connReadAll(_ src: RowSource) throws -> [Record] {
   var out: [Record] = []
   while let r = try src.next() { out.append(r) }
   return out

@@ -1,0 +1,113 @@
+import FlowRuntime
+
+/// Prints a plan deterministically: one numbered line per operator, inputs
+/// indented below their consumer, with schema, stage and script position.
+/// A node read by several consumers is printed once and referred to by
+/// number afterwards. Serves `flow plan` and the golden tests.
+public struct PlanPrinter {
+  public var showLocations = true
+
+  public init(showLocations: Bool = true) { self.showLocations = showLocations }
+
+  public func text(_ plan: LogicalPlan) -> String {
+    let stages = stageNumbers(plan)
+    var numbers: [Int: Int] = [:]
+    var lines: [String] = []
+    func visit(_ n: PlanNode, _ indent: String, _ last: Bool, _ root: Bool) {
+      let branch = root ? "" : (last ? "└─ " : "├─ ")
+      if let k = numbers[n.id] {
+        lines.append("\(indent)\(branch)(see \(k)) \(n.name)")
+        return
+      }
+      let k = numbers.count + 1
+      numbers[n.id] = k
+      var line = "\(k). \(indent)\(branch)\(describe(n))"
+      if let s = stages[n.id] { line += "  [stage \(s)]" }
+      lines.append(line)
+      let childIndent = indent + (root ? "" : (last ? "   " : "│  "))
+      let pad = String(repeating: " ", count: "\(k). ".count)
+      if !n.schema.isEmpty { lines.append("\(pad)\(childIndent)\(n.inputs.isEmpty ? "  " : "│ ")schema: \(n.schema)") }
+      if showLocations { lines.append("\(pad)\(childIndent)\(n.inputs.isEmpty ? "  " : "│ ")at \(n.location), uid \(n.uid)") }
+      for (i, input) in n.inputs.enumerated() {
+        visit(input, childIndent, i == n.inputs.count - 1, false)
+      }
+    }
+    for s in plan.sinks { visit(s, "", true, true) }
+    return lines.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }.joined(separator: "\n")
+  }
+
+  /// Stages: maximal groups of operators joined by forward edges. A hash
+  /// exchange (`keyBy`) and a multi-input operator start a new stage.
+  func stageNumbers(_ plan: LogicalPlan) -> [Int: Int] {
+    var out: [Int: Int] = [:]
+    var next = 0
+    for n in plan.nodes {
+      if n.inputs.isEmpty || n.inputs.count > 1 {
+        next += 1
+        out[n.id] = next
+        continue
+      }
+      let input = n.inputs[0]
+      if case .keyBy = input.kind {
+        next += 1
+        out[n.id] = next
+      } else if case .window = input.kind {
+        out[n.id] = out[input.id]
+      } else {
+        out[n.id] = out[input.id] ?? { next += 1; return next }()
+      }
+    }
+    return out
+  }
+
+  public func describe(_ n: PlanNode) -> String {
+    func fn(_ f: FunctionValue) -> String { f.info.map { $0.text.isEmpty ? "<fn>" : $0.text } ?? "<fn>" }
+    switch n.kind {
+    case .source(let s):
+      var d = "source \(s.description)"
+      if let c = s.columns { d += " columns: \(c.sorted().joined(separator: ", "))" }
+      if !s.bounded { d += " (unbounded)" }
+      return d
+    case .map(let f): return "map \(fn(f))"
+    case .filter(let f): return "filter \(fn(f))"
+    case .flatMap(let f): return "flatMap \(fn(f))"
+    case .union: return "union"
+    case .keyBy(let f): return "keyBy \(fn(f))  (hash exchange)"
+    case .withTimestamps(let f, let wm, _):
+      if case .boundedDelay(let d) = wm { return "withTimestamps \(fn(f)) watermark: boundedDelay(\(formatDuration(d)))" }
+      return "withTimestamps \(fn(f))"
+    case .window(let spec, _, let late): return "window \(spec)" + (late > 0 ? " allowedLateness: \(formatDuration(late))" : "")
+    case .lateEvents: return "lateEvents"
+    case .aggregate(let fields, _): return "aggregate { " + fields.map { "\($0.0): \($0.1.name)" }.joined(separator: ", ") + " }"
+    case .reduce(let f): return "reduce \(fn(f))"
+    case .process: return "process"
+    case .sink(let s): return "sink \(s.description)"
+    case .fused(let stages):
+      return "fused " + stages.map { st -> String in
+        switch st {
+        case .map(let f): return "map \(fn(f))"
+        case .filter(let f): return "filter \(fn(f))"
+        case .flatMap(let f): return "flatMap \(fn(f))"
+        }
+      }.joined(separator: " -> ")
+    }
+  }
+
+  /// Graphviz: `flow plan --dot FILE | dot -Tsvg > plan.svg`.
+  public func dot(_ plan: LogicalPlan) -> String {
+    var lines = ["digraph plan {", "  rankdir=BT;", "  node [shape=box, fontname=\"monospace\"];"]
+    for n in plan.nodes {
+      let label = describe(n).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+      lines.append("  n\(n.id) [label=\"\(label)\"];")
+    }
+    for n in plan.nodes {
+      for i in n.inputs {
+        var attrs = ""
+        if case .keyBy = i.kind { attrs = " [label=\"hash\"]" }
+        lines.append("  n\(i.id) -> n\(n.id)\(attrs);")
+      }
+    }
+    lines.append("}")
+    return lines.joined(separator: "\n")
+  }
+}
