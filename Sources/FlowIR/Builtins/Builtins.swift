@@ -7,6 +7,7 @@ public enum Builtins {
   public static let table: [String: Builtin] = {
     var t: [String: Builtin] = [:]
     registerSources(&t)
+    registerNexmark(&t)
     registerSinks(&t)
     registerStreamOperators(&t)
     registerAggregates(&t)

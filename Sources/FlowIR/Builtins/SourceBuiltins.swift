@@ -164,3 +164,76 @@ extension Builtins {
     }
   }
 }
+
+/// The Nexmark generator as a source: every event as `{ person, auction,
+/// bid }` with one field present, or bids only. `rate` > 0 paces the
+/// events to that many per second of wall-clock time.
+final class NexmarkReader: SourceReader {
+  let generator: NexmarkGenerator
+  let bidsOnly: Bool
+  let total: Int
+  let rate: Int
+  let eventShape = Shape(["person", "auction", "bid"])
+  var produced = 0
+  let start = DispatchTime.now().uptimeNanoseconds
+
+  init(config: NexmarkConfig, bidsOnly: Bool, rate: Int) {
+    self.generator = NexmarkGenerator(config: config)
+    self.bidsOnly = bidsOnly
+    self.total = config.events
+    self.rate = rate
+  }
+
+  func read(max: Int, into: inout [Value]) throws -> Bool {
+    var n = max
+    if rate > 0 {
+      // Emit only what the rate allows by now; sleep briefly if nothing is due.
+      let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+      let due = Int(elapsed * Double(rate)) - produced
+      if due <= 0 {
+        usleep(1000)
+        return produced < total || bidsOnly
+      }
+      n = min(n, due)
+    }
+    var got = 0
+    while got < n {
+      if bidsOnly {
+        guard let r = generator.nextBid() else { return false }
+        into.append(.record(r))
+      } else {
+        guard let (kind, r) = generator.nextEvent() else { return false }
+        var values: [Value] = [.null, .null, .null]
+        switch kind {
+        case .person: values[0] = .record(r)
+        case .auction: values[1] = .record(r)
+        case .bid: values[2] = .record(r)
+        }
+        into.append(.record(Record(shape: eventShape, values: values)))
+      }
+      got += 1
+      produced += 1
+    }
+    return true
+  }
+
+  var progress: Double? { total > 0 ? Double(produced) / Double(total) : nil }
+  var skippedRows: Int { 0 }
+  func stop() {}
+}
+
+extension Builtins {
+  static func registerNexmark(_ t: inout [String: Builtin]) {
+    for (key, bidsOnly) in [("nexmark/Int", false), ("nexmarkBids/Int", true)] {
+      t[key] = { site, a in
+        let events = try int(a[0], site), rate = try int(a[1], site), seed = try int(a[2], site)
+        guard events >= 0 else { throw RuntimeError("\(bidsOnly ? "nexmarkBids" : "nexmark"): events must not be negative", at: site.location) }
+        guard rate >= 0 else { throw RuntimeError("nexmark: rate must not be negative", at: site.location) }
+        let name = bidsOnly ? "nexmarkBids" : "nexmark"
+        return source(site, bounded: true, "\(name)(events: \(events), rate: \(rate), seed: \(seed))") { _ in
+          NexmarkReader(config: NexmarkConfig(events: Int(events), seed: UInt64(bitPattern: seed)), bidsOnly: bidsOnly, rate: Int(rate))
+        }
+      }
+    }
+  }
+}

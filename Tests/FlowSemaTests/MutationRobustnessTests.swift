@@ -1,0 +1,262 @@
+import Foundation
+import XCTest
+import FlowSyntax
+import FlowSema
+
+/// Robustness: the examples and the standard library, mutated thousands of
+/// times (deleted, duplicated, swapped and replaced tokens, truncation at any
+/// byte, stray punctuation), must never crash or hang the parser or the
+/// checker, and every diagnostic must point inside its file.
+///
+/// The run is deterministic (a fixed seed; mutant `i` draws from its own
+/// SplitMix64 stream), so a failure names the mutant index and reproduces.
+///
+/// Environment knobs (all optional):
+/// - `FLOW_MUTANTS=n`: how many mutants (default 3,200);
+/// - `FLOW_MUTATION_SEED=n`: another seed, to explore further;
+/// - `FLOW_MUTATION_LOG=path`: write each mutant to `path` before checking it,
+///   so that if the process dies the file holds the input that killed it.
+final class MutationRobustnessTests: XCTestCase {
+
+  /// A single check slower than this is a failure (a hang would instead time
+  /// out the whole test run).
+  static let perCheckBudget = 2.0
+
+  // MARK: - Regression inputs
+
+  /// Minimal inputs that once crashed or hung the parser or the checker.
+  /// Each is parsed and checked on every run.
+  static let regressions: [(name: String, text: String)] = [
+    // Seeds: edge shapes a truncation or a stray token produces.
+    ("empty", ""),
+    ("lone open interpolation", "\"\\("),
+    ("open block comment", "/*"),
+    ("cut in a multi-byte character", String(decoding: Array("let s = \"é".utf8).dropLast(), as: UTF8.self)),
+    ("pipe into nothing", "1 |>"),
+    ("match with no arms", "let x = match 1 {"),
+    ("lambda with no body", "let f = x =>"),
+    ("type with no body", "type T ="),
+  ]
+
+  func testRegressionInputs() {
+    for r in Self.regressions {
+      let (ok, message) = Self.checkOne(r.text)
+      XCTAssert(ok, "regression '\(r.name)': \(message)")
+    }
+  }
+
+  // MARK: - The mutation run
+
+  func testMutantsNeverCrashOrHang() throws {
+    let corpus = try Self.loadCorpus()
+    XCTAssertFalse(corpus.isEmpty, "no .flow files found under Examples/ and Stdlib/")
+    guard !corpus.isEmpty else { return }
+
+    let env = ProcessInfo.processInfo.environment
+    let count = env["FLOW_MUTANTS"].flatMap(Int.init) ?? 3_200
+    let seed = env["FLOW_MUTATION_SEED"].flatMap(UInt64.init) ?? 0x5EED_F10A
+    let logPath = env["FLOW_MUTATION_LOG"]
+
+    var slowest = (seconds: 0.0, index: -1, kind: "")
+    var failures = 0
+    var kinds: [String: Int] = [:]  // mutation operators applied, by name
+    var parseTotal = 0.0, checkTotal = 0.0
+    let started = DispatchTime.now().uptimeNanoseconds
+
+    for i in 0..<count {
+      var rng = SplitMix64(seed: seed &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
+      let original = corpus[i % corpus.count]
+      let (text, kind) = Self.mutate(original, rng: &rng)
+      for k in kind.split(separator: "+") { kinds[String(k), default: 0] += 1 }
+      if let logPath {
+        try? Data("// mutant \(i) (\(kind)) of \(original.name)\n".utf8 + Array(text.utf8)).write(to: URL(fileURLWithPath: logPath))
+      }
+
+      // The parser alone.
+      let t0 = DispatchTime.now().uptimeNanoseconds
+      let file = SourceFile(path: "mutant.flow", text: text)
+      let (_, parseDiags) = Parser.parse(file, fileID: 0, ids: NodeIDs())
+      let parseSecs = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+      var problems = Self.spanProblems(parseDiags, sizes: [0: file.bytes.count])
+
+      // The whole checker (parser + prelude + imports + inference).
+      let t1 = DispatchTime.now().uptimeNanoseconds
+      let result = Checker().check(path: "mutant.flow", text: text)
+      let checkSecs = Double(DispatchTime.now().uptimeNanoseconds - t1) / 1e9
+      var sizes: [Int: Int] = [:]
+      for (id, f) in result.sources.files.enumerated() { sizes[id] = f.bytes.count }
+      problems += Self.spanProblems(result.diagnostics, sizes: sizes)
+
+      parseTotal += parseSecs
+      checkTotal += checkSecs
+      if checkSecs > slowest.seconds { slowest = (checkSecs, i, "\(kind) of \(original.name)") }
+      if parseSecs > Self.perCheckBudget { problems.append(String(format: "parse took %.2f s", parseSecs)) }
+      if checkSecs > Self.perCheckBudget { problems.append(String(format: "check took %.2f s", checkSecs)) }
+      if !problems.isEmpty {
+        failures += 1
+        if failures <= 10 {
+          XCTFail("mutant \(i) (\(kind) of \(original.name)): \(problems.joined(separator: "; "))\n--- text ---\n\(text)\n---")
+        }
+      }
+    }
+
+    let total = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    let mix = kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    print(String(format: "mutation robustness: %d mutants of %d files in %.1f s (parse %.1f s, check %.1f s); mutations: %@",
+                 count, corpus.count, total, parseTotal, checkTotal, mix))
+    print(String(format: "mutation robustness: slowest check %.3f s (mutant %d, %@)", slowest.seconds, slowest.index, slowest.kind))
+    XCTAssertEqual(failures, 0, "\(failures) mutant(s) failed (first 10 shown above)")
+  }
+
+  // MARK: - One input
+
+  /// Parses and checks `text`; returns whether every diagnostic is well formed
+  /// and each stage ran within the budget.
+  static func checkOne(_ text: String) -> (Bool, String) {
+    let file = SourceFile(path: "mutant.flow", text: text)
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    let (_, parseDiags) = Parser.parse(file, fileID: 0, ids: NodeIDs())
+    let result = Checker().check(path: "mutant.flow", text: text)
+    let secs = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    var sizes: [Int: Int] = [:]
+    for (id, f) in result.sources.files.enumerated() { sizes[id] = f.bytes.count }
+    var problems = spanProblems(parseDiags, sizes: [0: file.bytes.count]) + spanProblems(result.diagnostics, sizes: sizes)
+    if secs > perCheckBudget { problems.append(String(format: "took %.2f s", secs)) }
+    return (problems.isEmpty, problems.joined(separator: "; "))
+  }
+
+  /// Every diagnostic has a code and a span inside the file it names
+  /// (`Span.none`, file id -1, is allowed for file-less problems).
+  static func spanProblems(_ diags: [Diagnostic], sizes: [Int: Int]) -> [String] {
+    var out: [String] = []
+    for d in diags {
+      if d.code.isEmpty { out.append("diagnostic without a code: \(d.message)") }
+      let s = d.span
+      if s.fileID == -1 { continue }
+      guard let size = sizes[s.fileID] else {
+        out.append("\(d.code) names unknown file \(s.fileID)")
+        continue
+      }
+      if s.start < 0 || s.start > size || s.end > size {
+        out.append("\(d.code) span \(s.start)..<\(s.end) outside the file (\(size) bytes): \(d.message)")
+      }
+    }
+    return out
+  }
+
+  // MARK: - Corpus
+
+  struct CorpusFile {
+    let name: String
+    let bytes: [UInt8]
+    /// Top-level tokens of `bytes` (lexed once; most mutants mutate the original).
+    let tokens: [Token]
+  }
+
+  static var repoRoot: URL {
+    // Tests/FlowSemaTests/MutationRobustnessTests.swift -> the repository.
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  }
+
+  static func loadCorpus() throws -> [CorpusFile] {
+    var files: [CorpusFile] = []
+    for dir in ["Examples", "Stdlib"] {
+      let base = repoRoot.appendingPathComponent(dir)
+      guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil) else { continue }
+      for case let url as URL in walker where url.pathExtension == "flow" {
+        let data = try Data(contentsOf: url)
+        let name = dir + "/" + url.path.dropFirst(base.path.count + 1)
+        let bytes = Array(String(decoding: data, as: UTF8.self).utf8)
+        files.append(CorpusFile(name: name, bytes: bytes, tokens: topLevelTokens(bytes)))
+      }
+    }
+    return files.sorted { $0.name < $1.name }
+  }
+
+  // MARK: - Mutations
+
+  static let punctuation = ["(", ")", "{", "}", "[", "]", "\"", "/*", "*/", "//", "|>", "\\(", "=>", "->", ",", ":", ".", "?.", "..", "=", "|", "@", "`", "#", "\\", "'", "0x", "1e", "\n"]
+  /// Multi-byte UTF-8 text (2, 3 and 4 bytes per character).
+  static let multiByte = ["é", "→", "∀x", "😀", "日本"]
+
+  /// Applies one to three mutations to `bytes`; returns valid text (any
+  /// broken UTF-8 is repaired by `String(decoding:as:)`) and a label.
+  static func mutate(_ original: CorpusFile, rng: inout SplitMix64) -> (String, String) {
+    var bytes = original.bytes
+    var labels: [String] = []
+    let steps = rng.below(10) < 7 ? 1 : 2 + rng.below(2)
+    for step in 0..<steps {
+      let tokens = step == 0 ? original.tokens : topLevelTokens(bytes)
+      let (next, label) = mutateOnce(bytes, tokens: tokens, rng: &rng)
+      // Keep the bytes valid UTF-8 so the next step's token spans index them.
+      bytes = Array(String(decoding: next, as: UTF8.self).utf8)
+      labels.append(label)
+      if label.hasPrefix("truncate") { break }
+    }
+    return (String(decoding: bytes, as: UTF8.self), labels.joined(separator: "+"))
+  }
+
+  /// Top-level tokens of valid UTF-8 `bytes` (a string interpolation's tokens
+  /// are inside its string token), without the final `eof`.
+  static func topLevelTokens(_ bytes: [UInt8]) -> [Token] {
+    let file = SourceFile(path: "m.flow", text: String(decoding: bytes, as: UTF8.self))
+    precondition(file.bytes == bytes, "token spans must index the same bytes")
+    return Lexer.tokenize(file, fileID: 0).tokens.filter { $0.kind != .eof && $0.span.end > $0.span.start }
+  }
+
+  /// One mutation of `src`, whose tokens are `tokens`.
+  static func mutateOnce(_ src: [UInt8], tokens: [Token], rng: inout SplitMix64) -> ([UInt8], String) {
+    func piece(_ t: Token) -> ArraySlice<UInt8> { src[t.span.start..<t.span.end] }
+
+    let choice = tokens.count < 2 ? 7 + rng.below(3) : rng.below(10)
+    switch choice {
+    case 0, 1:  // delete a token, keeping the text around it
+      let t = tokens[rng.below(tokens.count)]
+      return (Array(src[..<t.span.start] + src[t.span.end...]), "delete")
+    case 2:  // duplicate a token
+      let t = tokens[rng.below(tokens.count)]
+      return (Array(src[..<t.span.end] + [UInt8(ascii: " ")] + piece(t) + src[t.span.end...]), "duplicate")
+    case 3, 4:  // swap two adjacent tokens, keeping the bytes between them
+      let i = rng.below(tokens.count - 1)
+      let a = tokens[i], b = tokens[i + 1]
+      return (Array(src[..<a.span.start] + piece(b) + src[a.span.end..<b.span.start] + piece(a) + src[b.span.end...]), "swap")
+    case 5:  // replace a token by another token's text
+      let t = tokens[rng.below(tokens.count)]
+      let other = tokens[rng.below(tokens.count)]
+      return (Array(src[..<t.span.start] + piece(other) + src[t.span.end...]), "replace")
+    case 6, 7:  // insert punctuation before a token or at any byte
+      let p = Array(punctuation[rng.below(punctuation.count)].utf8)
+      let at = rng.below(2) == 0 && !tokens.isEmpty ? tokens[rng.below(tokens.count)].span.start : rng.below(src.count + 1)
+      return (Array(src[..<at] + p + src[at...]), "insert")
+    case 8:  // truncate at any byte (inside strings and comments too)
+      return (Array(src[..<rng.below(src.count + 1)]), "truncate")
+    default:  // truncate in the middle of a multi-byte character
+      let continuation = src.indices.filter { src[$0] & 0xC0 == 0x80 }
+      if !continuation.isEmpty {
+        return (Array(src[..<continuation[rng.below(continuation.count)]]), "truncate-utf8")
+      }
+      // No non-ASCII text yet: insert some at a random place, then cut inside it.
+      let mb = Array(multiByte[rng.below(multiByte.count)].utf8)
+      let at = rng.below(src.count + 1)
+      let inside = mb.indices.filter { mb[$0] & 0xC0 == 0x80 }  // cut before a continuation byte
+      let cut = at + inside[rng.below(inside.count)]
+      return (Array((src[..<at] + mb + src[at...]).prefix(cut)), "truncate-utf8")
+    }
+  }
+}
+
+/// SplitMix64 (Steele, Lea and Flood): a tiny, fast, seedable PRNG.
+struct SplitMix64 {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+  /// A number in `0..<n` (n > 0).
+  mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
