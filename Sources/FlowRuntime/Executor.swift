@@ -35,8 +35,14 @@ public final class Executor {
     }
     for n in order {
       guard let op = operators[n.id] else { continue }
-      if case .lateEvents = n.kind, let w = n.inputs.first, let wop = operators[w.id] as? WindowOperator {
-        wop.late = op
+      if case .lateEvents = n.kind {
+        // Late events come from the operator that runs the window: the
+        // aggregate reading the window node.
+        if let w = n.inputs.first {
+          for m in order where m.inputs.first === w {
+            if let wop = operators[m.id] as? WindowOperator { wop.late = op }
+          }
+        }
         continue
       }
       op.inputCount = n.inputs.count
@@ -104,8 +110,18 @@ public final class Executor {
     }
   }
 
-  /// Runs until every source ends (or is cancelled).
+  /// Runs until every source ends (or is cancelled). On an error, what the
+  /// sinks received so far is flushed before the error is rethrown.
   public func run() throws {
+    do {
+      try runLoop()
+    } catch {
+      for n in order where operators[n.id] is SinkOperator { try? operators[n.id]?.onFinish(); try? operators[n.id]?.close() }
+      throw error
+    }
+  }
+
+  private func runLoop() throws {
     for n in order { try operators[n.id]?.open() }
     var active = sources.map { $0.1 }
     for s in active { try s.start() }

@@ -12,6 +12,10 @@ extension Checker {
     case .name(let n) where scope.narrowedType(n) == nil:
       binding = scope.lookup(n)
       calleeName = n
+      if binding == nil, scope.isPoisoned(n) {
+        for a in all { infer(a.value, scope) }
+        return fresh()
+      }
       if binding == nil {
         let s = closestMatch(to: n, in: scope.allNames())
         error("E0201", "unknown function '\(n)'", at: callee.span, label: s.map { "did you mean '\($0)'?" }, notes: s == nil ? ["help: define it with `fn \(n)(...) = ...`, or import the module that provides it"] : [])
@@ -42,7 +46,7 @@ extension Checker {
         error("E0604", "'\(c.name)' takes no values, so it cannot be called", at: callee.span, notes: ["help: write just `\(c.name)`"])
         return t
       }
-      return callPositional(ps, r, calleeName, e, all, scope)
+      return callPositional(ps, r, "'\(calleeName)'", e, all, scope)
     case .module?:
       error("E0210", "'\(calleeName)' is a module, not a function", at: callee.span)
       return fresh()
@@ -64,13 +68,28 @@ extension Checker {
     }
   }
 
+  /// Where a problem with a whole call is shown: for `a |> f(b)` the call
+  /// `f(b)`, not the whole pipeline, which may start many lines above.
+  func callSite(_ e: Expr) -> Span {
+    if case .pipe(_, let rhs) = e.kind { return rhs.span }
+    return e.span
+  }
+
+  /// Where a problem with an argument is shown: the argument itself, except
+  /// for the value piped in by `a |> f(...)`, where it is the operator `f`
+  /// (the piped value is the whole pipeline so far).
+  func argumentSite(_ arg: Expr, _ e: Expr, _ callee: Expr) -> Span {
+    if case .pipe(let lhs, _) = e.kind, lhs.id == arg.id { return callee.span }
+    return arg.span
+  }
+
   /// A call of a function value or constructor: positional arguments only.
   func callPositional(_ ps: [Type], _ r: Type, _ name: String, _ e: Expr, _ args: [Arg], _ scope: Scope) -> Type {
     if let labeled = args.first(where: { $0.label != nil }), let l = labeled.label {
       error("E0311", "named argument '\(l.text)' needs a declared function; \(name) takes positional arguments", at: l.span)
     }
     if args.count != ps.count {
-      error("E0305", "\(name) takes \(ps.count) argument\(ps.count == 1 ? "" : "s"), but \(args.count) \(args.count == 1 ? "was" : "were") given", at: e.span)
+      error("E0305", "\(name) takes \(ps.count) argument\(ps.count == 1 ? "" : "s"), but \(args.count) \(args.count == 1 ? "was" : "were") given", at: callSite(e))
     }
     for (a, p) in zip(args, ps) { check(a.value, p, scope) }
     for a in args.dropFirst(ps.count) { infer(a.value, scope) }
@@ -136,10 +155,10 @@ extension Checker {
     var preInferred: [Int: Type] = [:]
     guard !feasible.isEmpty else {
       if fs.count == 1, var d = firstFailure {
-        if d.span == .none { d.span = e.span }
+        if d.span == .none { d.span = callSite(e) }
         diagnostics.append(d)
       } else {
-        error("E0313", "no form of '\(name)' takes these arguments", at: e.span, notes: fs.map { "note: \(signature($0))" })
+        error("E0313", "no form of '\(name)' takes these arguments", at: callSite(e), notes: fs.map { "note: \(signature($0))" })
       }
       for a in args { infer(a.value, scope) }
       return fresh()
@@ -147,7 +166,7 @@ extension Checker {
     var chosen = feasible[0]
     if feasible.count > 1 {
       // Choose by the type of the first argument, exact head first.
-      guard let firstArg = feasible[0].1.first ?? nil else { return apply(chosen, e, scope, preInferred) }
+      guard let firstArg = feasible[0].1.first ?? nil else { return apply(chosen, e, callee, scope, preInferred) }
       let t0 = infer(firstArg, scope)
       preInferred[firstArg.id] = t0
       let ranked = feasible.sorted { a, b in
@@ -163,15 +182,15 @@ extension Checker {
         break
       }
       if !found {
-        reportNoForm(name, t0, feasible.map(\.0), firstArg, e)
+        reportNoForm(name, t0, feasible.map(\.0), firstArg, at: argumentSite(firstArg, e, callee))
         for a in args where a.value.id != firstArg.id { infer(a.value, scope) }
         return fresh()
       }
-    } else if let f = chosen.1.first, let firstArg = f, streamKindMismatch(chosen.0, firstArg, scope, &preInferred, name) {
+    } else if let f = chosen.1.first, let firstArg = f, streamKindMismatch(chosen.0, firstArg, scope, &preInferred, name, at: argumentSite(firstArg, e, callee)) {
       for a in args where a.value.id != firstArg.id { infer(a.value, scope) }
       return fresh()
     }
-    return apply(chosen, e, scope, preInferred)
+    return apply(chosen, e, callee, scope, preInferred)
   }
 
   /// 0 when the first parameter's head equals the argument's, 1 when it is a
@@ -184,17 +203,17 @@ extension Checker {
 
   /// The first argument of a stream operator has the wrong kind of stream:
   /// say so in stream terms, with the fix.
-  private func streamKindMismatch(_ f: FunctionSymbol, _ firstArg: Expr, _ scope: Scope, _ pre: inout [Int: Type], _ name: String) -> Bool {
+  private func streamKindMismatch(_ f: FunctionSymbol, _ firstArg: Expr, _ scope: Scope, _ pre: inout [Int: Type], _ name: String, at span: Span) -> Bool {
     guard case .fn(let ps, _) = f.scheme.type, let want = ps.first?.head, ["Keyed", "Windowed", "Stream"].contains(want) else { return false }
     let t0 = infer(firstArg, scope)
     pre[firstArg.id] = t0
     guard let have = t0.head, ["Keyed", "Windowed", "Stream"].contains(have), have != want else { return false }
     if want == "Stream" && have == "Keyed" { return false }
-    reportNoForm(name, t0, [f], firstArg, nil)
+    reportNoForm(name, t0, [f], firstArg, at: span)
     return true
   }
 
-  func reportNoForm(_ name: String, _ t0: Type, _ fs: [FunctionSymbol], _ firstArg: Expr, _ e: Expr?) {
+  func reportNoForm(_ name: String, _ t0: Type, _ fs: [FunctionSymbol], _ firstArg: Expr, at span: Span) {
     let p = TypePrinter()
     let kinds = Set(fs.compactMap { f -> String? in
       guard case .fn(let ps, _) = f.scheme.type else { return nil }
@@ -214,15 +233,23 @@ extension Checker {
       } else if have == "Keyed" && kinds.contains("Windowed") {
         notes.append("help: window the keyed stream first: `|> window(tumbling(10s))`")
       }
-      error("E0501", "'\(name)' needs \(wanted.joined(separator: " or ")), but this is \(p.print(t0))", at: firstArg.span, notes: notes)
+      error("E0501", "'\(name)' needs \(wanted.joined(separator: " or ")), but it is given \(p.print(t0))", at: span, notes: notes)
       return
     }
-    error("E0313", "no form of '\(name)' accepts \(p.print(t0)) as its first argument", at: firstArg.span, notes: fs.map { "note: \(signature($0))" })
+    var notes = fs.map { "note: \(signature($0))" }
+    // `length(t.note)` with `note: String?`: say that the null case is the problem.
+    if case .optional(let inner) = t0.resolved, fs.contains(where: { f in
+      guard case .fn(let ps, _) = instantiate(f.scheme), let p0 = ps.first else { return false }
+      return (try? probe { try self.coerce(inner, to: p0) }) == true
+    }) {
+      notes.append("help: this value may be null; give a default with `?? value`, or check `!= null` first")
+    }
+    error("E0313", "no form of '\(name)' accepts \(p.print(t0)) as its first argument", at: span, notes: notes)
   }
 
   /// Checks the arguments of a chosen function: plain values first, then
   /// lambdas, so that lambda parameters know their types.
-  private func apply(_ chosen: (FunctionSymbol, [Expr?]), _ e: Expr, _ scope: Scope, _ pre: [Int: Type]) -> Type {
+  private func apply(_ chosen: (FunctionSymbol, [Expr?]), _ e: Expr, _ callee: Expr, _ scope: Scope, _ pre: [Int: Type]) -> Type {
     let (f, slots) = chosen
     let t = instantiate(f.scheme)
     guard case .fn(let ps, let r) = t else { return fresh() }
@@ -233,21 +260,23 @@ extension Checker {
     for i in order {
       guard let arg = slots[i], i < ps.count else { continue }
       if let known = pre[arg.id] {
-        coerce(known, to: ps[i], at: arg.span, argumentContext(f, i))
+        coerce(known, to: ps[i], at: argumentSite(arg, e, callee), argumentContext(f, i))
       } else {
-        checkArgument(arg, ps[i], scope, f, i)
+        checkArgument(arg, ps[i], scope, f, i, at: argumentSite(arg, e, callee))
       }
     }
     calls[e.id] = ResolvedCall(function: f, arguments: slots)
     return r
   }
 
-  private func checkArgument(_ arg: Expr, _ expected: Type, _ scope: Scope, _ f: FunctionSymbol, _ i: Int) {
+  private func checkArgument(_ arg: Expr, _ expected: Type, _ scope: Scope, _ f: FunctionSymbol, _ i: Int, at site: Span) {
     let before = diagnostics.count
     check(arg, expected, scope)
-    // Name the parameter in a plain mismatch, so the user knows which one.
+    // Name the parameter in a plain mismatch, so the user knows which one,
+    // and show it at the operator when the argument is the piped value.
     if diagnostics.count == before + 1, diagnostics[before].code == "E0301", diagnostics[before].span == arg.span {
       diagnostics[before].message = "\(argumentContext(f, i)): " + diagnostics[before].message
+      diagnostics[before].span = site
     }
   }
 

@@ -40,7 +40,15 @@ extension Checker {
     // 1. Imports.
     for item in program.items {
       guard case .importDecl(let imp) = item else { continue }
-      guard let m = loadModule(imp, from: program.file.path) else { continue }
+      guard let m = loadModule(imp, from: program.file.path) else {
+        // The failed import is reported; the names it would have bound are
+        // not reported again at every use.
+        if let names = imp.names { for n in names { scope.poisoned.insert(n.text) } }
+        if let a = imp.alias { scope.poisoned.insert(a.text) } else if case .module(let parts) = imp.target, imp.names == nil, let last = parts.last {
+          scope.poisoned.insert(last.text)
+        }
+        continue
+      }
       bindImport(imp, module: m, into: scope)
     }
 
@@ -143,7 +151,7 @@ extension Checker {
         } else if case .con("Sink", _) = t.resolved {
         } else if case .v = t.resolved {
         } else if !isErrorExpr(e) {
-          error("E0502", "this statement has no sink, so its result goes nowhere", at: e.span, label: "this is a \(TypePrinter().print(t))", notes: ["help: end the pipeline with a sink such as `|> writeStdout()`, or bind it with `let name = ...`"])
+          error("E0502", "this statement has no sink, so its result goes nowhere", at: e.span, label: "this is \(article(TypePrinter().print(t)))", notes: ["help: end the pipeline with a sink such as `|> writeStdout()`, or bind it with `let name = ...`"])
         }
       }
     }
@@ -156,6 +164,12 @@ extension Checker {
     }
     modules[key] = module
     return module
+  }
+
+  /// "a Stream<Int>", "an Int".
+  func article(_ s: String) -> String {
+    guard let c = s.first else { return s }
+    return ("AEIOU".contains(c) ? "an " : "a ") + s
   }
 
   func isErrorExpr(_ e: Expr) -> Bool {
@@ -176,6 +190,7 @@ extension Checker {
           found = true
         }
         if !found {
+          scope.poisoned.insert(n.text)
           let all = Array(m.values.keys) + Array(m.types.keys)
           let s = closestMatch(to: n.text, in: all)
           error("E0406", "module '\(m.name)' has no public member '\(n.text)'", at: n.span, label: s.map { "did you mean '\($0)'?" }, notes: ["note: its public members are: \(all.sorted().joined(separator: ", "))"])

@@ -44,7 +44,14 @@ extension Checker {
       return .record(out, tail: nil)
     case .recordUpdate(let base, let fields):
       let bt = infer(base, scope)
+      var seen = Set<String>()
       for f in fields {
+        // `{ r with a: 1, a: 2 }` is as wrong as a record literal with `a` twice.
+        guard seen.insert(f.name.text).inserted else {
+          error("E0206", "field '\(f.name.text)' appears twice in this record update", at: f.name.span)
+          infer(f.value, scope)
+          continue
+        }
         let ft = fieldType(of: bt, f.name, at: f.name.span, baseSpan: base.span)
         check(f.value, ft, scope)
       }
@@ -100,7 +107,11 @@ extension Checker {
       default:
         diagnostics.append(Diagnostic(.warning, code: "E0309", message: "'?.' on a value that is never null", span: name.span, notes: ["help: use '.' instead"]))
       }
+      let before = diagnostics.count
       let ft = fieldType(of: inner, name, at: name.span, baseSpan: base.span)
+      // The field does not exist (reported): its type is unknown, not `A?`,
+      // so that the rest of the expression reports nothing more.
+      if diagnostics[before...].contains(where: { $0.severity == .error }) { return ft }
       if case .optional = ft.resolved { return ft }
       return .optional(ft)
     case .tupleIndex(let base, let i):
@@ -183,7 +194,7 @@ extension Checker {
     case (.lambda(let params, _), .fn(let ps, _)):
       error("E0305", "this function takes \(params.count) parameter\(params.count == 1 ? "" : "s"), but \(ps.count) \(ps.count == 1 ? "is" : "are") expected here", at: e.span, notes: ["note: expected a function of type \(TypePrinter().print(exp))"])
       exprTypes[e.id] = exp
-    case (.record(let fields), .record(let expFields, _)):
+    case (.record(let fields), .record(let expFields, let expTail)):
       let known = Dictionary(expFields.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
       var out: [(String, Type)] = []
       var seen = Set<String>()
@@ -195,6 +206,13 @@ extension Checker {
         if let ft = known[f.name.text] {
           check(f.value, ft, scope)
           out.append((f.name.text, ft))
+        } else if expTail == nil {
+          // A field the expected (closed) record type does not have: show
+          // that field, not the whole record.
+          let names = expFields.map { $0.0 }
+          let s = closestMatch(to: f.name.text, in: names.filter { n in !fields.contains { $0.name.text == n } })
+          error("E0213", "record \(TypePrinter().print(exp)) has no field '\(f.name.text)'", at: f.name.span, label: s.map { "did you mean '\($0)'?" }, notes: names.isEmpty ? [] : ["note: available fields: \(names.joined(separator: ", "))"])
+          infer(f.value, scope)
         } else {
           out.append((f.name.text, infer(f.value, scope)))
         }
@@ -260,11 +278,14 @@ extension Checker {
     if let t = scope.narrowedType(n) { return t }
     guard let b = scope.lookup(n) else {
       if let ts = scope.lookupType(n) { return schemaType(ts, e) }
+      if scope.isPoisoned(n) { return fresh() }
       if Checker.builtinTypes[n] != nil {
         error("E0201", "'\(n)' is a type, not a value", at: e.span, notes: ["help: a schema must be a record type declared with `type Name = { ... }`"])
         return fresh()
       }
-      let s = closestMatch(to: n, in: scope.allNames())
+      // `schema: Bd` for `schema: Bid`: a capitalized name may be a type.
+      let candidates = scope.allNames() + (n.first?.isUppercase == true ? scope.allTypeNames() : [])
+      let s = closestMatch(to: n, in: candidates)
       error("E0201", "unknown name '\(n)'", at: e.span, label: s.map { "did you mean '\($0)'?" }, notes: s == nil ? ["help: define it with `let \(n) = ...`, or import the module that provides it"] : [])
       return fresh()
     }

@@ -9,11 +9,11 @@ extension Checker {
   func intrinsic(_ name: String, _ e: Expr, _ callee: Expr, _ args: [Arg], _ scope: Scope) -> Type? {
     guard Checker.intrinsicNames.contains(name) else { return nil }
     switch name {
-    case "aggregate": return aggregateCall(e, args, scope)
+    case "aggregate": return aggregateCall(e, callee, args, scope)
     case "begin": return patternPart(e, nil, args, scope, name: name)
     default:
       guard let first = args.first else {
-        error("E0305", "'\(name)' needs a pattern to extend, a name and a condition", at: e.span)
+        error("E0305", "'\(name)' needs a pattern to extend, a name and a condition", at: callSite(e))
         return fresh()
       }
       return patternPart(e, first.value, Array(args.dropFirst()), scope, name: name)
@@ -22,9 +22,9 @@ extension Checker {
 
   /// `keyed |> aggregate({ n: count(), total: sum(b => b.price) })` produces
   /// `{ key, n, total }`; on windows also `start` and `end`.
-  private func aggregateCall(_ e: Expr, _ args: [Arg], _ scope: Scope) -> Type {
+  private func aggregateCall(_ e: Expr, _ callee: Expr, _ args: [Arg], _ scope: Scope) -> Type {
     guard args.count == 2 else {
-      error("E0305", "'aggregate' takes a keyed or windowed stream and a record of aggregates, e.g. `|> aggregate({ n: count(), total: sum(x => x.v) })`", at: e.span)
+      error("E0305", "'aggregate' takes a keyed or windowed stream and a record of aggregates, e.g. `|> aggregate({ n: count(), total: sum(x => x.v) })`", at: callSite(e))
       for a in args { infer(a.value, scope) }
       return fresh()
     }
@@ -35,7 +35,7 @@ extension Checker {
     case .con("Keyed", let a) where a.count == 2: k = a[0]; t = a[1]
     case .con("Windowed", let a) where a.count == 2: k = a[0]; t = a[1]; windowed = true
     default:
-      error("E0501", "'aggregate' needs a keyed or windowed stream, but this is \(TypePrinter().print(st))", at: args[0].value.span, notes: ["help: key the stream first: `|> keyBy(x => ...) |> aggregate({ ... })`"])
+      error("E0501", "'aggregate' needs a keyed or windowed stream, but it is given \(TypePrinter().print(st))", at: argumentSite(args[0].value, e, callee), notes: ["help: key the stream first: `|> keyBy(x => ...) |> aggregate({ ... })`"])
       infer(args[1].value, scope)
       return fresh()
     }
@@ -82,8 +82,10 @@ extension Checker {
     }
     guard args.count == 2, case .string(let pieces) = args[0].value.kind, pieces.count <= 1,
           case .text(let partName)? = pieces.first ?? .text("") else {
-      error("E0503", "'\(name)' takes a part name as a string literal and a condition, e.g. `\(name)(\"big\", t => t.amount > 100.0)`", at: e.span)
-      for a in args { infer(a.value, scope) }
+      // With two arguments, the name is the one that is wrong: show it, and
+      // do not also report a bare `small` (meant as "small") as unknown.
+      error("E0503", "'\(name)' takes a part name as a string literal and a condition, e.g. `\(name)(\"big\", t => t.amount > 100.0)`", at: args.count == 2 ? args[0].value.span : callSite(e))
+      for a in args.dropFirst(args.count == 2 ? 1 : 0) { infer(a.value, scope) }
       return .con("Pattern", [t, .record(parts, tail: nil)])
     }
     if parts.contains(where: { $0.0 == partName }) {

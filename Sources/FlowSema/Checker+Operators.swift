@@ -111,6 +111,12 @@ extension Checker {
     case .lt, .le, .gt, .ge:
       let lt = infer(l, scope), rt = infer(r, scope)
       if isNumeric(lt) && isNumeric(rt) { return .bool }
+      // A side that may be null is the problem to report, not also the
+      // mismatch of `String?` with `String` it causes.
+      if let opt = [lt, rt].first(where: isOptional) {
+        error("E0310", "'\(op.rawValue)' cannot compare values that may be null (\(TypePrinter().print(opt)))", at: e.span, notes: ["help: give a default with `??`, or check `!= null` first"])
+        return .bool
+      }
       unify(lt, rt, at: e.span, "operands of '\(op.rawValue)'")
       let t = lt.resolved
       switch t {

@@ -22,9 +22,15 @@ extension Checker {
       coerce(lt, to: t, at: p.span, "pattern")
     case .constructor(let name, let args):
       guard case .constructor(let c)? = scope.lookup(name.text) else {
+        // Bind the names inside anyway, so that their uses in the arm are
+        // not reported as unknown too.
+        defer { for a in args { bindPattern(a, fresh(), scope, generalizeBindings: generalizeBindings) } }
+        if scope.isPoisoned(name.text) { return }  // from a failed import, already reported
         let ctors = scope.allNames().filter { $0.first?.isUppercase == true }
         let s = closestMatch(to: name.text, in: ctors)
-        error("E0201", "unknown constructor '\(name.text)'", at: name.span, label: s.map { "did you mean '\($0)'?" }, notes: ["help: constructors are declared by sum types: `type T = \(name.text)(...) | ...`"])
+        var notes = ["help: constructors are declared by sum types: `type T = \(name.text)(...) | ...`"]
+        if args.isEmpty && s == nil { notes.append("note: a name that starts with an uppercase letter is a constructor; a variable starts with a lowercase letter") }
+        error("E0201", "unknown constructor '\(name.text)'", at: name.span, label: s.map { "did you mean '\($0)'?" }, notes: notes)
         return
       }
       references[p.id] = .constructor(c)
@@ -37,6 +43,8 @@ extension Checker {
         error("E0604", "'\(c.name)' has \(payload.count) value\(payload.count == 1 ? "" : "s"), but the pattern gives \(args.count)", at: p.span, notes: ["help: write \(c.name)\(payload.isEmpty ? "" : "(" + payload.map { _ in "_" }.joined(separator: ", ") + ")")"])
       }
       for (a, pt) in zip(args, payload) { bindPattern(a, pt, scope, generalizeBindings: generalizeBindings) }
+      // Extra sub-patterns (already reported) still bind their names.
+      for a in args.dropFirst(payload.count) { bindPattern(a, fresh(), scope, generalizeBindings: generalizeBindings) }
     case .tuple(let items):
       let ts = items.map { _ in fresh() }
       unify(t, .tuple(ts), at: p.span, "pattern")
@@ -69,7 +77,9 @@ extension Checker {
         _ = name
         return args.allSatisfy(isIrrefutable)
       }
-      return false
+      // An unknown constructor was reported already; do not add that the
+      // pattern might not match.
+      return references[p.id] == nil
     default: return false
     }
   }

@@ -47,6 +47,7 @@ extension Checker {
         return .con(name.text, resolvedArgs)
       }
       guard let sym = scope.lookupType(name.text) else {
+        if scope.isPoisoned(name.text) { return fresh() }  // from a failed import, already reported
         let candidates = scope.allTypeNames() + Array(Checker.builtinTypes.keys)
         let suggestion = closestMatch(to: name.text, in: candidates)
         error("E0202", "unknown type '\(name.text)'", at: name.span, label: suggestion.map { "did you mean '\($0)'?" }, notes: suggestion == nil ? ["help: declare it with `type \(name.text) = { ... }` or import the module that defines it"] : [])

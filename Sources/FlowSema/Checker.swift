@@ -83,7 +83,13 @@ public final class Checker {
     if name == "std.prelude", let p = prelude {
       module = p  // checking Stdlib/std/prelude.flow itself: already done
     } else {
-      module = checkModule(program, name: name, key: canonicalPath(path), isEntry: true)
+      // The entry file is on the import stack too, so that `a.flow -> b.flow
+      // -> a.flow` is reported once, at the import that closes the cycle,
+      // instead of checking a second copy of the entry file as a module.
+      let key = canonicalPath(path)
+      loading.append((key, Span(fileID: id, start: 0, end: 0)))
+      module = checkModule(program, name: name, key: key, isEntry: true)
+      loading.removeLast()
     }
     return CheckResult(diagnostics: sortedDiagnostics(), sources: sources, module: module, checker: self)
   }

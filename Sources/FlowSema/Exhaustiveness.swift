@@ -10,6 +10,9 @@ indirect enum SpacePattern {
 
 extension Checker {
   func checkExhaustive(_ e: Expr, _ t: Type, _ arms: [MatchArm]) {
+    // An arm with an unknown constructor was reported already; what it was
+    // meant to cover is unknown, so coverage is not judged.
+    if arms.contains(where: { hasUnknownConstructor($0.pattern) }) { return }
     var rows: [[SpacePattern]] = []
     for arm in arms {
       let row = [space(arm.pattern, t, top: true)]
@@ -22,6 +25,17 @@ extension Checker {
     if let witness = useful(rows, [.wild], [t]) {
       let missing = witness.first.map { render($0) } ?? "_"
       error("E0601", "this match does not handle every case: \(missing) is not matched", at: e.span, notes: ["help: add an arm `\(missing) => ...`, or a catch-all `_ => ...`"])
+    }
+  }
+
+  func hasUnknownConstructor(_ p: Pattern) -> Bool {
+    switch p.kind {
+    case .constructor(_, let args):
+      if references[p.id] == nil { return true }
+      return args.contains(where: hasUnknownConstructor)
+    case .tuple(let items): return items.contains(where: hasUnknownConstructor)
+    case .record(let fields, _): return fields.contains { hasUnknownConstructor($0.pattern) }
+    default: return false
     }
   }
 
@@ -75,7 +89,9 @@ extension Checker {
       return .ctor("literal:\(e.span.start):\(e.span.end)", [])
     case .constructor(let name, let args):
       let ats = argumentTypes(r, name.text, args.count)
-      return .ctor(name.text, zip(args, ats).map { space($0.0, $0.1) })
+      // With the wrong number of sub-patterns (reported as E0604) the arm
+      // still covers its constructor: missing ones count as `_`.
+      return .ctor(name.text, ats.indices.map { i in i < args.count ? space(args[i], ats[i]) : .wild })
     case .tuple(let items):
       var ts: [Type] = []
       if case .tuple(let x) = r { ts = x } else { ts = items.map { _ in fresh() } }

@@ -106,12 +106,16 @@ final class Scope {
   var types: [String: TypeSymbol] = [:]
   /// Paths known to be non-null here (`x`, `s.last`) and their narrowed types.
   var narrowed: [String: Type] = [:]
+  /// Names an import promised but could not provide (the import failed and
+  /// was reported): uses of them are not reported again as unknown.
+  var poisoned: Set<String> = []
   let parent: Scope?
   init(parent: Scope?) { self.parent = parent }
 
   func lookup(_ name: String) -> Binding? { values[name] ?? parent?.lookup(name) }
   func lookupType(_ name: String) -> TypeSymbol? { types[name] ?? parent?.lookupType(name) }
   func narrowedType(_ path: String) -> Type? { narrowed[path] ?? parent?.narrowedType(path) }
+  func isPoisoned(_ name: String) -> Bool { poisoned.contains(name) || (parent?.isPoisoned(name) ?? false) }
 
   /// Every value name visible here, for "did you mean" suggestions.
   func allNames() -> [String] { Array(values.keys) + (parent?.allNames() ?? []) }

@@ -14,8 +14,10 @@ import FlowSema
 /// Environment knobs (all optional):
 /// - `FLOW_MUTANTS=n`: how many mutants (default 3,200);
 /// - `FLOW_MUTATION_SEED=n`: another seed, to explore further;
-/// - `FLOW_MUTATION_LOG=path`: write each mutant to `path` before checking it,
-///   so that if the process dies the file holds the input that killed it.
+/// - `FLOW_MUTATION_LANES=n`: threads to spread the mutants over (default 2);
+/// - `FLOW_MUTATION_LOG=path`: write each mutant to `path` (`path.N` for lane
+///   N) before checking it, so that if the process dies the file holds the
+///   input that killed it.
 final class MutationRobustnessTests: XCTestCase {
 
   /// A single check slower than this is a failure (a hang would instead time
@@ -56,18 +58,61 @@ final class MutationRobustnessTests: XCTestCase {
     let count = env["FLOW_MUTANTS"].flatMap(Int.init) ?? 3_200
     let seed = env["FLOW_MUTATION_SEED"].flatMap(UInt64.init) ?? 0x5EED_F10A
     let logPath = env["FLOW_MUTATION_LOG"]
+    // A fresh Checker re-reads the prelude (~25 ms in a debug build), so the
+    // mutants are split over the cores to keep the test near 60 s. Lanes only
+    // share the immutable corpus; mutant `i` is the same in any lane.
+    let lanes = max(1, env["FLOW_MUTATION_LANES"].flatMap(Int.init) ?? min(2, ProcessInfo.processInfo.activeProcessorCount))
 
-    var slowest = (seconds: 0.0, index: -1, kind: "")
-    var failures = 0
-    var kinds: [String: Int] = [:]  // mutation operators applied, by name
-    var parseTotal = 0.0, checkTotal = 0.0
     let started = DispatchTime.now().uptimeNanoseconds
+    var reports = [LaneReport](repeating: LaneReport(), count: lanes)
+    let lock = NSLock()
+    DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+      let log = logPath.map { lanes == 1 ? $0 : "\($0).\(lane)" }
+      let r = Self.runLane(corpus: corpus, indices: Array(stride(from: lane, to: count, by: lanes)), seed: seed, logPath: log)
+      lock.lock(); reports[lane] = r; lock.unlock()
+    }
+    let total = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
 
-    for i in 0..<count {
+    var all = LaneReport()
+    for r in reports { all.merge(r) }
+    for f in all.failures.sorted(by: { $0.index < $1.index }).prefix(10) { XCTFail(f.message) }
+    let mix = all.kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    print(String(format: "mutation robustness: %d mutants of %d files in %.1f s on %d lane(s) (parse %.1f s, check %.1f s in all); mutations: %@",
+                 all.mutants, corpus.count, total, lanes, all.parseSeconds, all.checkSeconds, mix))
+    print(String(format: "mutation robustness: slowest check %.3f s (mutant %d, %@), slowest parse %.3f s",
+                 all.slowest.seconds, all.slowest.index, all.slowest.kind, all.slowestParse))
+    XCTAssertEqual(all.mutants, count)
+    XCTAssertEqual(all.failures.count, 0, "\(all.failures.count) mutant(s) failed (first 10 shown above)")
+  }
+
+  struct LaneReport {
+    var mutants = 0
+    var kinds: [String: Int] = [:]  // mutation operators applied, by name
+    var parseSeconds = 0.0, checkSeconds = 0.0
+    var slowest = (seconds: 0.0, index: -1, kind: "")
+    var slowestParse = 0.0
+    var failures: [(index: Int, message: String)] = []
+
+    mutating func merge(_ o: LaneReport) {
+      mutants += o.mutants
+      for (k, v) in o.kinds { kinds[k, default: 0] += v }
+      parseSeconds += o.parseSeconds
+      checkSeconds += o.checkSeconds
+      if o.slowest.seconds > slowest.seconds { slowest = o.slowest }
+      slowestParse = max(slowestParse, o.slowestParse)
+      failures += o.failures
+    }
+  }
+
+  /// Generates, parses and checks the mutants `indices`. No XCTest calls here
+  /// (it may run off the main thread); problems are returned.
+  static func runLane(corpus: [CorpusFile], indices: [Int], seed: UInt64, logPath: String?) -> LaneReport {
+    var r = LaneReport()
+    for i in indices {
       var rng = SplitMix64(seed: seed &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
       let original = corpus[i % corpus.count]
-      let (text, kind) = Self.mutate(original, rng: &rng)
-      for k in kind.split(separator: "+") { kinds[String(k), default: 0] += 1 }
+      let (text, kind) = mutate(original, rng: &rng)
+      for k in kind.split(separator: "+") { r.kinds[String(k), default: 0] += 1 }
       if let logPath {
         try? Data("// mutant \(i) (\(kind)) of \(original.name)\n".utf8 + Array(text.utf8)).write(to: URL(fileURLWithPath: logPath))
       }
@@ -77,7 +122,7 @@ final class MutationRobustnessTests: XCTestCase {
       let file = SourceFile(path: "mutant.flow", text: text)
       let (_, parseDiags) = Parser.parse(file, fileID: 0, ids: NodeIDs())
       let parseSecs = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-      var problems = Self.spanProblems(parseDiags, sizes: [0: file.bytes.count])
+      var problems = spanProblems(parseDiags, sizes: [0: file.bytes.count])
 
       // The whole checker (parser + prelude + imports + inference).
       let t1 = DispatchTime.now().uptimeNanoseconds
@@ -85,27 +130,20 @@ final class MutationRobustnessTests: XCTestCase {
       let checkSecs = Double(DispatchTime.now().uptimeNanoseconds - t1) / 1e9
       var sizes: [Int: Int] = [:]
       for (id, f) in result.sources.files.enumerated() { sizes[id] = f.bytes.count }
-      problems += Self.spanProblems(result.diagnostics, sizes: sizes)
+      problems += spanProblems(result.diagnostics, sizes: sizes)
 
-      parseTotal += parseSecs
-      checkTotal += checkSecs
-      if checkSecs > slowest.seconds { slowest = (checkSecs, i, "\(kind) of \(original.name)") }
-      if parseSecs > Self.perCheckBudget { problems.append(String(format: "parse took %.2f s", parseSecs)) }
-      if checkSecs > Self.perCheckBudget { problems.append(String(format: "check took %.2f s", checkSecs)) }
+      r.mutants += 1
+      r.parseSeconds += parseSecs
+      r.checkSeconds += checkSecs
+      r.slowestParse = max(r.slowestParse, parseSecs)
+      if checkSecs > r.slowest.seconds { r.slowest = (checkSecs, i, "\(kind) of \(original.name)") }
+      if parseSecs > perCheckBudget { problems.append(String(format: "parse took %.2f s", parseSecs)) }
+      if checkSecs > perCheckBudget { problems.append(String(format: "check took %.2f s", checkSecs)) }
       if !problems.isEmpty {
-        failures += 1
-        if failures <= 10 {
-          XCTFail("mutant \(i) (\(kind) of \(original.name)): \(problems.joined(separator: "; "))\n--- text ---\n\(text)\n---")
-        }
+        r.failures.append((i, "mutant \(i) (\(kind) of \(original.name)): \(problems.joined(separator: "; "))\n--- text ---\n\(text)\n---"))
       }
     }
-
-    let total = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-    let mix = kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-    print(String(format: "mutation robustness: %d mutants of %d files in %.1f s (parse %.1f s, check %.1f s); mutations: %@",
-                 count, corpus.count, total, parseTotal, checkTotal, mix))
-    print(String(format: "mutation robustness: slowest check %.3f s (mutant %d, %@)", slowest.seconds, slowest.index, slowest.kind))
-    XCTAssertEqual(failures, 0, "\(failures) mutant(s) failed (first 10 shown above)")
+    return r
   }
 
   // MARK: - One input

@@ -22,6 +22,16 @@ final class ValueSinkWriter: SinkWriter {
   func close() throws { try sink.close() }
 }
 
+/// All `writeStdout()` sinks of a job share one buffer, so their lines
+/// appear in the order the events were processed.
+final class SharedStdout: SinkWriter {
+  static let shared = TextSink()
+  func write(_ v: Value) throws { try SharedStdout.shared.writeValue(v) }
+  func flush() throws { try SharedStdout.shared.flush() }
+  /// Standard output stays open for the other sinks; closing only flushes.
+  func close() throws { try SharedStdout.shared.flush() }
+}
+
 extension Builtins {
   static func sink(_ site: CallSite, _ input: Value, _ name: String, _ open: @escaping () throws -> SinkWriter) throws -> Value {
     let n = try planNode(input, site)
@@ -30,7 +40,7 @@ extension Builtins {
 
   static func registerSinks(_ t: inout [String: Builtin]) {
     t["writeStdout/Stream"] = { site, a in
-      try sink(site, a[0], "writeStdout()") { ValueSinkWriter(TextSink()) }
+      try sink(site, a[0], "writeStdout()") { SharedStdout() }
     }
     t["writeText/Stream"] = { site, a in
       let path = try string(a[1], site)

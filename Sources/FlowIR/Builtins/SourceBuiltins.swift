@@ -20,9 +20,23 @@ final class RowSourceReader: SourceReader {
     self.stopper = stop
   }
 
+  /// An error met after some rows of a batch: those rows are delivered
+  /// first, and the error is thrown on the next read.
+  var pending: Error?
+
   func read(max: Int, into: inout [Value]) throws -> Bool {
+    if let e = pending {
+      pending = nil
+      throw e
+    }
     batch.removeAll(keepingCapacity: true)
-    let more = try source.nextBatch(max: max, into: &batch)
+    var more = true
+    do {
+      more = try source.nextBatch(max: max, into: &batch)
+    } catch {
+      if batch.isEmpty { throw error }
+      pending = error
+    }
     if unwrap {
       for r in batch { into.append(r.values.first ?? .null) }
     } else {
@@ -68,12 +82,23 @@ final class SequenceReader: SourceReader {
 /// Lines of a text file as string values (no record per line).
 final class LineReader: SourceReader {
   let reader: TextReader
+  var pending: Error?
   init(_ r: TextReader) { reader = r }
   func read(max: Int, into: inout [Value]) throws -> Bool {
     var n = 0
-    while n < max, let line = try reader.nextLine() {
-      into.append(.string(line))
-      n += 1
+    if let e = pending {
+      pending = nil
+      throw e
+    }
+    do {
+      while n < max, let line = try reader.nextLine() {
+        into.append(.string(line))
+        n += 1
+      }
+    } catch {
+      if n == 0 { throw error }
+      pending = error
+      return true
     }
     return n > 0
   }
