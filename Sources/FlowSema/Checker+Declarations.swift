@@ -44,8 +44,11 @@ extension Checker {
         // The failed import is reported; the names it would have bound are
         // not reported again at every use.
         if let names = imp.names { for n in names { scope.poisoned.insert(n.text) } }
-        if let a = imp.alias { scope.poisoned.insert(a.text) } else if case .module(let parts) = imp.target, imp.names == nil, let last = parts.last {
-          scope.poisoned.insert(last.text)
+        if let a = imp.alias { scope.poisoned.insert(a.text) } else if imp.names == nil {
+          switch imp.target {
+          case .module(let parts): if let last = parts.last { scope.poisoned.insert(last.text) }
+          case .file: scope.openImportFailed = true
+          }
         }
         continue
       }

@@ -109,13 +109,16 @@ final class Scope {
   /// Names an import promised but could not provide (the import failed and
   /// was reported): uses of them are not reported again as unknown.
   var poisoned: Set<String> = []
+  /// An `import "./file.flow"` of this module failed (missing file or a
+  /// cycle): any name may have come from it, so none is reported as unknown.
+  var openImportFailed = false
   let parent: Scope?
   init(parent: Scope?) { self.parent = parent }
 
   func lookup(_ name: String) -> Binding? { values[name] ?? parent?.lookup(name) }
   func lookupType(_ name: String) -> TypeSymbol? { types[name] ?? parent?.lookupType(name) }
   func narrowedType(_ path: String) -> Type? { narrowed[path] ?? parent?.narrowedType(path) }
-  func isPoisoned(_ name: String) -> Bool { poisoned.contains(name) || (parent?.isPoisoned(name) ?? false) }
+  func isPoisoned(_ name: String) -> Bool { openImportFailed || poisoned.contains(name) || (parent?.isPoisoned(name) ?? false) }
 
   /// Every value name visible here, for "did you mean" suggestions.
   func allNames() -> [String] { Array(values.keys) + (parent?.allNames() ?? []) }
