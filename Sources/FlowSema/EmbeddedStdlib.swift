@@ -35,6 +35,71 @@ pub fn inDegrees(edges: Stream<Edge>) -> Stream<{ vertex: Int, degree: Int }> =
     |> count()
     |> map(r => { vertex: r.key, degree: r.count })
 """##,
+    "std.ml": ##"""
+module std.ml
+
+// Machine learning written in Flow, over in-memory lists of vectors.
+// (Streaming and online variants come with the ML library work.)
+
+/// Mean and standard deviation per feature, learned from data.
+pub type Scaler = { mean: Vector, scale: Vector }
+
+/// Learns standard scaling (zero mean, unit variance per feature).
+pub fn standardScaler(data: List<Vector>) -> Scaler = {
+  let n = toFloat(length(data))
+  let d = match head(data) { null => 0, v => dim(v) }
+  let mean = fold(data, zeros(d), (acc, v) => acc + v) * (1.0 / max(n, 1.0))
+  let sq = fold(data, zeros(d), (acc, v) => acc + square(v - mean)) * (1.0 / max(n, 1.0))
+  { mean, scale: vector(map(toList(sq), x => if x > 0.0 then sqrt(x) else 1.0)) }
+}
+
+/// Applies a learned scaler to one vector.
+pub fn transform(s: Scaler, v: Vector) -> Vector =
+  vector(map(zip(toList(v - s.mean), toList(s.scale)), ((x, sd)) => x / sd))
+
+fn square(v: Vector) -> Vector = vector(map(toList(v), x => x * x))
+
+/// Squared Euclidean distance.
+pub fn distance2(a: Vector, b: Vector) -> Float = dot(a - b, a - b)
+
+/// The index of the centroid nearest to `v`.
+pub fn nearest(centroids: List<Vector>, v: Vector) -> Int =
+  fold(range(0, length(centroids)), 0, (best, i) => {
+    let c = centroids[i] ?? v
+    let b = centroids[best] ?? v
+    if distance2(c, v) < distance2(b, v) then i else best
+  })
+
+/// Lloyd's k-means: starts from the first `k` points, runs `iterations`
+/// rounds, and returns the centroids.
+pub fn kmeans(data: List<Vector>, k: Int, iterations: Int) -> List<Vector> =
+  lloyd(data, take(data, k), iterations)
+
+fn lloyd(data: List<Vector>, centroids: List<Vector>, rounds: Int) -> List<Vector> =
+  if rounds <= 0 then centroids
+  else lloyd(data, recenter(data, centroids), rounds - 1)
+
+fn recenter(data: List<Vector>, centroids: List<Vector>) -> List<Vector> =
+  map(range(0, length(centroids)), i => {
+    let members = filter(data, v => nearest(centroids, v) == i)
+    if length(members) == 0 then centroids[i] ?? zeros(0)
+    else fold(members, zeros(dim(members[0] ?? zeros(0))), (acc, v) => acc + v) * (1.0 / toFloat(length(members)))
+  })
+
+/// The sum of squared distances of points to their nearest centroid.
+pub fn inertia(data: List<Vector>, centroids: List<Vector>) -> Float =
+  sum(map(data, v => distance2(v, centroids[nearest(centroids, v)] ?? v)))
+
+/// Fraction of equal labels.
+pub fn accuracy<T>(predicted: List<T>, actual: List<T>) -> Float =
+  if length(actual) == 0 then 0.0
+  else toFloat(length(filter(zip(predicted, actual), ((p, a)) => p == a))) / toFloat(length(actual))
+
+/// Root mean squared error.
+pub fn rmse(predicted: List<Float>, actual: List<Float>) -> Float =
+  if length(actual) == 0 then 0.0
+  else sqrt(sum(map(zip(predicted, actual), ((p, a)) => (p - a) * (p - a))) / toFloat(length(actual)))
+"""##,
     "std.prelude": ##"""
 module std.prelude
 
@@ -322,6 +387,69 @@ pub extern fn norm(v: Vector) -> Float
 pub extern fn dim(v: Vector) -> Int
 pub extern fn toList(v: Vector) -> List<Float>
 """##,
+    "std.stats": ##"""
+module std.stats
+
+// Statistics written in Flow: over lists, and over keyed streams.
+
+/// The arithmetic mean; null for an empty list.
+pub fn mean(xs: List<Float>) -> Float? =
+  if length(xs) == 0 then null else sum(xs) / toFloat(length(xs))
+
+/// The population variance; null for an empty list.
+pub fn variance(xs: List<Float>) -> Float? = match mean(xs) {
+  null => null,
+  m => sum(map(xs, x => (x - m) * (x - m))) / toFloat(length(xs)),
+}
+
+pub fn stddev(xs: List<Float>) -> Float? = match variance(xs) {
+  null => null,
+  v => sqrt(v),
+}
+
+/// How many standard deviations `x` lies from the mean of `xs`.
+pub fn zscore(x: Float, xs: List<Float>) -> Float? = {
+  let m = mean(xs) ?? 0.0
+  match stddev(xs) {
+    null => null,
+    s => if s == 0.0 then 0.0 else (x - m) / s,
+  }
+}
+
+/// Exponentially weighted moving average of a list, oldest first.
+pub fn ewma(xs: List<Float>, alpha: Float) -> List<Float> =
+  reverse(fold(xs, [], (acc, x) => match head(acc) {
+    null => [x],
+    prev => concat([alpha * x + (1.0 - alpha) * prev], acc),
+  }))
+
+/// Per key, the moving average of the last `n` values of `value`.
+pub fn movingAverage<K, T>(s: Keyed<K, T>, value: (T) -> Float, n: Int) -> Stream<{ key: K, avg: Float }> =
+  s |> process(
+    init: [],
+    onEvent: (window, e, ctx) => {
+      let next = take(concat([value(e)], window), n)
+      { state: next, emit: [{ key: ctx.key, avg: sum(next) / toFloat(length(next)) }], timers: [] }
+    })
+
+/// Per key, events whose value lies more than `limit` standard deviations
+/// from the running mean (Welford's online algorithm), after `warmup` events.
+pub fn anomalies<K, T>(s: Keyed<K, T>, value: (T) -> Float, limit: Float, warmup: Int) -> Stream<{ key: K, event: T, z: Float }> =
+  s |> process(
+    init: { n: 0, mean: 0.0, m2: 0.0 },
+    onEvent: (st, e, ctx) => {
+      let x = value(e)
+      let n = st.n + 1
+      let delta = x - st.mean
+      let mean = st.mean + delta / toFloat(n)
+      let m2 = st.m2 + delta * (x - mean)
+      let sd = if st.n > 1 then sqrt(st.m2 / toFloat(st.n)) else 0.0
+      let z = if sd > 0.0 then (x - st.mean) / sd else 0.0
+      { state: { n, mean, m2 },
+        emit: if st.n >= warmup && (z > limit || z < 0.0 - limit) then [{ key: ctx.key, event: e, z }] else [],
+        timers: [] }
+    })
+"""##,
     "std.text": ##"""
 module std.text
 
@@ -352,6 +480,28 @@ fn lastLetter(w: String, i: Int, start: Int) -> Int =
   if i < start then start - 1
   else if isPunctuation(w[i] ?? "") then lastLetter(w, i - 1, start)
   else i
+"""##,
+    "std.time": ##"""
+module std.time
+
+// Time helpers written in Flow.
+
+pub let second = 1s
+pub let minute = 1m
+pub let hour = 1h
+pub let day = 1d
+
+/// The start of the hour that holds `t`.
+pub fn hourOf(t: Time) -> Time = bucket(t, 1h)
+
+/// The start of the day (UTC) that holds `t`.
+pub fn dayOf(t: Time) -> Time = bucket(t, 1d)
+
+/// Milliseconds between two instants.
+pub fn between(a: Time, b: Time) -> Duration = b - a
+
+/// Whether `t` lies in [start, start + length).
+pub fn within(t: Time, start: Time, length: Duration) -> Bool = t >= start && t < start + length
 """##,
   ]
 }

@@ -6,6 +6,8 @@ public struct Lexer {
   private var pos: Int
   private let end: Int
   public private(set) var diagnostics: [Diagnostic] = []
+  /// Where the `\(` of the interpolation being lexed starts, if any.
+  private var interpolationStart: Int? = nil
 
   public init(file: SourceFile, fileID: Int) {
     self.bytes = file.bytes
@@ -36,9 +38,14 @@ public struct Lexer {
     var tokens: [Token] = []
     var depth = 0
     while true {
-      let sawNewline = skipTrivia()
+      // Inside an interpolation a line break is not skipped: it ends the
+      // string, so the interpolation is unterminated (reported below).
+      let sawNewline = skipTrivia(stopAtNewline: closingParen)
+      // An unterminated interpolation is reported at its `\(`, once: the
+      // string around it is then unterminated too, which goes unsaid.
+      let at = interpolationStart ?? pos
       guard pos < end else {
-        if closingParen { report("E0003", "unterminated string interpolation", start: pos, end: pos, label: "expected ')' to close '\\('") }
+        if closingParen { report("E0003", "unterminated string interpolation", start: at, end: at + 2, label: "this '\\(' is never closed with ')'") }
         tokens.append(Token(kind: .eof, span: span(pos, pos), newlineBefore: sawNewline))
         return tokens
       }
@@ -47,9 +54,8 @@ public struct Lexer {
         pos += 1
         return tokens
       }
-      // Inside an interpolation, a newline or quote means the string broke off.
       if closingParen && (bytes[pos] == UInt8(ascii: "\n")) {
-        report("E0003", "unterminated string interpolation", start: pos, end: pos, label: "expected ')' before the end of the line")
+        report("E0003", "unterminated string interpolation", start: at, end: at + 2, label: "this '\\(' is never closed with ')' on its line")
         tokens.append(Token(kind: .eof, span: span(pos, pos), newlineBefore: sawNewline))
         return tokens
       }
@@ -63,7 +69,7 @@ public struct Lexer {
   }
 
   /// Skips spaces, newlines and comments; returns whether a newline was crossed.
-  private mutating func skipTrivia() -> Bool {
+  private mutating func skipTrivia(stopAtNewline: Bool = false) -> Bool {
     var newline = false
     while pos < end {
       let c = bytes[pos]
@@ -71,6 +77,7 @@ public struct Lexer {
         pos += 1
       } else if c == UInt8(ascii: "\n") {
         // Inside an interpolation the caller handles newlines itself.
+        if stopAtNewline { break }
         newline = true
         pos += 1
       } else if c == UInt8(ascii: "/") && peek(1) == UInt8(ascii: "/") {
@@ -107,6 +114,7 @@ public struct Lexer {
     if isIdentStart(c) { return lexWord() }
     if isDigit(c) { return afterDot ? lexTupleIndex() : lexNumber() }
     if c == UInt8(ascii: "\"") { return lexString() }
+    if c == UInt8(ascii: "'"), let close = singleQuoteEnd() { return lexSingleQuoted(close) }
     if c == UInt8(ascii: "@") && pos + 1 < end && isDigit(bytes[pos + 1]) { return lexTime() }
     for p in Punct.allCases {
       let raw = p.rawValue.utf8
@@ -230,6 +238,21 @@ public struct Lexer {
       return Token(kind: .duration(v), span: span(start, pos), newlineBefore: false)
     }
     let text = String(decoding: digits, as: UTF8.self)
+    // `1.5s`: a duration counts whole units. Say so once, with the exact
+    // spelling, rather than "expected the end of the statement, found 's'".
+    if isFloat, pos < end, isIdentStart(bytes[pos]) {
+      var p = pos
+      while p < end && isIdentContinue(bytes[p]) { p += 1 }
+      let unit = String(decoding: bytes[pos..<p], as: UTF8.self)
+      let scale: Double? = ["ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000][unit]
+      if let s = scale {
+        let unitStart = pos
+        pos = p
+        let ms = (Double(text) ?? 0) * s
+        report("E0005", "a duration is a whole number of '\(unit)'", start: start, end: unitStart, notes: ms.rounded() == ms && abs(ms) < 1e15 ? ["help: write \(Int64(ms))ms"] : ["help: durations are whole numbers of ms, s, m, h or d"])
+        return Token(kind: .invalid, span: span(start, pos), newlineBefore: false)
+      }
+    }
     if isFloat {
       return Token(kind: .float(Double(text) ?? 0), span: span(start, pos), newlineBefore: false)
     }
@@ -272,6 +295,7 @@ public struct Lexer {
     }
     var pieces: [StringPiece] = []
     var buf: [UInt8] = []
+    var unterminatedReported = false
     func flush(_ pieces: inout [StringPiece], _ buf: inout [UInt8]) {
       if !buf.isEmpty {
         pieces.append(.text(String(decoding: buf, as: UTF8.self)))
@@ -280,7 +304,11 @@ public struct Lexer {
     }
     while true {
       guard pos < end, triple || bytes[pos] != UInt8(ascii: "\n") else {
-        report("E0003", "unterminated string literal", start: start, end: pos, label: "this string is never closed", notes: [triple ? "help: close it with \"\"\"" : "help: close it with '\"' on the same line, or use \"\"\" for text spanning lines"])
+        // A string inside an interpolation: the interpolation reports the
+        // broken line. After a broken interpolation: already reported.
+        if !unterminatedReported && interpolationStart == nil {
+          report("E0003", "unterminated string literal", start: start, end: pos, label: "this string is never closed", notes: [triple ? "help: close it with \"\"\"" : "help: close it with '\"' on the same line, or use \"\"\" for text spanning lines"])
+        }
         flush(&pieces, &buf)
         return Token(kind: .string(pieces), span: span(start, pos), newlineBefore: false)
       }
@@ -312,10 +340,14 @@ public struct Lexer {
         case UInt8(ascii: "("):
           flush(&pieces, &buf)
           var sub = Lexer(bytes: bytes, fileID: fileID, start: pos, end: end)
+          sub.interpolationStart = escStart
           let toks = sub.lexAll(closingParen: true)
           diagnostics.append(contentsOf: sub.diagnostics)
           pos = sub.pos
           pieces.append(.interpolation(toks))
+          // The interpolation broke off at the end of the line or file, and
+          // said so: this string is therefore unterminated too, unsaid.
+          if let last = toks.last, last.span.start == last.span.end { unterminatedReported = true }
         default:
           report("E0007", "unknown escape sequence '\\\(Character(Unicode.Scalar(e)))'", start: escStart, end: pos, notes: ["help: escapes are \\n \\t \\r \\0 \\\\ \\\" \\u{...} and \\( expression )"])
         }
@@ -326,6 +358,27 @@ public struct Lexer {
     }
     flush(&pieces, &buf)
     return Token(kind: .string(pieces), span: span(start, pos), newlineBefore: false)
+  }
+
+  /// The offset of the `'` closing a single-quoted text on this line, if any.
+  private func singleQuoteEnd() -> Int? {
+    var p = pos + 1
+    while p < end && bytes[p] != UInt8(ascii: "\n") {
+      if bytes[p] == UInt8(ascii: "'") { return p }
+      p += 1
+    }
+    return nil
+  }
+
+  /// `'text'`: reported once, and read as the string it was meant to be, so
+  /// that its letters are not reported again as names.
+  private mutating func lexSingleQuoted(_ close: Int) -> Token {
+    let start = pos
+    let text = String(decoding: bytes[(pos + 1)..<close], as: UTF8.self)
+    pos = close + 1
+    let quote = "'"
+    report("E0001", "unexpected character '\(quote)'", start: start, end: start + 1, label: "strings use double quotes", notes: ["help: write \"\(text)\""])
+    return Token(kind: .string([.text(text)]), span: span(start, pos), newlineBefore: false)
   }
 
   private mutating func lexUnicodeEscape() -> Unicode.Scalar? {

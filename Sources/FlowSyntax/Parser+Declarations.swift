@@ -10,13 +10,19 @@ extension Parser {
       if eat(.semicolon) { continue }
       if at(.module) {
         error("E0110", "'module' must be the first line of a file", at: current.span, notes: ["help: move `module \(peek().identifier ?? "name")` to the top of the file"])
+        advance()  // synchronizeItem stops at a declaration keyword: skip it first
         synchronizeItem()
         continue
       }
+      let errorsBefore = diagnostics.count, invalidBefore = invalidTokensConsumed
       if let item = parseItem() { items.append(item) }
-      // An item ends at a line break, a ';', or the end of the file.
+      // An item ends at a line break, a ';', or the end of the file. After a
+      // syntax error inside the item, the rest of its line is skipped without
+      // a second complaint.
       if !atEOF && !current.newlineBefore && !at(.semicolon) && pos > before {
-        error("E0102", "expected the end of the statement, found \(current.kind)", at: current.span, notes: ["help: put each statement on its own line, or separate them with ';'"])
+        if diagnostics.count == errorsBefore && invalidTokensConsumed == invalidBefore {
+          error("E0102", "expected the end of the statement, found \(found)", at: current.span, notes: ["help: put each statement on its own line, or separate them with ';'"])
+        }
         synchronizeItem()
       }
       if pos == before { advance() }
@@ -66,16 +72,22 @@ extension Parser {
         return .typeDecl(TypeDecl(name: name, params: params, body: .opaque, isPublic: isPublic, span: span(from: start)))
       }
       guard at(.fn) else {
-        error("E0100", "expected 'fn' or 'type' after 'extern', found \(current.kind)", at: current.span)
+        error("E0100", "expected 'fn' or 'type' after 'extern', found \(found)", at: missingSpan)
         synchronizeItem()
         return nil
       }
       return parseFnDecl(isPublic: isPublic, isExtern: true, start: start).map(Item.fnDecl)
     case .keyword(.let):
       return parseLetDecl(isPublic: isPublic).map(Item.letDecl)
+    case .identifier(let n) where peek().isPunct(.equal) && !isPublic:
+      // `total = 5`: a binding without 'let'. Say so, and parse it as one.
+      error("E0100", "expected 'let' before '\(n)': a name is bound with `let \(n) = ...`", at: current.span, notes: ["help: write `let \(n) = ...`; to compare values, use '=='"])
+      return parseLetDecl(isPublic: false, keyword: false).map(Item.letDecl)
     default:
       let e = parseExpr()
-      if case .error = e.kind { synchronizeItem() }
+      // An erroneous expression that ended at a line break has left nothing
+      // of its statement to skip: the next line is the next statement.
+      if case .error = e.kind, !current.newlineBefore { synchronizeItem() }
       return .expr(e)
     }
   }
@@ -190,7 +202,7 @@ extension Parser {
     } else if at(.lBrace) {
       body = parseBlock()
     } else {
-      error("E0100", "expected '=' or '{' to start the body of '\(name.text)', found \(current.kind)", at: current.span, notes: ["help: write `fn \(name.text)(...) = expression`"])
+      error("E0100", "expected '=' or '{' to start the body of '\(name.text)', found \(found)", at: missingSpan, notes: ["help: write `fn \(name.text)(...) = expression`"])
       synchronizeItem()
     }
     return FnDecl(id: ids.make(), name: name, typeParams: typeParams, params: params, returnType: ret, body: body, isPublic: isPublic, isExtern: isExtern, span: span(from: start))
@@ -213,8 +225,8 @@ extension Parser {
     return Param(pattern: pat, type: type, defaultValue: def, span: span(from: start))
   }
 
-  func parseLetDecl(isPublic: Bool) -> LetDecl? {
-    let start = advance().span
+  func parseLetDecl(isPublic: Bool, keyword: Bool = true) -> LetDecl? {
+    let start = keyword ? advance().span : current.span
     let pat = parsePattern()
     var type: TypeExpr? = nil
     if eat(.colon) { type = parseType() }

@@ -95,7 +95,15 @@ extension Parser {
 
   func parseBinary(minPrec: Int) -> Expr {
     var lhs = parseUnary()
-    while let (op, prec) = binaryOp(current), prec >= minPrec {
+    while true {
+      var next = binaryOp(current)
+      // `a = b` where an expression continues: '=' never follows an
+      // expression in Flow, so it is a comparison written with one '='.
+      if next == nil, at(.equal), 4 >= minPrec {
+        error("E0100", "found '=' in an expression; to compare values, write '=='", at: current.span, notes: ["help: write `==` to compare; a name is bound with `let name = value`"])
+        next = (.eq, 4)
+      }
+      guard let (op, prec) = next, prec >= minPrec else { break }
       let opTok = advance()
       // `??` is right-associative; comparisons do not chain.
       let nextMin = op == .coalesce ? prec : prec + 1
@@ -104,6 +112,13 @@ extension Parser {
       if prec == 4, let (op2, p2) = binaryOp(current), p2 == 4 {
         error("E0108", "comparison operators cannot be chained", at: current.span, notes: ["help: write `a \(op.rawValue) b && b \(op2.rawValue) c`"])
         _ = opTok
+        // Take the rest of the chain, and let the whole chain stand as an
+        // error: its type is not known, so it causes no further errors.
+        while let (_, p3) = binaryOp(current), p3 == 4 {
+          advance()
+          _ = parseBinary(minPrec: 5)
+        }
+        lhs = errorExpr(span(from: lhs.span))
       }
     }
     return lhs
@@ -153,13 +168,13 @@ extension Parser {
           let t = advance()
           let name = Name(n, t.span)
           e = makeExpr(optional ? .optionalField(e, name) : .field(e, name), span(from: e.span))
-        } else if case .keyword(let k) = current.kind {
-          // Allow keywords as field names after a dot (`r.type`).
+        } else if case .keyword(let k) = current.kind, !current.newlineBefore {
+          // Allow keywords as field names after a dot (`r.type`), on the same line.
           let t = advance()
           let name = Name(k.rawValue, t.span)
           e = makeExpr(optional ? .optionalField(e, name) : .field(e, name), span(from: e.span))
         } else {
-          error("E0100", "expected a field name after '.', found \(current.kind)", at: current.span)
+          error("E0100", "expected a field name after '.', found \(found)", at: missingSpan)
           return e
         }
       } else {
@@ -204,7 +219,7 @@ extension Parser {
       var notes: [String] = []
       if t.isKeyword(.then) || t.isKeyword(.else) { notes = ["help: a conditional is written `if condition then a else b`"] }
       if t.isPunct(.pipe) { notes = ["help: `|>` needs a value on its left"] }
-      error("E0109", "expected an expression, found \(t.kind)", at: t.span, notes: notes)
+      error("E0109", "expected an expression, found \(found)", at: missingSpan, notes: notes)
       // Leave closers and separators for the enclosing list to handle.
       switch t.kind {
       case .punct(.rParen), .punct(.rBracket), .punct(.rBrace), .punct(.comma), .eof: break
@@ -222,9 +237,10 @@ extension Parser {
       case .interpolation(let toks):
         let sub = Parser(tokens: toks, fileID: fileID, ids: ids)
         sub.depth = depth
+        sub.inInterpolation = true
         let e = sub.parseExpr()
         if !sub.atEOF {
-          sub.error("E0100", "expected ')' to close the interpolation, found \(sub.current.kind)", at: sub.current.span)
+          sub.error("E0100", "expected ')' to close the interpolation, found \(sub.found)", at: sub.current.span)
         }
         diagnostics.append(contentsOf: sub.diagnostics)
         return .expr(e)
@@ -236,7 +252,7 @@ extension Parser {
     let start = advance().span
     let cond = parseExpr()
     if !eat(.then) {
-      error("E0100", "expected 'then' after the condition, found \(current.kind)", at: current.span, notes: ["help: write `if condition then a else b`"])
+      error("E0100", "expected 'then' after the condition, found \(found)", at: missingSpan, notes: ["help: write `if condition then a else b`"])
     }
     let a = parseExpr()
     guard eat(.else) else {
@@ -266,7 +282,7 @@ extension Parser {
       if eat(.comma) || eat(.semicolon) { continue }
       if at(.rBrace) { break }
       if !current.newlineBefore {
-        error("E0100", "expected ',' between match arms, found \(current.kind)", at: current.span)
+        error("E0100", "expected ',' between match arms, found \(found)", at: current.span)
         synchronize(to: .rBrace)
         _ = eat(.comma)
       }

@@ -60,8 +60,9 @@ extension Parser {
       expect(.rBrace, "to close the record pattern")
       return make(.record(fields, open: open), span(from: t.span))
     default:
-      error("E0114", "expected a pattern, found \(t.kind)", at: t.span, notes: ["help: a pattern is a name, '_', a literal, a constructor such as `Circle(r)`, a tuple `(a, b)` or a record `{ a, b }`"])
-      if !(t.isPunct(.rParen) || t.isPunct(.rBrace) || t.isPunct(.comma) || t.isPunct(.fatArrow) || t.kind == .eof) { advance() }
+      error("E0114", "expected a pattern, found \(found)", at: missingSpan, notes: ["help: a pattern is a name, '_', a literal, a constructor such as `Circle(r)`, a tuple `(a, b)` or a record `{ a, b }`"])
+      // Leave what follows a pattern (`let = 3`: the '=') to the caller.
+      if !(t.isPunct(.rParen) || t.isPunct(.rBrace) || t.isPunct(.comma) || t.isPunct(.fatArrow) || t.isPunct(.equal) || t.isPunct(.colon) || t.kind == .eof || (t.newlineBefore && startsItem(t))) { advance() }
       return make(.error, t.span)
     }
   }

@@ -66,8 +66,8 @@ extension Parser {
       if items.count == 1, case .tuple = items[0].kind { te.parenthesizedTuple = true }
       return te
     default:
-      error("E0115", "expected a type, found \(t.kind)", at: t.span, notes: ["help: a type is a name such as `Int` or `List<String>`, a record type `{ a: Int }`, a tuple `(Int, String)` or a function `(Int) -> Bool`"])
-      if !(t.isPunct(.rParen) || t.isPunct(.rBrace) || t.isPunct(.comma) || t.isPunct(.equal) || t.kind == .eof) { advance() }
+      error("E0115", "expected a type, found \(found)", at: missingSpan, notes: ["help: a type is a name such as `Int` or `List<String>`, a record type `{ a: Int }`, a tuple `(Int, String)` or a function `(Int) -> Bool`"])
+      if !(t.isPunct(.rParen) || t.isPunct(.rBrace) || t.isPunct(.comma) || t.isPunct(.equal) || t.kind == .eof || (t.newlineBefore && startsItem(t))) { advance() }
       return TypeExpr(id: ids.make(), span: t.span, kind: .error)
     }
   }

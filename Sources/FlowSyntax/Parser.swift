@@ -26,6 +26,13 @@ public final class Parser {
   /// How deeply expressions nest; bounds recursion on hostile input.
   var depth = 0
   static let maxDepth = 200
+  /// Parsing the tokens of a string interpolation `\( ... )`, whose `eof`
+  /// token is the closing `)`.
+  var inInterpolation = false
+  /// The token position of the last error, so that a token gets one error.
+  var lastErrorPos = -1
+  /// How many `invalid` tokens (already reported by the lexer) were consumed.
+  var invalidTokensConsumed = 0
 
   public init(tokens: [Token], fileID: Int, ids: NodeIDs) {
     self.tokens = tokens.isEmpty ? [Token(kind: .eof, span: Span(fileID: fileID, start: 0, end: 0), newlineBefore: false)] : tokens
@@ -50,8 +57,26 @@ public final class Parser {
   @discardableResult
   func advance() -> Token {
     let t = tokens[pos]
+    if t.kind == .invalid { invalidTokensConsumed += 1 }
     if pos < tokens.count - 1 { pos += 1 }
     return t
+  }
+
+  /// How the current token is named in "expected X, found Y".
+  var found: String { describe(current) }
+
+  func describe(_ t: Token) -> String {
+    if t.kind == .eof && inInterpolation { return "')' (the end of the interpolation)" }
+    return t.kind.description
+  }
+
+  /// Where to report that something is missing before the current token:
+  /// at the token itself when it is on the same line, otherwise just after
+  /// the previous token, on the line where the missing thing belongs (a
+  /// forgotten `)` is a mistake on its own line, not on the next one).
+  var missingSpan: Span {
+    if pos > 0 && (current.newlineBefore || (atEOF && !inInterpolation)) { return previousEnd }
+    return current.span
   }
 
   func at(_ p: Punct) -> Bool { current.isPunct(p) }
@@ -71,7 +96,7 @@ public final class Parser {
   @discardableResult
   func expect(_ p: Punct, _ context: String, notes: [String] = []) -> Bool {
     if eat(p) { return true }
-    error("E0100", "expected '\(p.rawValue)' \(context), found \(current.kind)", at: current.span, notes: notes)
+    error("E0100", "expected '\(p.rawValue)' \(context), found \(found)", at: missingSpan, notes: notes)
     return false
   }
 
@@ -80,12 +105,14 @@ public final class Parser {
       let t = advance()
       return Name(s, t.span)
     }
-    if case .keyword(let k) = current.kind {
+    // A declaration keyword at the start of the next line begins the next
+    // item: the name is missing, rather than a keyword misused as a name.
+    if case .keyword(let k) = current.kind, !(current.newlineBefore && startsItem(current)) {
       error("E0101", "'\(k.rawValue)' is a keyword and cannot be used as a name \(context)", at: current.span, notes: ["help: choose another name, e.g. '\(k.rawValue)_'"])
       let t = advance()
       return Name(k.rawValue, t.span)
     }
-    error("E0100", "expected a name \(context), found \(current.kind)", at: current.span)
+    error("E0100", "expected a name \(context), found \(found)", at: missingSpan)
     return nil
   }
 
@@ -99,6 +126,12 @@ public final class Parser {
   func error(_ code: String, _ message: String, at span: Span, label: String? = nil, notes: [String] = []) {
     // One error per position: a second complaint about the same token is noise.
     if let last = diagnostics.last, last.span.start == span.start, last.span.fileID == span.fileID { return }
+    // Nor is a complaint before any token was consumed since the last one
+    // (its span may differ: see `missingSpan`).
+    if pos == lastErrorPos { return }
+    // The lexer has already reported a token it could not read.
+    if current.kind == .invalid { return }
+    lastErrorPos = pos
     diagnostics.append(.error(code, message, at: span, label: label, notes: notes))
   }
 
@@ -109,16 +142,26 @@ public final class Parser {
 
   /// Skips to a point where a new top-level item can begin: a token at the
   /// start of a line, outside any bracket, that is not a continuation (`|>`).
+  ///
+  /// The token at the error usually belongs to the broken item and is
+  /// skipped, unless it is a declaration keyword starting a line. A
+  /// declaration keyword at the start of a line also ends the skip inside
+  /// brackets opened since the error, so that a forgotten closer does not
+  /// swallow the rest of the file (`let` only outside braces, since blocks
+  /// hold `let`s).
   func synchronizeItem() {
-    var depth = 0
+    var open: [Punct] = []
     let start = pos
     while !atEOF {
       let t = current
-      if pos > start && depth <= 0 && t.newlineBefore && !isContinuation(t) { return }
-      if t.isPunct(.semicolon) && depth <= 0 { advance(); return }
+      if t.newlineBefore && !isContinuation(t) {
+        if open.isEmpty && (pos > start || startsItem(t)) { return }
+        if !open.isEmpty && startsItem(t) && !(t.isKeyword(.let) && open.contains(.lBrace)) { return }
+      }
+      if t.isPunct(.semicolon) && open.isEmpty { advance(); return }
       switch t.kind {
-      case .punct(.lParen), .punct(.lBracket), .punct(.lBrace): depth += 1
-      case .punct(.rParen), .punct(.rBracket), .punct(.rBrace): depth -= 1
+      case .punct(let p) where p == .lParen || p == .lBracket || p == .lBrace: open.append(p)
+      case .punct(.rParen), .punct(.rBracket), .punct(.rBrace): if !open.isEmpty { open.removeLast() }
       default: break
       }
       advance()
@@ -174,7 +217,7 @@ public final class Parser {
       if eat(.comma) { continue }
       if at(close) { break }
       if pos == before || !current.newlineBefore || !startsItem(current) {
-        error("E0100", "expected ',' or '\(close.rawValue)' in \(what), found \(current.kind)", at: current.span)
+        error("E0100", "expected ',' or '\(close.rawValue)' in \(what), found \(found)", at: missingSpan)
         synchronize(to: close)
         if eat(.comma) { continue }
         if pos == before { break }
