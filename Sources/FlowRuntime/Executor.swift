@@ -64,7 +64,7 @@ public final class Executor {
   func keyFunction(_ n: PlanNode) -> FunctionValue? {
     switch n.kind {
     case .keyBy(let f): return f
-    case .window: return n.inputs.first.flatMap(keyFunction)
+    case .window, .latest: return n.inputs.first.flatMap(keyFunction)
     default: return nil
     }
   }
@@ -107,7 +107,31 @@ public final class Executor {
       return SinkOperator(try spec.open(), name: n.name, location: n.location)
     case .fused(let stages):
       return FusedOperator(stages, name: n.name, location: n.location)
+    case .latest: return ForwardOperator(name: "latest", location: n.location)
+    case .broadcast: return ForwardOperator(name: "broadcast", location: n.location)
+    case .windowJoin(let spec, let coGroup):
+      let (l, r) = try joinKeys(n)
+      return WindowJoinOperator(left: l, right: r, spec: spec, coGroup: coGroup, location: n.location)
+    case .intervalJoin(let lower, let upper):
+      let (l, r) = try joinKeys(n)
+      return IntervalJoinOperator(left: l, right: r, lower: lower, upper: upper, location: n.location)
+    case .lookup:
+      let (l, r) = try joinKeys(n)
+      return LookupJoinOperator(left: l, right: r, location: n.location)
+    case .connect(let spec):
+      let (l, r) = try joinKeys(n)
+      return ConnectOperator(left: l, right: r, spec: spec, broadcast: false, location: n.location)
+    case .withBroadcast(let spec):
+      guard let l = n.inputs.first.flatMap(keyFunction) else { throw RuntimeError("withBroadcast needs a keyed stream", at: n.location) }
+      return ConnectOperator(left: l, right: nil, spec: spec, broadcast: true, location: n.location)
     }
+  }
+
+  func joinKeys(_ n: PlanNode) throws -> (FunctionValue, FunctionValue) {
+    guard n.inputs.count == 2, let l = keyFunction(n.inputs[0]), let r = keyFunction(n.inputs[1]) else {
+      throw RuntimeError("'\(n.name)' needs two keyed streams", at: n.location)
+    }
+    return (l, r)
   }
 
   /// Runs until every source ends (or is cancelled). On an error, what the

@@ -66,7 +66,7 @@ extension Parser {
         guard let name = expectIdentifier("after 'extern type'") else { synchronizeItem(); return nil }
         var params: [Name] = []
         if eat(.less) {
-          params = parseList(.greater, "type parameters") { expectIdentifier("as a type parameter") }
+          params = parseList(.greater, "type parameters") { expectIdentifier("for the type parameter") }
           expect(.greater, "to close the type parameters")
         }
         return .typeDecl(TypeDecl(name: name, params: params, body: .opaque, isPublic: isPublic, span: span(from: start)))
@@ -134,7 +134,7 @@ extension Parser {
     }
     var params: [Name] = []
     if eat(.less) {
-      params = parseList(.greater, "type parameters") { expectIdentifier("as a type parameter") }
+      params = parseList(.greater, "type parameters") { expectIdentifier("for the type parameter") }
       expect(.greater, "to close the type parameters")
     }
     guard expect(.equal, "after the type name", notes: ["help: declare a type as `type \(name.text) = { field: Int }` or `type \(name.text) = A(Int) | B`"]) else {
@@ -146,7 +146,7 @@ extension Parser {
     if leadingBar || looksLikeSumType() {
       var variants: [Variant] = []
       repeat {
-        guard let vname = expectIdentifier("as a variant name") else { break }
+        guard let vname = expectIdentifier("for the variant") else { break }
         var fields: [TypeExpr] = []
         if at(.lParen) && !current.newlineBefore {
           advance()
@@ -179,8 +179,8 @@ extension Parser {
     var typeParams: [TypeParam] = []
     if eat(.less) {
       typeParams = parseList(.greater, "type parameters") {
-        guard let n = expectIdentifier("as a type parameter") else { return nil }
-        let bound = eat(.colon) ? expectIdentifier("as a type constraint") : nil
+        guard let n = expectIdentifier("for the type parameter") else { return nil }
+        let bound = eat(.colon) ? expectIdentifier("for the constraint") : nil
         return TypeParam(name: n, bound: bound)
       }
       expect(.greater, "to close the type parameters")

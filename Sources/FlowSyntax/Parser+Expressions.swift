@@ -239,7 +239,10 @@ extension Parser {
         sub.depth = depth
         sub.inInterpolation = true
         let e = sub.parseExpr()
-        if !sub.atEOF {
+        // An interpolation that broke off at the end of the line (its `eof`
+        // is empty) was reported by the lexer; what is left is not news.
+        let unterminated = toks.last.map { $0.span.start == $0.span.end } ?? true
+        if !sub.atEOF && !unterminated {
           sub.error("E0100", "expected ')' to close the interpolation, found \(sub.found)", at: sub.current.span)
         }
         diagnostics.append(contentsOf: sub.diagnostics)
@@ -362,7 +365,7 @@ extension Parser {
 
   func parseFieldInits() -> [FieldInit] {
     parseList(.rBrace, "the record") { () -> FieldInit? in
-      guard let name = expectIdentifier("as a field name") else { return nil }
+      guard let name = expectIdentifier("for the field") else { return nil }
       if eat(.colon) {
         return FieldInit(name: name, value: parseExpr())
       }

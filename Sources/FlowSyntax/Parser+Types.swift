@@ -43,7 +43,7 @@ extension Parser {
         let before = pos
         if eat(.dotDot) {
           open = true
-        } else if let name = expectIdentifier("as a field name") {
+        } else if let name = expectIdentifier("for the field") {
           if expect(.colon, "after the field name in a record type") {
             fields.append((name, parseType()))
           } else {

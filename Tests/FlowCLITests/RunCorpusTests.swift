@@ -7,6 +7,7 @@ import XCTest
 ///   `// expect-exit: N`        the exit code (default 0)
 ///   `// expect-stderr: TEXT`   standard error contains TEXT
 ///   `// expect-file: PATH contains TEXT`
+///   `// expect-same-lines: PATH1 PATH2` the files hold the same lines, in any order
 ///   `// args: ...`             extra arguments after `run FILE`
 ///   `// stdin: TEXT`           standard input, with \n for line breaks
 final class RunCorpusTests: XCTestCase {
@@ -22,6 +23,7 @@ final class RunCorpusTests: XCTestCase {
       var stderrParts: [String] = []
       var fileChecks: [(String, String)] = []
       var args: [String] = []
+      var sameLines: [(String, String)] = []
       var stdin: String? = nil
       for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
         let l = line.trimmingCharacters(in: .whitespaces)
@@ -31,6 +33,10 @@ final class RunCorpusTests: XCTestCase {
         if let v = value("// expect-stderr: ") { stderrParts.append(v) }
         if let v = value("// args: ") { args = v.split(separator: " ").map(String.init) }
         if let v = value("// stdin: ") { stdin = v.replacingOccurrences(of: "\\n", with: "\n") }
+        if let v = value("// expect-same-lines: ") {
+          let parts = v.split(separator: " ").map(String.init)
+          if parts.count == 2 { sameLines.append((parts[0], parts[1])) }
+        }
         if let v = value("// expect-file: "), let r = v.range(of: " contains ") {
           fileChecks.append((String(v[..<r.lowerBound]), String(v[r.upperBound...])))
         }
@@ -42,6 +48,12 @@ final class RunCorpusTests: XCTestCase {
       XCTAssertEqual(r.status, exit, "\(name): exit code; stderr:\n\(r.stderr)")
       for part in stderrParts {
         XCTAssertTrue(r.stderr.contains(part), "\(name): stderr lacks '\(part)':\n\(r.stderr)")
+      }
+      for (a, b) in sameLines {
+        let x = ((try? String(contentsOfFile: a, encoding: .utf8)) ?? "").split(separator: "\n").sorted()
+        let y = ((try? String(contentsOfFile: b, encoding: .utf8)) ?? "").split(separator: "\n").sorted()
+        XCTAssertFalse(x.isEmpty, "\(name): \(a) is empty")
+        XCTAssertEqual(x, y, "\(name): \(a) and \(b) differ")
       }
       for (path, part) in fileChecks {
         let content = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""

@@ -8,6 +8,7 @@ public enum Builtins {
     var t: [String: Builtin] = [:]
     registerSources(&t)
     registerNexmark(&t)
+    registerJoins(&t)
     registerSinks(&t)
     registerStreamOperators(&t)
     registerAggregates(&t)

@@ -82,6 +82,13 @@ public struct PlanPrinter {
     case .reduce(let f): return "reduce \(fn(f))"
     case .process: return "process"
     case .sink(let s): return "sink \(s.description)"
+    case .windowJoin(let spec, let coGroup): return (coGroup ? "coGroup " : "windowJoin ") + "\(spec)"
+    case .intervalJoin(let lo, let hi): return "intervalJoin between \(formatDuration(lo)) and \(formatDuration(hi))"
+    case .latest: return "latest"
+    case .lookup: return "lookup"
+    case .connect: return "connect"
+    case .broadcast: return "broadcast"
+    case .withBroadcast: return "withBroadcast"
     case .fused(let stages):
       return "fused " + stages.map { st -> String in
         switch st {

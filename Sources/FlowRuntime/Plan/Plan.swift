@@ -55,6 +55,34 @@ public enum NodeKind {
   case sink(SinkSpec)
   /// Element-wise operators fused into one stage by the optimizer.
   case fused([FusedStage])
+  /// Two keyed inputs joined per key and window: inner pairs, or (coGroup)
+  /// both sides' events as lists, even when one side is empty.
+  case windowJoin(WindowSpec, coGroup: Bool)
+  /// Pairs of left and right events with equal keys whose times differ by
+  /// `lower` to `upper` (right time - left time).
+  case intervalJoin(lower: Int64, upper: Int64)
+  /// The latest value per key of a keyed stream (input of `lookup`).
+  case latest
+  /// Each left event with the latest right value of its key.
+  case lookup
+  /// Two keyed streams sharing one state per key.
+  case connect(ConnectSpec)
+  /// A stream every key sees (input of `withBroadcast`).
+  case broadcast
+  case withBroadcast(ConnectSpec)
+}
+
+/// State functions of `connect` (onLeft, onRight) and `withBroadcast`
+/// (onEvent with the rules seen so far).
+public final class ConnectSpec {
+  public let initial: Value
+  public let onLeft: FunctionValue
+  public let onRight: FunctionValue?
+  public init(initial: Value, onLeft: FunctionValue, onRight: FunctionValue?) {
+    self.initial = initial
+    self.onLeft = onLeft
+    self.onRight = onRight
+  }
 }
 
 /// One step of a fused element-wise stage.

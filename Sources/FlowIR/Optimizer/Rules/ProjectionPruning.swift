@@ -64,7 +64,8 @@ struct ProjectionPruning: PlanRule {
           }
         }
         return acc
-      case .reduce, .process, .sink, .source:
+      case .reduce, .process, .sink, .source, .windowJoin, .intervalJoin, .latest, .lookup, .connect, .broadcast, .withBroadcast:
+        // Whole records flow on: every field may be read downstream.
         return nil
       }
     }
