@@ -276,11 +276,12 @@ pub extern fn withBroadcast<K, T, R, S, O>(s: Keyed<K, T>, rules: Broadcast<R>, 
 
 // ---------------------------------------------------------------- iteration
 
-/// Bulk iteration over bounded data: applies `step` `times` times, or until
-/// `step` changes nothing.
+/// Bulk iteration over bounded data: applies `step` `times` times (the
+/// plan is unrolled, so `times` is at most 1000).
 pub extern fn iterate<T>(initial: Stream<T>, times: Int, step: (Stream<T>) -> Stream<T>) -> Stream<T>
 /// Delta iteration: a solution set keyed by `key` and a workset of changes;
-/// stops when the workset is empty or after `times` rounds.
+/// `step` maps (solution, workset) to the next pair, `times` rounds (a step
+/// should return an empty workset once nothing changes).
 pub extern fn iterateDelta<K, T>(solution: Stream<T>, workset: Stream<T>, key: (T) -> K, times: Int, step: (Stream<T>, Stream<T>) -> (Stream<T>, Stream<T>)) -> Stream<T>
 
 // ---------------------------------------------------------------- complex event processing

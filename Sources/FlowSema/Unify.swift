@@ -215,7 +215,10 @@ extension Checker {
       diagnostics.append(.error("E0301", "\(prefix)type mismatch: expected \(p.print(expected)), found \(p.print(actual))", at: span, notes: notes))
     case .missingField(let f, let rec):
       let fields = recordFields(rec)
-      let label = closestMatch(to: f, in: fields).map { "did you mean '\($0)'?" }
+      // Suggest only fields the other side lacks: in `{ x: 1.0 }` given for
+      // `{ x: Float, y: Float }`, 'x' is no misspelling of 'y'.
+      let other = recordFields(expected) == fields ? recordFields(actual) : recordFields(expected)
+      let label = closestMatch(to: f, in: fields.filter { !other.contains($0) }).map { "did you mean '\($0)'?" }
       diagnostics.append(.error("E0213", "\(prefix)record \(p.print(rec)) has no field '\(f)'", at: span, label: label, notes: fields.isEmpty ? [] : ["note: available fields: \(fields.joined(separator: ", "))"]))
     case .infinite(let a, let b):
       diagnostics.append(.error("E0302", "\(prefix)this would need an infinite type (\(p.print(a)) = \(p.print(b)))", at: span, notes: ["help: a function may be applied to itself by mistake; add type annotations to find where"]))

@@ -286,8 +286,12 @@ extension Parser {
       if at(.rBrace) { break }
       if !current.newlineBefore {
         error("E0100", "expected ',' between match arms, found \(found)", at: current.span)
-        synchronize(to: .rBrace)
-        _ = eat(.comma)
+        // `A => 1 B => 2`: only the comma is missing; parse `B` as the next
+        // arm, so it is not reported as unmatched too.
+        if !canStartItem(current) && !at(.minus) {
+          synchronize(to: .rBrace)
+          _ = eat(.comma)
+        }
       }
       if pos == before { advance() }
     }

@@ -59,6 +59,11 @@ extension Parser {
       }
       expect(.rBrace, "to close the record pattern")
       return make(.record(fields, open: open), span(from: t.span))
+    case .keyword(let k) where !(t.newlineBefore && startsItem(t)):
+      // `let type = ...`: a keyword where a name is wanted.
+      error("E0101", "'\(k.rawValue)' is a keyword and cannot be used as a name", at: t.span, notes: ["help: choose another name, e.g. '\(k.rawValue)_'"])
+      advance()
+      return make(.bind(k.rawValue), t.span)
     default:
       error("E0114", "expected a pattern, found \(found)", at: missingSpan, notes: ["help: a pattern is a name, '_', a literal, a constructor such as `Circle(r)`, a tuple `(a, b)` or a record `{ a, b }`"])
       // Leave what follows a pattern (`let = 3`: the '=') to the caller.

@@ -31,7 +31,13 @@ extension Parser {
       var args: [TypeExpr] = []
       if at(.less) && !current.newlineBefore {
         advance()
-        args = parseList(.greater, "type arguments") { parseType() }
+        // A comma followed by `name:` belongs to an enclosing record type:
+        // `{ bids: List<Trade, asks: ... }` is missing its '>' before it.
+        while !at(.greater) && !atEOF {
+          args.append(parseType())
+          guard at(.comma), !(peek().identifier != nil && peek(2).isPunct(.colon)) else { break }
+          advance()
+        }
         expect(.greater, "to close the type arguments")
       }
       return TypeExpr(id: ids.make(), span: span(from: t.span), kind: .named(Name(n, t.span), args))
@@ -52,7 +58,12 @@ extension Parser {
         } else {
           synchronize(to: .rBrace)
         }
-        if !eat(.comma) { break }
+        if !eat(.comma) {
+          // `{ symbol: String price: Float }`: a missing comma, not a missing '}'.
+          guard current.identifier != nil && peek().isPunct(.colon) else { break }
+          error("E0100", "expected ',' between the fields of a record type, found \(found)", at: missingSpan)
+          continue
+        }
         if pos == before { break }
       }
       expect(.rBrace, "to close the record type")

@@ -198,6 +198,17 @@ public final class Parser {
     }
   }
 
+  /// Tokens that can begin an expression, pattern or type: after a missing
+  /// comma, the next list item.
+  func canStartItem(_ t: Token) -> Bool {
+    switch t.kind {
+    case .identifier, .int, .float, .duration, .time, .string: return true
+    case .keyword(let k): return [.true, .false, .null, .if, .match].contains(k)
+    case .punct(let p): return [.lParen, .lBracket, .lBrace, .minus, .bang].contains(p)
+    default: return false
+    }
+  }
+
   func startsItem(_ t: Token) -> Bool {
     switch t.kind {
     case .keyword(.let), .keyword(.fn), .keyword(.type), .keyword(.import), .keyword(.pub), .keyword(.extern), .keyword(.module):
@@ -211,13 +222,25 @@ public final class Parser {
   /// `item` must consume at least one token or report an error.
   func parseList<T>(_ close: Punct, _ what: String, _ item: () -> T?) -> [T] {
     var out: [T] = []
+    // Whether the items so far span lines: then a line break without a comma
+    // is a missing comma; otherwise it is a missing closer.
+    var multiline = false
     while !at(close) && !atEOF {
       let before = pos
+      if current.newlineBefore { multiline = true }
       if let x = item() { out.append(x) }
       if eat(.comma) { continue }
       if at(close) { break }
+      // `[1, 2, 3` and the next statement on the next line: the closer is
+      // missing (the caller says so); do not read the next line as items.
+      let looksLikeNextItem = multiline || (current.identifier != nil && peek().isPunct(.colon))
+      if pos > before && current.newlineBefore && !looksLikeNextItem { break }
       if pos == before || !current.newlineBefore || !startsItem(current) {
         error("E0100", "expected ',' or '\(close.rawValue)' in \(what), found \(found)", at: missingSpan)
+        // `f(1 2)`, `{ x: 0.0 y: 0.0 }`: only the comma is missing. Go on
+        // with the next item rather than skip it (which would cause a
+        // second error, such as a missing argument).
+        if pos > before && canStartItem(current) { continue }
         synchronize(to: close)
         if eat(.comma) { continue }
         if pos == before { break }

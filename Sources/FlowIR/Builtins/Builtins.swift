@@ -9,6 +9,7 @@ public enum Builtins {
     registerSources(&t)
     registerNexmark(&t)
     registerJoins(&t)
+    registerIterations(&t)
     registerSinks(&t)
     registerStreamOperators(&t)
     registerAggregates(&t)
