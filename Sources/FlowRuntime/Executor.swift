@@ -35,6 +35,10 @@ public final class Executor {
     }
     for n in order {
       guard let op = operators[n.id] else { continue }
+      if case .timedOut = n.kind {
+        if let p = n.inputs.first, let pop = operators[p.id] as? PatternOperator { pop.timedOut = op }
+        continue
+      }
       if case .lateEvents = n.kind {
         // Late events come from the operator that runs the window: the
         // aggregate reading the window node.
@@ -108,6 +112,10 @@ public final class Executor {
     case .fused(let stages):
       return FusedOperator(stages, name: n.name, location: n.location)
     case .latest: return ForwardOperator(name: "latest", location: n.location)
+    case .timedOut: return ForwardOperator(name: "timedOut", location: n.location)
+    case .pattern(let spec, let skip):
+      guard let key = n.inputs.first.flatMap(keyFunction) else { throw RuntimeError("'pattern' needs a keyed stream", at: n.location) }
+      return PatternOperator(key: key, spec: spec, skip: skip, location: n.location)
     case .broadcast: return ForwardOperator(name: "broadcast", location: n.location)
     case .windowJoin(let spec, let coGroup):
       let (l, r) = try joinKeys(n)

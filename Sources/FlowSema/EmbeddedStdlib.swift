@@ -303,6 +303,9 @@ pub extern fn until<T, M>(p: Pattern<T, M>, stop: (T) -> Bool) -> Pattern<T, M>
 pub extern fn within<T, M>(p: Pattern<T, M>, d: Duration) -> Pattern<T, M>
 /// Matches of `p` on each key, in event-time order.
 pub extern fn pattern<K, T, M>(s: Keyed<K, T>, p: Pattern<T, M>, skip: AfterMatch = noSkip) -> Stream<M>
+/// The partial matches of a `pattern` stream that timed out (`within`),
+/// with the parts matched so far.
+pub extern fn timedOut<M>(matches: Stream<M>) -> Stream<M>
 
 // ---------------------------------------------------------------- strings
 

@@ -10,6 +10,7 @@ public enum Builtins {
     registerNexmark(&t)
     registerJoins(&t)
     registerIterations(&t)
+    registerPatterns(&t)
     registerSinks(&t)
     registerStreamOperators(&t)
     registerAggregates(&t)

@@ -80,8 +80,7 @@ extension Lowering {
     if case .functions(let fs)? = checker.references[callee.id], let f = fs.first, f.module == "std.prelude" {
       switch f.name {
       case "aggregate": return try compileAggregate(e, all, s, site)
-      default:
-        throw LoweringError("'\(f.name)' (complex event processing) is not implemented by `flow run` in this release", at: site.location, notes: ["note: `flow check` accepts it; see the status table in README.md"])
+      default: return try compilePatternPart(f.name, all, s, site)
       }
     }
     let fc = try compile(callee, s)
@@ -89,6 +88,31 @@ extension Lowering {
     return { f in
       guard case .function(let g) = try fc(f) else { throw RuntimeError("called value is not a function", at: site.location) }
       return try g.call(try codes.map { try $0(f) })
+    }
+  }
+
+  /// `begin("name", cond)` and `p |> followedBy("name", cond)` etc.: builds
+  /// a pattern spec at plan time.
+  func compilePatternPart(_ name: String, _ args: [Expr], _ s: FnScope, _ site: CallSite) throws -> Code {
+    let hasBase = name != "begin"
+    guard args.count == (hasBase ? 3 : 2) else { throw LoweringError("internal: malformed \(name)", at: site.location) }
+    let base = hasBase ? try compile(args[0], s) : nil
+    let nameExpr = args[hasBase ? 1 : 0], condExpr = args[hasBase ? 2 : 1]
+    guard case .string(let pieces) = nameExpr.kind, pieces.count <= 1 else { throw LoweringError("internal: pattern part name", at: site.location) }
+    var partName = ""
+    if case .text(let t)? = pieces.first { partName = t }
+    let cond = try compile(condExpr, s)
+    var arity = 2
+    if case .lambda(let ps, _) = condExpr.kind { arity = ps.count }
+    let contiguity: PatternSpec.Contiguity = name == "next" || name == "notNext" ? .strict : name == "followedByAny" ? .any : .relaxed
+    let negation: PatternSpec.Negation = name == "notNext" ? .notNext : name == "notFollowedBy" ? .notFollowedBy : .none
+    let pn = partName
+    return { f in
+      guard case .function(let c) = try cond(f) else { throw RuntimeError("internal: pattern condition", at: site.location) }
+      let part = PatternSpec.Part(name: pn, condition: c, conditionArity: arity, contiguity: contiguity, negation: negation)
+      guard let b = base else { return .opaque(PatternSpec(parts: [part], within: nil)) }
+      guard case .opaque(let o) = try b(f), let spec = o as? PatternSpec else { throw RuntimeError("internal: expected a pattern", at: site.location) }
+      return .opaque(spec.appending(part))
     }
   }
 

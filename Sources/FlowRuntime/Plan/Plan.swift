@@ -70,6 +70,10 @@ public enum NodeKind {
   /// A stream every key sees (input of `withBroadcast`).
   case broadcast
   case withBroadcast(ConnectSpec)
+  /// CEP: matches of a pattern on each key.
+  case pattern(PatternSpec, AfterMatch)
+  /// Partial matches of a pattern node that timed out (`within`).
+  case timedOut
 }
 
 /// State functions of `connect` (onLeft, onRight) and `withBroadcast`
