@@ -13,6 +13,12 @@ public struct RunOptions {
   public var color = false
   /// Off: run the plan exactly as lowered (to compare results).
   public var optimize = true
+  /// Checkpoints: directory, interval in ms (0: after every batch), restore
+  /// ("latest" or a checkpoint file), and a savepoint on SIGINT/SIGTERM.
+  public var checkpointDir: String?
+  public var checkpointIntervalMillis: Int64 = 10_000
+  public var restore: String?
+  public var savepointOnStop = false
   public init() {}
 }
 
@@ -31,7 +37,7 @@ public struct RunDriver {
   public init(options: RunOptions) { self.options = options }
 
   /// Runs the script at `path`; messages go to `err`.
-  public func run(path: String, err: (String) -> Void) -> RunOutcome {
+  public func run(path: String, err: @escaping (String) -> Void) -> RunOutcome {
     guard FileManager.default.fileExists(atPath: path) else {
       err("flow: error: no such file: \(path)")
       return .usage
@@ -69,6 +75,39 @@ public struct RunDriver {
       }
     }
     let executor = Executor(sinks: plan.sinks)
+    executor.onWarning = { err("flow: " + $0) }
+    let env = ProcessInfo.processInfo.environment
+    if let b = env["FLOW_BATCH_SIZE"].flatMap(Int.init), b > 0 { executor.batchSize = b }
+    if let dir = options.checkpointDir {
+      do {
+        let store = try CheckpointStore(dir: dir)
+        executor.checkpoints = store
+        executor.checkpointIntervalMillis = options.checkpointIntervalMillis
+        executor.savepointOnStop = options.savepointOnStop
+        executor.crashAfterCheckpoints = env["FLOW_CRASH_AFTER_CHECKPOINTS"].flatMap(Int.init)
+        executor.crashAfterEvents = env["FLOW_CRASH_AFTER_EVENTS"].flatMap(Int.init)
+        if let r = options.restore {
+          if r == "latest" {
+            // No checkpoint yet (the job stopped before its first): nothing
+            // was committed, so starting from the beginning is exact.
+            if let snap = try store.latest(warn: { err("flow: " + $0) }) {
+              executor.restoreFrom = snap
+            } else {
+              err("flow: warning: --restore: no checkpoint in '\(dir)' yet; starting from the beginning")
+            }
+          } else {
+            executor.restoreFrom = try store.load(r)
+          }
+          if let s = executor.restoreFrom { err("flow: restoring from \(s.path)") }
+        }
+      } catch {
+        err(describe(error))
+        return .usage
+      }
+    } else if options.restore != nil {
+      err("flow: error: --restore needs --checkpoint-dir")
+      return .usage
+    }
     let start = DispatchTime.now().uptimeNanoseconds
     var lastLine = ""
     if options.progress {
@@ -142,10 +181,12 @@ extension String {
   func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
 }
 
-/// Ctrl-C asks the job to stop reading; a second Ctrl-C exits at once.
+/// Ctrl-C (or SIGTERM) asks the job to stop reading; a second one exits at once.
 func installInterruptHandler() {
-  signal(SIGINT) { _ in
-    if Executor.cancelFlag.isSet { _exit(130) }
-    Executor.cancelFlag.set()
+  for sig in [SIGINT, SIGTERM] {
+    signal(sig) { _ in
+      if Executor.cancelFlag.isSet { _exit(130) }
+      Executor.cancelFlag.set()
+    }
   }
 }

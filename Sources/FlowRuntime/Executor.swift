@@ -13,6 +13,21 @@ public final class Executor {
   /// Called about every 100 ms with (events read, fraction done if known).
   public var onProgress: ((Int, Double?) -> Void)?
   public var batchSize = 1024
+  /// Checkpointing: where, how often (ms of wall-clock time), and what to
+  /// restore from.
+  public var checkpoints: CheckpointStore?
+  public var checkpointIntervalMillis: Int64 = 10_000
+  public var restoreFrom: CheckpointStore.Snapshot?
+  /// Take a final checkpoint (a savepoint) when stopped by a signal.
+  public var savepointOnStop = false
+  /// Testing aids: exit abruptly (like kill -9) right after this many
+  /// checkpoints have been written, or after this many source events.
+  public var crashAfterCheckpoints: Int?
+  public var crashAfterEvents: Int?
+  /// Messages for the user (warnings), e.g. a source that cannot be replayed.
+  public var onWarning: ((String) -> Void)?
+  public private(set) var checkpointsTaken = 0
+  var nextCheckpointID = 1
 
   public init(sinks: [PlanNode]) {
     self.sinks = sinks
@@ -30,6 +45,7 @@ public final class Executor {
     for n in order {
       let op = try makeOperator(n)
       op.bounded = n.isBounded
+      op.uid = n.uid
       operators[n.id] = op
       if let src = op as? SourceOperator { sources.append((n, src)) }
     }
@@ -108,7 +124,7 @@ public final class Executor {
       }
       return ProcessOperator(key: key, spec: spec, location: n.location)
     case .sink(let spec):
-      return SinkOperator(try spec.open(), name: n.name, location: n.location)
+      return SinkOperator(try spec.open(checkpoints != nil), name: n.name, location: n.location)
     case .fused(let stages):
       return FusedOperator(stages, name: n.name, location: n.location)
     case .latest: return ForwardOperator(name: "latest", location: n.location)
@@ -155,22 +171,38 @@ public final class Executor {
 
   private func runLoop() throws {
     for n in order { try operators[n.id]?.open() }
+    if let snap = restoreFrom { try restore(snap) }
     var active = sources.map { $0.1 }
     for s in active { try s.start() }
+    if checkpoints != nil {
+      for s in active where s.reader?.position == nil {
+        onWarning?("warning: \(s.spec.description) cannot be replayed: after a restore it continues from where it is (at-least-once)")
+      }
+    }
+    var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
     var total = 0
     var lastReport = DispatchTime.now().uptimeNanoseconds
     while !active.isEmpty {
       if Executor.cancelFlag.isSet {
         for s in active { s.reader?.stop() }
+        if savepointOnStop && checkpoints != nil { try takeCheckpoint() }
         break
       }
       var still: [SourceOperator] = []
       for s in active {
-        let more = try s.pump(max: batchSize)
+        let more = try s.pump(max: crashAfterEvents.map { Swift.max(1, Swift.min(batchSize, $0 - total)) } ?? batchSize)
         total += s.lastBatch
+        if let c = crashAfterEvents, total >= c { _exit(137) }
         if more { still.append(s) } else { try s.end() }
       }
       active = still
+      if checkpoints != nil && !active.isEmpty {
+        let now = DispatchTime.now().uptimeNanoseconds
+        if Int64(now - lastCheckpoint) >= checkpointIntervalMillis * 1_000_000 {
+          try takeCheckpoint()
+          lastCheckpoint = DispatchTime.now().uptimeNanoseconds
+        }
+      }
       if let cb = onProgress {
         let now = DispatchTime.now().uptimeNanoseconds
         if now - lastReport > 100_000_000 {
@@ -180,7 +212,62 @@ public final class Executor {
         }
       }
     }
+    // The job ended: the rest of the output becomes visible.
+    if checkpoints != nil {
+      for n in order {
+        guard let sink = operators[n.id] as? SinkOperator else { continue }
+        var w = StateWriter()
+        try sink.snapshotState(&w)
+        try sink.commit()
+      }
+    }
     for n in order { try operators[n.id]?.close() }
+  }
+
+  /// A consistent snapshot: taken between batches, when every event read so
+  /// far has been fully processed, so no event is in flight.
+  func takeCheckpoint() throws {
+    guard let store = checkpoints else { return }
+    var sections: [(String, [UInt8])] = []
+    for n in order {
+      guard let op = operators[n.id] else { continue }
+      var w = StateWriter()
+      try op.snapshotState(&w)
+      if let src = op as? SourceOperator { w.int(src.reader?.position ?? -1) }
+      sections.append((op.uid, w.bytes))
+    }
+    _ = try store.write(id: nextCheckpointID, sections: sections)
+    nextCheckpointID += 1
+    checkpointsTaken += 1
+    // Phase two: the checkpoint is durable, so sinks may publish.
+    for n in order { try (operators[n.id] as? SinkOperator)?.commit() }
+    if let c = crashAfterCheckpoints, checkpointsTaken >= c { _exit(137) }
+  }
+
+  func restore(_ snap: CheckpointStore.Snapshot) throws {
+    nextCheckpointID = snap.id + 1
+    var known = Set<String>()
+    for n in order {
+      guard let op = operators[n.id] else { continue }
+      known.insert(op.uid)
+      guard let bytes = snap.sections[op.uid] else {
+        if op is SourceOperator || op is SinkOperator || !(op is ForwardOperator || op is MapOperator || op is FilterOperator || op is FlatMapOperator || op is FusedOperator) {
+          throw RuntimeError("the checkpoint has no state for operator '\(op.name)' (uid \(op.uid)); the script changed in a way that cannot be restored", at: op.location, notes: ["help: keep operator ids stable with `|> uid(\"name\")`, or start without --restore"])
+        }
+        continue
+      }
+      var r = StateReader(bytes)
+      do {
+        try op.restoreState(&r)
+        if let src = op as? SourceOperator { src.startPosition = max(0, try r.int()) }
+      } catch {
+        throw RuntimeError("cannot restore operator '\(op.name)' (uid \(op.uid)) from \(snap.path): \((error as? RuntimeError)?.message ?? "\(error)")", at: op.location, notes: ["help: the operator changed incompatibly; start without --restore"])
+      }
+    }
+    let unused = Set(snap.sections.keys).subtracting(known)
+    if !unused.isEmpty {
+      onWarning?("warning: the checkpoint has state for operators no longer in the script: \(unused.sorted().joined(separator: ", ")) (ignored)")
+    }
   }
 
   /// Per-operator counts, in plan order, for `--stats`.
@@ -201,6 +288,8 @@ public final class SourceOperator: Operator {
   var reader: SourceReader?
   var buffer: [Value] = []
   var lastBatch = 0
+  /// Where to start reading (set by a restore).
+  var startPosition: Int64 = 0
 
   init(spec: SourceSpec, location: String) {
     self.spec = spec
@@ -208,7 +297,7 @@ public final class SourceOperator: Operator {
     inputCount = 0
   }
 
-  func start() throws { reader = try spec.open(spec.columns) }
+  func start() throws { reader = try spec.open(spec.columns, startPosition) }
 
   func pump(max: Int) throws -> Bool {
     guard let r = reader else { return false }

@@ -79,7 +79,7 @@ public final class TypeSymbol {
   public let span: Span
   public var constructors: [ConstructorSymbol] = []
   /// Declared in the module `scope` of the module it belongs to, for alias expansion.
-  weak var scope: Scope?
+  var scope: Scope?
   init(name: String, qualifiedName: String, params: [String], kind: Kind, span: Span) {
     self.name = name
     self.qualifiedName = qualifiedName
@@ -112,12 +112,20 @@ final class Scope {
   /// An `import "./file.flow"` of this module failed (missing file or a
   /// cycle): any name may have come from it, so none is reported as unknown.
   var openImportFailed = false
+  /// An `import a.b` (or `as x`) of this module failed: its types, which such
+  /// an import brings in by their plain names, are not reported as unknown.
+  var moduleImportFailed = false
+  /// Top-level `let` names of the module, with where they are bound, so that
+  /// a use above its definition is reported as such.
+  var definedLater: [String: Span] = [:]
   let parent: Scope?
   init(parent: Scope?) { self.parent = parent }
 
   func lookup(_ name: String) -> Binding? { values[name] ?? parent?.lookup(name) }
   func lookupType(_ name: String) -> TypeSymbol? { types[name] ?? parent?.lookupType(name) }
   func narrowedType(_ path: String) -> Type? { narrowed[path] ?? parent?.narrowedType(path) }
+  func laterDefinition(of name: String) -> Span? { definedLater[name] ?? parent?.laterDefinition(of: name) }
+  func isTypePoisoned(_ name: String) -> Bool { moduleImportFailed || isPoisoned(name) || (parent?.isTypePoisoned(name) ?? false) }
   func isPoisoned(_ name: String) -> Bool { openImportFailed || poisoned.contains(name) || (parent?.isPoisoned(name) ?? false) }
 
   /// Every value name visible here, for "did you mean" suggestions.

@@ -26,6 +26,18 @@ struct Run: ParsableCommand {
   @Flag(help: "Run the plan as written, without optimizer rules (to compare results).")
   var noOptimize = false
 
+  @Option(help: ArgumentHelp("Write checkpoints to this directory (exactly-once file output).", valueName: "dir"))
+  var checkpointDir: String?
+
+  @Option(help: ArgumentHelp("Time between checkpoints, e.g. 10s or 500ms (0ms: after every batch).", valueName: "duration"))
+  var checkpointInterval: String = "10s"
+
+  @Option(help: ArgumentHelp("Restore from the latest checkpoint (`--restore`) or from a checkpoint file (`--restore PATH`).", valueName: "checkpoint"))
+  var restore: String?
+
+  @Flag(help: "On Ctrl-C or SIGTERM, take a final checkpoint (a savepoint) before exiting.")
+  var savepointOnStop = false
+
   @Flag(inversion: .prefixedNo, help: "Show a live progress line on stderr (default: when stderr is a terminal).")
   var progress: Bool? = nil
 
@@ -39,6 +51,14 @@ struct Run: ParsableCommand {
       options.overrides[String(s[..<eq])] = String(s[s.index(after: eq)...])
     }
     options.stats = stats
+    options.checkpointDir = checkpointDir
+    options.restore = restore
+    options.savepointOnStop = savepointOnStop
+    guard let interval = parseDuration(checkpointInterval) else {
+      printErr("flow: error: --checkpoint-interval expects a duration such as 10s or 500ms, found '\(checkpointInterval)'")
+      throw ExitCode(2)
+    }
+    options.checkpointIntervalMillis = interval
     options.optimize = !noOptimize
     options.progress = progress ?? (isatty(STDERR_FILENO) == 1)
     options.color = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
@@ -50,4 +70,14 @@ struct Run: ParsableCommand {
     case .runtimeError: throw ExitCode(3)
     }
   }
+}
+
+/// `500ms`, `10s`, `5m`, `1h`, `1d`.
+func parseDuration(_ text: String) -> Int64? {
+  let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+  for (u, scale) in units where text.hasSuffix(u) {
+    guard let n = Int64(text.dropLast(u.count)), n >= 0 else { return nil }
+    return n * scale
+  }
+  return nil
 }

@@ -33,29 +33,35 @@ final class SharedStdout: SinkWriter {
 }
 
 extension Builtins {
-  static func sink(_ site: CallSite, _ input: Value, _ name: String, _ open: @escaping () throws -> SinkWriter) throws -> Value {
+  static func sink(_ site: CallSite, _ input: Value, _ name: String, _ open: @escaping (Bool) throws -> SinkWriter) throws -> Value {
     let n = try planNode(input, site)
     return site.lowering.node(.sink(SinkSpec(description: name, open: open)), [n], site, name)
   }
 
   static func registerSinks(_ t: inout [String: Builtin]) {
     t["writeStdout/Stream"] = { site, a in
-      try sink(site, a[0], "writeStdout()") { SharedStdout() }
+      try sink(site, a[0], "writeStdout()") { _ in SharedStdout() }
     }
     t["writeText/Stream"] = { site, a in
       let path = try string(a[1], site)
-      return try sink(site, a[0], "writeText(\"\(path)\")") { ValueSinkWriter(try TextSink(path: path)) }
+      return try sink(site, a[0], "writeText(\"\(path)\")") { exactlyOnce in
+        exactlyOnce ? try TwoPhaseFileSink(path: path) { p, _ in try TextSink(path: p) } as SinkWriter : ValueSinkWriter(try TextSink(path: path))
+      }
     }
     t["writeCsv/Stream"] = { site, a in
       let path = try string(a[1], site)
-      return try sink(site, a[0], "writeCsv(\"\(path)\")") { ValueSinkWriter(try CSVSink(path: path)) }
+      return try sink(site, a[0], "writeCsv(\"\(path)\")") { exactlyOnce in
+        exactlyOnce ? try TwoPhaseFileSink(path: path) { p, header in try CSVSink(path: p, header: header) } as SinkWriter : ValueSinkWriter(try CSVSink(path: path))
+      }
     }
     t["writeJsonl/Stream"] = { site, a in
       let path = try string(a[1], site)
-      return try sink(site, a[0], "writeJsonl(\"\(path)\")") { ValueSinkWriter(try JSONLinesSink(path: path)) }
+      return try sink(site, a[0], "writeJsonl(\"\(path)\")") { exactlyOnce in
+        exactlyOnce ? try TwoPhaseFileSink(path: path) { p, _ in try JSONLinesSink(path: p) } as SinkWriter : ValueSinkWriter(try JSONLinesSink(path: path))
+      }
     }
     t["discard/Stream"] = { site, a in
-      try sink(site, a[0], "discard()") { ValueSinkWriter(DiscardSink()) }
+      try sink(site, a[0], "discard()") { _ in ValueSinkWriter(DiscardSink()) }
     }
   }
 }

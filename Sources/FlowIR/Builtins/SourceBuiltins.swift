@@ -12,8 +12,11 @@ final class RowSourceReader: SourceReader {
   let skipped: () -> Int
   var batch: [Record] = []
 
-  init(_ source: RowSource, unwrap: Bool, size: @escaping () -> (Int, Int)? = { nil }, skipped: @escaping () -> Int = { 0 }, stop: @escaping () -> Void = {}) {
+  let replayable: Bool
+
+  init(_ source: RowSource, unwrap: Bool, replayable: Bool = false, size: @escaping () -> (Int, Int)? = { nil }, skipped: @escaping () -> Int = { 0 }, stop: @escaping () -> Void = {}) {
     self.source = source
+    self.replayable = replayable
     self.unwrap = unwrap
     self.sizeOf = size
     self.skipped = skipped
@@ -51,6 +54,7 @@ final class RowSourceReader: SourceReader {
   }
   var skippedRows: Int { skipped() }
   func stop() { stopper() }
+  var position: Int64? { replayable && pending == nil ? source.position : nil }
 }
 
 /// Integers from `from` to `to`, produced directly as values.
@@ -58,11 +62,12 @@ final class SequenceReader: SourceReader {
   var next: Int64
   let last: Int64
   let first: Int64
-  init(from: Int64, to: Int64) {
-    next = from
+  init(from: Int64, to: Int64, startAt: Int64 = 0) {
+    next = from &+ startAt
     first = from
     last = to
   }
+  var position: Int64? { next &- first }
   func read(max: Int, into: inout [Value]) throws -> Bool {
     guard next <= last else { return false }
     var n = 0
@@ -105,6 +110,9 @@ final class LineReader: SourceReader {
   var progress: Double? { reader.totalBytes > 0 ? Double(reader.bytesRead) / Double(reader.totalBytes) : nil }
   var skippedRows: Int { reader.skippedRows }
   func stop() { reader.stop() }
+  /// stdin is not replayable; files are, by byte offset.
+  var replayable = true
+  var position: Int64? { replayable && pending == nil ? reader.position : nil }
 }
 
 func policy(_ v: Value) -> BadRowPolicy {
@@ -122,7 +130,7 @@ func policy(_ v: Value) -> BadRowPolicy {
 extension Builtins {
   /// A source node. `key` must capture every argument that changes what is
   /// read, since equal keys let the optimizer share one reader.
-  static func source(_ site: CallSite, bounded: Bool, _ description: String, key: String? = nil, projection: Bool = false, _ open: @escaping (Set<String>?) throws -> SourceReader) -> Value {
+  static func source(_ site: CallSite, bounded: Bool, _ description: String, key: String? = nil, projection: Bool = false, _ open: @escaping (Set<String>?, Int64) throws -> SourceReader) -> Value {
     let spec = SourceSpec(bounded: bounded, description: description, key: key ?? description, supportsProjection: projection, open: open)
     return site.lowering.node(.source(spec), [], site, "source")
   }
@@ -130,19 +138,20 @@ extension Builtins {
   static func registerSources(_ t: inout [String: Builtin]) {
     t["readText/String"] = { site, a in
       let path = try string(a[0], site), follow = try bool(a[1], site)
-      return source(site, bounded: !follow, "readText(\"\(path)\")", key: "readText \(path) \(follow)") { _ in
-        LineReader(try TextReader(path: path, follow: follow))
+      return source(site, bounded: !follow, "readText(\"\(path)\")", key: "readText \(path) \(follow)") { _, start in
+        LineReader(try TextReader(path: path, follow: follow, startOffset: start))
       }
     }
     t["readStdin/"] = { site, _ in
-      source(site, bounded: true, "readStdin()", key: "stdin") { _ in
-        let r = try TextReader(fd: 0)
-        return RowSourceReader(r, unwrap: true)
+      source(site, bounded: true, "readStdin()", key: "stdin") { _, _ in
+        let r = LineReader(try TextReader(fd: 0))
+        r.replayable = false
+        return r
       }
     }
     t["readSocket/String"] = { site, a in
       let host = try string(a[0], site), port = try int(a[1], site)
-      return source(site, bounded: false, "readSocket(\"\(host)\", \(port))") { _ in
+      return source(site, bounded: false, "readSocket(\"\(host)\", \(port))") { _, _ in
         let r = try SocketReader(host: host, port: Int(port))
         return RowSourceReader(r, unwrap: true, skipped: { r.skippedRows })
       }
@@ -158,9 +167,9 @@ extension Builtins {
         throw RuntimeError("readCsv: the delimiter must be one character, found \"\(delim)\"", at: site.location)
       }
       let key = "readCsv \(path) \(schema.fields.map { "\($0.name):\($0.type)" }) \(header) \(delim) \(onError) \(follow)"
-      return source(site, bounded: !follow, "readCsv(\"\(path)\")", key: key, projection: true) { columns in
-        let r = try CSVReader(path: path, schema: schema, header: header, delimiter: d, policy: onError, columns: columns, follow: follow)
-        return RowSourceReader(r, unwrap: false, size: { (r.bytesRead, r.totalBytes) }, skipped: { r.skippedRows }, stop: { r.stop() })
+      return source(site, bounded: !follow, "readCsv(\"\(path)\")", key: key, projection: true) { columns, start in
+        let r = try CSVReader(path: path, schema: schema, header: header, delimiter: d, policy: onError, columns: columns, follow: follow, startOffset: start)
+        return RowSourceReader(r, unwrap: false, replayable: true, size: { (r.bytesRead, r.totalBytes) }, skipped: { r.skippedRows }, stop: { r.stop() })
       }
     }
     t["readJsonl/String"] = { site, a in
@@ -169,22 +178,22 @@ extension Builtins {
       let onError = policy(a[2])
       let follow = try bool(a[3], site)
       let key = "readJsonl \(path) \(schema.fields.map { "\($0.name):\($0.type)" }) \(onError) \(follow)"
-      return source(site, bounded: !follow, "readJsonl(\"\(path)\")", key: key, projection: true) { columns in
-        let r = try JSONLinesReader(path: path, schema: schema, policy: onError, columns: columns, follow: follow)
-        return RowSourceReader(r, unwrap: false, size: { (r.bytesRead, r.totalBytes) }, skipped: { r.skippedRows }, stop: { r.stop() })
+      return source(site, bounded: !follow, "readJsonl(\"\(path)\")", key: key, projection: true) { columns, start in
+        let r = try JSONLinesReader(path: path, schema: schema, policy: onError, columns: columns, follow: follow, startOffset: start)
+        return RowSourceReader(r, unwrap: false, replayable: true, size: { (r.bytesRead, r.totalBytes) }, skipped: { r.skippedRows }, stop: { r.stop() })
       }
     }
     t["sequence/Int"] = { site, a in
       let from = try int(a[0], site), to = try int(a[1], site)
-      return source(site, bounded: true, "sequence(\(from), \(to))") { _ in
-        SequenceReader(from: from, to: to)
+      return source(site, bounded: true, "sequence(\(from), \(to))") { _, start in
+        SequenceReader(from: from, to: to, startAt: start)
       }
     }
     t["random/Int"] = { site, a in
       let count = try int(a[0], site), seed = try int(a[1], site)
-      return source(site, bounded: true, "random(\(count), seed: \(seed))") { _ in
-        let g = RandomGenerator(schema: Schema([("value", .float)]), seed: UInt64(bitPattern: seed), count: count)
-        return RowSourceReader(g, unwrap: true)
+      return source(site, bounded: true, "random(\(count), seed: \(seed))") { _, start in
+        let g = RandomGenerator(schema: Schema([("value", .float)]), seed: UInt64(bitPattern: seed), count: count, startAt: start)
+        return RowSourceReader(g, unwrap: true, replayable: true)
       }
     }
   }
@@ -202,8 +211,8 @@ final class NexmarkReader: SourceReader {
   var produced = 0
   let start = DispatchTime.now().uptimeNanoseconds
 
-  init(config: NexmarkConfig, bidsOnly: Bool, rate: Int) {
-    self.generator = NexmarkGenerator(config: config)
+  init(config: NexmarkConfig, bidsOnly: Bool, rate: Int, startAt: Int64 = 0) {
+    self.generator = NexmarkGenerator(config: config, startAt: startAt)
     self.bidsOnly = bidsOnly
     self.total = config.events
     self.rate = rate
@@ -245,6 +254,7 @@ final class NexmarkReader: SourceReader {
   var progress: Double? { total > 0 ? Double(produced) / Double(total) : nil }
   var skippedRows: Int { 0 }
   func stop() {}
+  var position: Int64? { generator.position }
 }
 
 extension Builtins {
@@ -255,8 +265,8 @@ extension Builtins {
         guard events >= 0 else { throw RuntimeError("\(bidsOnly ? "nexmarkBids" : "nexmark"): events must not be negative", at: site.location) }
         guard rate >= 0 else { throw RuntimeError("nexmark: rate must not be negative", at: site.location) }
         let name = bidsOnly ? "nexmarkBids" : "nexmark"
-        return source(site, bounded: true, "\(name)(events: \(events), rate: \(rate), seed: \(seed))") { _ in
-          NexmarkReader(config: NexmarkConfig(events: Int(events), seed: UInt64(bitPattern: seed)), bidsOnly: bidsOnly, rate: Int(rate))
+        return source(site, bounded: true, "\(name)(events: \(events), rate: \(rate), seed: \(seed))") { _, start in
+          NexmarkReader(config: NexmarkConfig(events: Int(events), seed: UInt64(bitPattern: seed)), bidsOnly: bidsOnly, rate: Int(rate), startAt: start)
         }
       }
     }

@@ -205,6 +205,41 @@ public final class NFA {
     return matches
   }
 
+  /// Checkpoint support: each run with its matched events (shared prefixes
+  /// are written once per run; they are not shared again after a restore).
+  func save(_ w: inout StateWriter) throws {
+    w.int(nextRunID)
+    w.int(runs.count)
+    for r in runs {
+      w.int(r.part); w.int(r.count); w.int(r.startSeq); w.int(r.startTime); w.bool(r.notNextChecked); w.int(r.id)
+      let evs = events(r.last)
+      w.int(evs.count)
+      for e in evs { w.int(e.part); w.int(e.seq); try w.value(e.event) }
+    }
+  }
+
+  func load(_ r: inout StateReader) throws {
+    nextRunID = Int(try r.int())
+    let n = try r.count()
+    runs = []
+    for _ in 0..<n {
+      let part = Int(try r.int()), count = Int(try r.int()), startSeq = Int(try r.int())
+      let startTime = try r.int()
+      let checked = try r.bool()
+      let id = Int(try r.int())
+      let c = try r.count()
+      var last: MatchNode? = nil
+      for _ in 0..<c {
+        let p = Int(try r.int()), sq = Int(try r.int())
+        last = MatchNode(part: p, event: try r.value(), seq: sq, prev: last)
+      }
+      guard let l = last else { continue }
+      var run = Run(part: part, count: count, last: l, startSeq: startSeq, startTime: startTime, id: id)
+      run.notNextChecked = checked
+      runs.append(run)
+    }
+  }
+
   /// Whether the after-match strategy discards run `c` once the match of
   /// run `m` has been emitted.
   func discards(_ c: Run, after m: Run, _ strategy: AfterMatch) -> Bool {

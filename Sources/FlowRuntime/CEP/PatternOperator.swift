@@ -34,6 +34,39 @@ public final class PatternOperator: Operator {
     buffer.append((ts, seq, k, v))
   }
 
+  override public func snapshotState(_ w: inout StateWriter) throws {
+    try super.snapshotState(&w)
+    w.int(seq)
+    w.int(droppedLate)
+    w.int(buffer.count)
+    for b in buffer { w.int(b.ts); w.int(b.seq); try w.value(b.key); try w.value(b.value) }
+    let keys = nfas.keys.sorted { compareValues($0, $1) < 0 }
+    w.int(keys.count)
+    for k in keys {
+      try w.value(k)
+      try nfas[k]?.save(&w)
+    }
+  }
+
+  override public func restoreState(_ r: inout StateReader) throws {
+    try super.restoreState(&r)
+    seq = Int(try r.int())
+    droppedLate = Int(try r.int())
+    let n = try r.count()
+    for _ in 0..<n {
+      let ts = try r.int(), sq = Int(try r.int())
+      let k = try r.value()
+      buffer.append((ts, sq, k, try r.value()))
+    }
+    let m = try r.count()
+    for _ in 0..<m {
+      let k = try r.value()
+      let nfa = NFA(spec: spec)
+      try nfa.load(&r)
+      nfas[k] = nfa
+    }
+  }
+
   override public func onWatermark(_ wm: Int64) throws {
     guard !buffer.isEmpty else { return try expireAll(wm) }
     let due = buffer.filter { $0.ts <= wm }.sorted { ($0.ts, $0.seq) < ($1.ts, $1.seq) }

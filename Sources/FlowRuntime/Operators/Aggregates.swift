@@ -41,6 +41,9 @@ public final class AggSpec: OpaqueValue, @unchecked Sendable {
 }
 
 public protocol Accumulator: AnyObject {
+  /// Checkpoint support: the accumulator's state as values.
+  func save(_ w: inout StateWriter) throws
+  func load(_ r: inout StateReader) throws
   func add(_ v: Value) throws
   /// Folds `other` (a later part of the same stream) into this one.
   func merge(_ other: Accumulator) throws
@@ -50,6 +53,8 @@ public protocol Accumulator: AnyObject {
 
 final class CountAcc: Accumulator {
   var n: Int64 = 0
+  func save(_ w: inout StateWriter) throws { w.int(n) }
+  func load(_ r: inout StateReader) throws { n = try r.int() }
   func add(_ v: Value) throws { n += 1 }
   func merge(_ o: Accumulator) throws { if let o = o as? CountAcc { n += o.n } }
   func result() throws -> Value { .int(n) }
@@ -59,6 +64,8 @@ final class CountAcc: Accumulator {
 final class SumAcc: Accumulator {
   let f: FunctionValue
   var total: Value = .int(0)
+  func save(_ w: inout StateWriter) throws { try w.value(total) }
+  func load(_ r: inout StateReader) throws { total = try r.value() }
   init(_ f: FunctionValue) { self.f = f }
   func add(_ v: Value) throws { total = try addNumbers(total, f.apply1(v)) }
   func merge(_ o: Accumulator) throws { if let o = o as? SumAcc { total = try addNumbers(total, o.total) } }
@@ -70,6 +77,8 @@ final class AvgAcc: Accumulator {
   let f: FunctionValue
   var sum = 0.0
   var n: Int64 = 0
+  func save(_ w: inout StateWriter) throws { w.double(sum); w.int(n) }
+  func load(_ r: inout StateReader) throws { sum = try r.double(); n = try r.int() }
   init(_ f: FunctionValue) { self.f = f }
   func add(_ v: Value) throws {
     sum += try asDouble(f.apply1(v))
@@ -86,6 +95,8 @@ final class ExtremeAcc: Accumulator {
   let f: FunctionValue
   let wantMax: Bool
   var best: Value? = nil
+  func save(_ w: inout StateWriter) throws { w.bool(best != nil); if let b = best { try w.value(b) } }
+  func load(_ r: inout StateReader) throws { best = try r.bool() ? try r.value() : nil }
   init(_ f: FunctionValue, wantMax: Bool) { self.f = f; self.wantMax = wantMax }
   func offer(_ x: Value) {
     guard let b = best else { best = x; return }
@@ -102,6 +113,8 @@ final class FirstLastAcc: Accumulator {
   let f: FunctionValue
   let last: Bool
   var value: Value? = nil
+  func save(_ w: inout StateWriter) throws { w.bool(value != nil); if let v = value { try w.value(v) } }
+  func load(_ r: inout StateReader) throws { value = try r.bool() ? try r.value() : nil }
   init(_ f: FunctionValue, last: Bool) { self.f = f; self.last = last }
   func add(_ v: Value) throws { if last || value == nil { value = try f.apply1(v) } }
   func merge(_ o: Accumulator) throws {
@@ -115,6 +128,8 @@ final class FirstLastAcc: Accumulator {
 final class CollectAcc: Accumulator {
   let f: FunctionValue
   var items: [Value] = []
+  func save(_ w: inout StateWriter) throws { try w.value(.list(items)) }
+  func load(_ r: inout StateReader) throws { if case .list(let xs) = try r.value() { items = xs } }
   init(_ f: FunctionValue) { self.f = f }
   func add(_ v: Value) throws { items.append(try f.apply1(v)) }
   func merge(_ o: Accumulator) throws { if let o = o as? CollectAcc { items += o.items } }
@@ -125,6 +140,8 @@ final class CollectAcc: Accumulator {
 final class DistinctAcc: Accumulator {
   let f: FunctionValue
   var seen = Set<Value>()
+  func save(_ w: inout StateWriter) throws { try w.value(.list(Array(seen))) }
+  func load(_ r: inout StateReader) throws { if case .list(let xs) = try r.value() { seen = Set(xs) } }
   init(_ f: FunctionValue) { self.f = f }
   func add(_ v: Value) throws { seen.insert(try f.apply1(v)) }
   func merge(_ o: Accumulator) throws { if let o = o as? DistinctAcc { seen.formUnion(o.seen) } }
@@ -137,6 +154,8 @@ final class TopKAcc: Accumulator {
   let k: Int
   let by: FunctionValue
   var items: [(Value, Value)] = []
+  func save(_ w: inout StateWriter) throws { w.int(items.count); for (a, b) in items { try w.value(a); try w.value(b) } }
+  func load(_ r: inout StateReader) throws { let n = try r.count(); items = []; for _ in 0..<n { let a = try r.value(); items.append((a, try r.value())) } }
   init(k: Int, by: FunctionValue) { self.k = max(0, k); self.by = by }
   func insert(_ score: Value, _ v: Value) {
     var i = items.count
@@ -155,6 +174,8 @@ final class UserAcc: Accumulator {
   let initial: Value
   let addF: FunctionValue, mergeF: FunctionValue, resultF: FunctionValue
   var acc: Value
+  func save(_ w: inout StateWriter) throws { try w.value(acc) }
+  func load(_ r: inout StateReader) throws { acc = try r.value() }
   init(initial: Value, add: FunctionValue, merge: FunctionValue, result: FunctionValue) {
     self.initial = initial
     self.addF = add

@@ -68,6 +68,33 @@ public final class WindowJoinOperator: Operator {
     }
   }
 
+  override public func snapshotState(_ w: inout StateWriter) throws {
+    try super.snapshotState(&w)
+    w.int(droppedLate)
+    w.int(order.count)
+    for pk in order {
+      guard let p = panes[pk] else { continue }
+      try w.value(pk.key); w.int(pk.start); w.int(p.end)
+      try w.value(.list(p.left)); try w.value(.list(p.right))
+    }
+  }
+
+  override public func restoreState(_ r: inout StateReader) throws {
+    try super.restoreState(&r)
+    droppedLate = Int(try r.int())
+    let n = try r.count()
+    for _ in 0..<n {
+      let k = try r.value()
+      let start = try r.int()
+      let p = Pane(end: try r.int())
+      if case .list(let l) = try r.value() { p.left = l }
+      if case .list(let x) = try r.value() { p.right = x }
+      let pk = PaneKey(key: k, start: start)
+      panes[pk] = p
+      order.append(pk)
+    }
+  }
+
   override public func onWatermark(_ wm: Int64) throws {
     var due: [PaneKey] = []
     for pk in order where (panes[pk]?.end ?? Int64.max) - 1 <= wm { due.append(pk) }
@@ -129,6 +156,36 @@ public final class IntervalJoinOperator: Operator {
     }
   }
 
+  override public func snapshotState(_ w: inout StateWriter) throws {
+    try super.snapshotState(&w)
+    for buf in [leftBuf, rightBuf] {
+      let keys = buf.keys.sorted { compareValues($0, $1) < 0 }
+      w.int(keys.count)
+      for k in keys {
+        try w.value(k)
+        let xs = buf[k] ?? []
+        w.int(xs.count)
+        for (t, v) in xs { w.int(t); try w.value(v) }
+      }
+    }
+  }
+
+  override public func restoreState(_ r: inout StateReader) throws {
+    try super.restoreState(&r)
+    for side in 0..<2 {
+      var buf: [Value: [(Int64, Value)]] = [:]
+      let n = try r.count()
+      for _ in 0..<n {
+        let k = try r.value()
+        let c = try r.count()
+        var xs: [(Int64, Value)] = []
+        for _ in 0..<c { let t = try r.int(); xs.append((t, try r.value())) }
+        buf[k] = xs
+      }
+      if side == 0 { leftBuf = buf } else { rightBuf = buf }
+    }
+  }
+
   override public func onWatermark(_ wm: Int64) throws {
     // A left event can match no right event later than t + upper; a right
     // event can match no left event later than t - lower.
@@ -184,6 +241,40 @@ public final class LookupJoinOperator: Operator {
     waiting.append((ts, seq, k, v))
   }
 
+  override public func snapshotState(_ w: inout StateWriter) throws {
+    try super.snapshotState(&w)
+    w.int(seq)
+    let keys = versions.keys.sorted { compareValues($0, $1) < 0 }
+    w.int(keys.count)
+    for k in keys {
+      try w.value(k)
+      let xs = versions[k] ?? []
+      w.int(xs.count)
+      for (t, v) in xs { w.int(t); try w.value(v) }
+    }
+    w.int(waiting.count)
+    for x in waiting { w.int(x.ts); w.int(x.seq); try w.value(x.key); try w.value(x.value) }
+  }
+
+  override public func restoreState(_ r: inout StateReader) throws {
+    try super.restoreState(&r)
+    seq = Int(try r.int())
+    let n = try r.count()
+    for _ in 0..<n {
+      let k = try r.value()
+      let c = try r.count()
+      var xs: [(Int64, Value)] = []
+      for _ in 0..<c { let t = try r.int(); xs.append((t, try r.value())) }
+      versions[k] = xs
+    }
+    let m = try r.count()
+    for _ in 0..<m {
+      let ts = try r.int(), sq = Int(try r.int())
+      let k = try r.value()
+      waiting.append((ts, sq, k, try r.value()))
+    }
+  }
+
   override public func onWatermark(_ wm: Int64) throws {
     guard !waiting.isEmpty else { return }
     let due = waiting.filter { $0.ts <= wm }.sorted { ($0.ts, $0.seq) < ($1.ts, $1.seq) }
@@ -226,6 +317,21 @@ public final class ConnectOperator: Operator {
 
   func context(_ k: Value, _ ts: Int64) -> Value {
     .record(Record(shape: ctxShape, values: [k, .time(ts), .time(currentWatermark), .time(0)]))
+  }
+
+  override public func snapshotState(_ w: inout StateWriter) throws {
+    try super.snapshotState(&w)
+    let keys = state.keys.sorted { compareValues($0, $1) < 0 }
+    w.int(keys.count)
+    for k in keys { try w.value(k); try w.value(state[k] ?? .null) }
+    try w.value(.list(rules))
+  }
+
+  override public func restoreState(_ r: inout StateReader) throws {
+    try super.restoreState(&r)
+    let n = try r.count()
+    for _ in 0..<n { let k = try r.value(); state[k] = try r.value() }
+    if case .list(let xs) = try r.value() { rules = xs }
   }
 
   override public func process(_ v: Value, ts: Int64, port: Int) throws {

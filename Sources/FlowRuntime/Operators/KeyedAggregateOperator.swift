@@ -63,6 +63,39 @@ public final class KeyedAggregateOperator: Operator {
     guard bounded else { return }
     for i in 0..<index.count { try emit(result(i), ts: Int64.max) }
   }
+
+  override public func snapshotState(_ w: inout StateWriter) throws {
+    try super.snapshotState(&w)
+    w.int(index.count)
+    for i in 0..<index.count {
+      try w.value(index.keys[i])
+      if countOnly {
+        w.int(counts[i])
+      } else if case .record = output {
+        for a in accs[i] { try a.save(&w) }
+      } else {
+        try w.value(reduced[i])
+      }
+    }
+  }
+
+  override public func restoreState(_ r: inout StateReader) throws {
+    try super.restoreState(&r)
+    let n = try r.count()
+    for _ in 0..<n {
+      let k = try r.value()
+      _ = index.index(of: k)
+      if countOnly {
+        counts.append(try r.int())
+      } else if case .record(_, let specs) = output {
+        let a = specs.map { $0.make() }
+        for x in a { try x.load(&r) }
+        accs.append(a)
+      } else {
+        reduced.append(try r.value())
+      }
+    }
+  }
 }
 
 /// A `reduce(f)` accumulator, so windows can reduce like they aggregate.
@@ -70,6 +103,8 @@ final class ReduceAcc: Accumulator {
   let f: FunctionValue
   var value: Value?
   init(_ f: FunctionValue) { self.f = f }
+  func save(_ w: inout StateWriter) throws { w.bool(value != nil); if let v = value { try w.value(v) } }
+  func load(_ r: inout StateReader) throws { value = try r.bool() ? try r.value() : nil }
   func add(_ v: Value) throws { value = try value.map { try f.call([$0, v]) } ?? v }
   func merge(_ o: Accumulator) throws {
     guard let o = o as? ReduceAcc, let x = o.value else { return }

@@ -12,12 +12,14 @@ open class Operator {
   public var inputCount = 1
   private var finished = 0
   private var inputWatermarks: [Int64] = []
-  public private(set) var currentWatermark = Int64.min
+  public internal(set) var currentWatermark = Int64.min
   /// Events in and out, for `--stats`.
   public var recordsIn = 0
   public var recordsOut = 0
   /// True when every upstream source is bounded.
   public var bounded = true
+  /// Stable id from the plan; checkpoints key state by it.
+  public var uid = ""
 
   public init(name: String, location: String) {
     self.name = name
@@ -44,6 +46,23 @@ open class Operator {
   open func onFinish() throws {}
 
   open func close() throws {}
+
+  /// Writes the operator's state for a checkpoint. Subclasses with state
+  /// call `super` first, then write their own.
+  open func snapshotState(_ w: inout StateWriter) throws {
+    w.int(currentWatermark)
+    w.int(inputWatermarks.count)
+    for x in inputWatermarks { w.int(x) }
+  }
+
+  /// Reads what `snapshotState` wrote.
+  open func restoreState(_ r: inout StateReader) throws {
+    currentWatermark = try r.int()
+    let n = try r.count()
+    var ws: [Int64] = []
+    for _ in 0..<n { ws.append(try r.int()) }
+    if ws.count == inputWatermarks.count { inputWatermarks = ws }
+  }
 
   @inline(__always)
   public final func emit(_ v: Value, ts: Int64) throws {
@@ -152,6 +171,19 @@ public final class TimestampOperator: Operator {
     }
   }
   private var emitted = Int64.min
+
+  override public func snapshotState(_ w: inout StateWriter) throws {
+    try super.snapshotState(&w)
+    w.int(maxSeen)
+    w.int(emitted)
+  }
+
+  override public func restoreState(_ r: inout StateReader) throws {
+    try super.restoreState(&r)
+    maxSeen = try r.int()
+    emitted = try r.int()
+  }
+
   private func forwardWatermarkOnly(_ wm: Int64) throws {
     guard wm > emitted else { return }
     emitted = wm
@@ -170,4 +202,18 @@ public final class SinkOperator: Operator {
   }
   override public func onFinish() throws { try writer.flush() }
   override public func close() throws { try writer.close() }
+
+  override public func snapshotState(_ w: inout StateWriter) throws {
+    try super.snapshotState(&w)
+    try writer.flush()
+    w.raw(try writer.prepareCommit())
+  }
+
+  override public func restoreState(_ r: inout StateReader) throws {
+    try super.restoreState(&r)
+    try writer.restore(try r.raw())
+  }
+
+  /// The checkpoint is durable: make its output visible.
+  public func commit() throws { try writer.commit() }
 }

@@ -52,6 +52,29 @@ public final class ProcessOperator: Operator {
     }
   }
 
+  override public func snapshotState(_ w: inout StateWriter) throws {
+    try super.snapshotState(&w)
+    let keys = state.keys.sorted { compareValues($0, $1) < 0 }
+    w.int(keys.count)
+    for k in keys { try w.value(k); try w.value(state[k] ?? .null) }
+    let accessed = lastAccess.sorted { compareValues($0.key, $1.key) < 0 }
+    w.int(accessed.count)
+    for (k, t) in accessed { try w.value(k); w.int(t) }
+    let pending = timers.all
+    w.int(pending.count)
+    for (t, k) in pending { w.int(t); try w.value(k) }
+  }
+
+  override public func restoreState(_ r: inout StateReader) throws {
+    try super.restoreState(&r)
+    let n = try r.count()
+    for _ in 0..<n { let k = try r.value(); state[k] = try r.value() }
+    let m = try r.count()
+    for _ in 0..<m { let k = try r.value(); lastAccess[k] = try r.int() }
+    let q = try r.count()
+    for _ in 0..<q { let t = try r.int(); timers.add(t, try r.value()) }
+  }
+
   override public func onWatermark(_ wm: Int64) throws {
     while let (t, k) = timers.popDue(wm) {
       let s = state[k] ?? spec.initial
@@ -85,6 +108,11 @@ struct TimerQueue {
 
   private func less(_ a: (time: Int64, seq: Int, key: Value), _ b: (time: Int64, seq: Int, key: Value)) -> Bool {
     a.time != b.time ? a.time < b.time : a.seq < b.seq
+  }
+
+  /// Every pending timer in firing order (for checkpoints).
+  var all: [(Int64, Value)] {
+    heap.sorted { less($0, $1) }.map { ($0.time, $0.key) }
   }
 
   mutating func popDue(_ wm: Int64) -> (Int64, Value)? {

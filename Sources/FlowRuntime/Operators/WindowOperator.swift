@@ -259,6 +259,69 @@ public final class WindowOperator: Operator {
     return keys.filter { seen.insert($0).inserted }
   }
 
+  override public func snapshotState(_ w: inout StateWriter) throws {
+    try super.snapshotState(&w)
+    w.int(droppedLate)
+    let keys = keySeq.sorted { $0.value < $1.value }.map(\.key)
+    try w.value(.list(keys))
+    // Panes in a fixed order so that equal state gives equal files.
+    let ordered = panes.sorted { a, b in
+      a.key.start != b.key.start ? a.key.start < b.key.start : (keySeq[a.key.key] ?? 0) < (keySeq[b.key.key] ?? 0)
+    }
+    w.int(ordered.count)
+    for (pk, pane) in ordered {
+      try w.value(pk.key)
+      w.int(pk.start)
+      w.int(pane.end)
+      w.bool(pane.fired)
+      w.int(pane.count)
+      for a in pane.accs { try a.save(&w) }
+    }
+    w.int(pendingEnds.count)
+    for e in pendingEnds {
+      w.int(e)
+      try w.value(.list(pending[e] ?? []))
+    }
+    w.int(sessions.count)
+    for (k, list) in sessions.sorted(by: { (keySeq[$0.key] ?? 0) < (keySeq[$1.key] ?? 0) }) {
+      try w.value(k)
+      w.int(list.count)
+      for x in list { w.int(x.start); w.int(x.end) }
+    }
+  }
+
+  override public func restoreState(_ r: inout StateReader) throws {
+    try super.restoreState(&r)
+    droppedLate = Int(try r.int())
+    if case .list(let keys) = try r.value() {
+      for (i, k) in keys.enumerated() { keySeq[k] = i }
+    }
+    let n = try r.count()
+    for _ in 0..<n {
+      let k = try r.value()
+      let start = try r.int()
+      let pane = Pane(accs: newAccs(), end: try r.int())
+      pane.fired = try r.bool()
+      pane.count = Int(try r.int())
+      for a in pane.accs { try a.load(&r) }
+      panes[PaneKey(key: k, start: start)] = pane
+    }
+    let m = try r.count()
+    for _ in 0..<m {
+      let e = try r.int()
+      pendingEnds.append(e)
+      if case .list(let ks) = try r.value() { pending[e] = ks }
+    }
+    let q = try r.count()
+    for _ in 0..<q {
+      let k = try r.value()
+      let c = try r.count()
+      var list: [(start: Int64, end: Int64)] = []
+      for _ in 0..<c { let a = try r.int(); list.append((a, try r.int())) }
+      sessions[k] = list
+    }
+  }
+
   private func emitPane(_ k: Value, start: Int64, end: Int64, accs: [Accumulator], ts: Int64) throws {
     switch output {
     case .record(let shape, _):

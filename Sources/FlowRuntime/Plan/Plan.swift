@@ -107,9 +107,10 @@ public final class SourceSpec {
   /// plan uses (nil: all). Set by projection pruning.
   public var columns: Set<String>?
   public let supportsProjection: Bool
-  /// Opens the source with the column projection; called once per job.
-  public let open: (Set<String>?) throws -> SourceReader
-  public init(bounded: Bool, description: String, key: String, supportsProjection: Bool = false, open: @escaping (Set<String>?) throws -> SourceReader) {
+  /// Opens the source with the column projection, at a position taken by
+  /// a checkpoint (0: the start); called once per job.
+  public let open: (Set<String>?, Int64) throws -> SourceReader
+  public init(bounded: Bool, description: String, key: String, supportsProjection: Bool = false, open: @escaping (Set<String>?, Int64) throws -> SourceReader) {
     self.bounded = bounded
     self.description = description
     self.key = key
@@ -120,6 +121,9 @@ public final class SourceSpec {
 
 /// What the executor needs of a source.
 public protocol SourceReader: AnyObject {
+  /// Where the next unread event is (a byte offset, an event index), for
+  /// checkpoints; nil for sources that cannot be replayed (stdin, sockets).
+  var position: Int64? { get }
   /// Appends up to `max` values; returns false when the input is over.
   func read(max: Int, into: inout [Value]) throws -> Bool
   /// Fraction of a bounded input consumed, 0...1, if known.
@@ -132,8 +136,9 @@ public protocol SourceReader: AnyObject {
 
 public final class SinkSpec {
   public let description: String
-  public let open: () throws -> SinkWriter
-  public init(description: String, open: @escaping () throws -> SinkWriter) {
+  /// Opens the sink; `exactlyOnce` asks file sinks for two-phase commits.
+  public let open: (_ exactlyOnce: Bool) throws -> SinkWriter
+  public init(description: String, open: @escaping (_ exactlyOnce: Bool) throws -> SinkWriter) {
     self.description = description
     self.open = open
   }
@@ -143,6 +148,19 @@ public protocol SinkWriter: AnyObject {
   func write(_ v: Value) throws
   func flush() throws
   func close() throws
+  /// Two-phase commit for exactly-once output: `prepareCommit` makes the
+  /// data written so far durable but not yet visible and returns what a
+  /// restore needs; `commit` makes it visible once the checkpoint is
+  /// complete; `restore` rolls the output back to a checkpoint.
+  func prepareCommit() throws -> [UInt8]
+  func commit() throws
+  func restore(_ state: [UInt8]) throws
+}
+
+extension SinkWriter {
+  public func prepareCommit() throws -> [UInt8] { [] }
+  public func commit() throws {}
+  public func restore(_ state: [UInt8]) throws {}
 }
 
 public enum WatermarkSpec {
