@@ -89,6 +89,48 @@ final class CheckpointKillTests: XCTestCase {
     }
   }
 
+  /// A real SIGKILL at a random wall-clock moment of a paced job.
+  func testRealKillNineAtRandomMoments() throws {
+    guard let exe = FlowBinary.path else { throw XCTSkip("flow is not built") }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flow-sigkill-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out.jsonl")
+    func script(rate: Int) -> String {
+      """
+      nexmarkBids(events: 4000, rate: \(rate))
+        |> withTimestamps(b => b.dateTime)
+        |> keyBy(b => b.auction % 7)
+        |> window(tumbling(50ms))
+        |> aggregate({ n: count(), top: max(b => b.price) })
+        |> writeJsonl("\(out.path)")
+      """
+    }
+    let fast = dir.appendingPathComponent("fast.flow"), slow = dir.appendingPathComponent("slow.flow")
+    try script(rate: 0).write(to: fast, atomically: true, encoding: .utf8)
+    try script(rate: 4000).write(to: slow, atomically: true, encoding: .utf8)
+    XCTAssertEqual(try FlowBinary.run(["run", fast.path, "--no-progress"]).status, 0)
+    let expected = read([out])
+    var rng = SplitMix(state: 99)
+    for trial in 0..<3 {
+      try? FileManager.default.removeItem(at: out)
+      let ckp = dir.appendingPathComponent("ckp\(trial)").path
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: exe)
+      p.arguments = ["run", slow.path, "--no-progress", "--checkpoint-dir", ckp, "--checkpoint-interval", "20ms"]
+      p.currentDirectoryURL = FlowBinary.root
+      p.standardOutput = FileHandle.nullDevice
+      p.standardError = FileHandle.nullDevice
+      try p.run()
+      usleep(UInt32(150_000 + rng.next() % 600_000))
+      kill(p.processIdentifier, SIGKILL)
+      p.waitUntilExit()
+      let r = try FlowBinary.run(["run", fast.path, "--no-progress", "--checkpoint-dir", ckp, "--restore"])
+      XCTAssertEqual(r.status, 0, r.stderr)
+      XCTAssertEqual(read([out]), expected, "trial \(trial): output after kill -9 and restore differs")
+    }
+  }
+
   func testDamagedCheckpointFallsBackToThePreviousOneWithAWarning() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flow-damaged-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
