@@ -31,15 +31,33 @@ let package = Package(
     .target(name: "FlowIR", dependencies: ["FlowSema", "FlowRuntime", "FlowConnectors"], swiftSettings: [.swiftLanguageMode(.v5), hotPath]),
     // The library API behind every command: check, run, plan, explain.
     .target(name: "FlowDriver", dependencies: ["FlowSyntax", "FlowSema", "FlowIR", "FlowRuntime", "FlowConnectors"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    // Developer tools: the formatter (tokens and comments -> canonical layout)
+    // and the language server (checker side tables -> LSP over stdio).
+    .target(name: "FlowFormat", dependencies: ["FlowSyntax"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    .target(name: "FlowLSP", dependencies: ["FlowSema", "FlowSyntax", "FlowFormat"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    // libedit (line editing, history, completion) for `flow repl`.
+    .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+    // `flow repl`: the interactive shell (sessions, evaluation, completion, illustrate).
+    .target(
+      name: "FlowREPL",
+      dependencies: ["FlowDriver", "FlowSyntax", "FlowSema", "FlowIR", "FlowRuntime", "FlowConnectors", "CEditLine"],
+      swiftSettings: [.swiftLanguageMode(.v5)]),
     // The thin command-line tool.
     .executableTarget(
       name: "flow",
-      dependencies: ["FlowDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["FlowDriver", "FlowFormat", "FlowLSP", "FlowREPL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: [.swiftLanguageMode(.v5)]),
+    // Throughput benchmarks (not tests): `swift run -c release flow-bench`.
+    .executableTarget(
+      name: "flow-bench",
+      dependencies: ["FlowDriver", "FlowSema", "FlowSyntax", "FlowIR", "FlowRuntime", "FlowConnectors"],
+      path: "Benchmarks/FlowBench",
       swiftSettings: [.swiftLanguageMode(.v5)]),
     .testTarget(name: "FlowSyntaxTests", dependencies: ["FlowSyntax"], swiftSettings: [.swiftLanguageMode(.v5)]),
     .testTarget(name: "FlowSemaTests", dependencies: ["FlowSema", "FlowDriver"], swiftSettings: [.swiftLanguageMode(.v5)]),
     .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime", "FlowConnectors"], swiftSettings: [.swiftLanguageMode(.v5)]),
-    .testTarget(name: "FlowIRTests", dependencies: ["FlowDriver", "FlowIR"], swiftSettings: [.swiftLanguageMode(.v5)]),
-    .testTarget(name: "FlowCLITests", dependencies: ["FlowDriver"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    .testTarget(name: "FlowIRTests", dependencies: ["FlowDriver", "FlowIR"], exclude: ["Golden"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    .testTarget(name: "FlowCLITests", dependencies: ["FlowDriver", "FlowSyntax"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    .testTarget(name: "FlowToolsTests", dependencies: ["FlowFormat", "FlowLSP", "FlowSyntax", "FlowSema"], swiftSettings: [.swiftLanguageMode(.v5)]),
   ]
 )

@@ -4,9 +4,2069 @@ public enum EmbeddedDocs {
   public static let diagnostics: String = ##"""
 # Diagnostics
 
-Every diagnostic has a stable code. `flow explain CODE` prints its section.
+`flow check` (and `flow run`, before running anything) reports every problem
+it finds in a script and the files it imports; it does not stop at the first
+one. Each diagnostic has a stable code, and this page has one section per
+code, in numeric order: what it means, a wrong example, the message
+`flow check` prints for it, and how to fix it. `flow explain CODE` prints the
+section of a code (for example `flow explain E0213`); this file is built into
+the `flow` binary for that purpose.
 
-## E0213: record has no such field
-A field was read that the record does not have.
+A diagnostic is printed as:
+
+```text
+bad.flow:2:34: error[E0213]: record { auction: Int, bidder: Int, price: Int } has no field 'prise'
+  |
+2 | fn expensive(b: Bid) -> Bool = b.prise > 100
+  |                                  ^^^^^ did you mean 'price'?
+  = note: available fields: auction, bidder, price
+```
+
+- The first line is `file:line:col: severity[CODE]: message`. Lines and
+  columns count from 1; the file is the path as given on the command line
+  (or, for an imported file, as resolved from the importing file). The
+  severity is `error` or `warning`; a warning (E0309, E0603) does not make
+  the check fail.
+- Then the source line, with carets `^` under the span the diagnostic is
+  about, optionally followed by a short label such as `did you mean 'price'?`.
+- Then zero or more notes, each on a line starting with `=`: `note:` adds a
+  fact (the fields that exist, a function's signature), `help:` suggests a
+  fix.
+- A diagnostic without a source position (E0400) is printed as
+  `flow: error[CODE]: message`.
+
+Diagnostics are sorted by file and position, and an empty line follows each.
+After the last file, `flow check` prints a summary such as
+`checked 3 files: 2 errors, 1 warning` on standard error; the diagnostics
+themselves go to standard output.
+
+**Exit codes** of `flow check`: `0` when no file has an error (warnings
+allowed), `1` when any file has an error (every file is still checked), `2`
+when a path does not exist or cannot be read, or the command line is wrong.
+
+**Formats.** `flow check --format json` prints each diagnostic as one JSON
+object per line, with the fields `file`, `line`, `column`, `endLine`,
+`endColumn`, `severity`, `code`, `message`, `label` (or `null`) and `notes`
+(a list of strings), and no summary. `flow check --format github` prints
+GitHub Actions workflow commands
+(`::error file=bad.flow,line=2,col=34,endLine=2,endColumn=39,title=E0213::message`),
+which GitHub shows as annotations on the pull request. See [cli.md](cli.md).
+
+Type variables in messages are named `A`, `B`, `C`, ... in order of
+appearance within one message.
+
+## E0001: unexpected character
+
+The lexer met a character that cannot start any token: a character outside
+ASCII outside strings and comments (`é` in a name), or one of `#`, `&`, `$`,
+`` ` ``, `'` and the like. A text in single quotes is read as the string it
+was meant to be, and reported.
+
+Example:
+
+```text
+let total = 5 # the price
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:15: error[E0001]: unexpected character '#'
+  |
+1 | let total = 5 # the price
+  |               ^
+  = help: comments start with '//'
+```
+
+Fix: Remove the character, or use what Flow spells instead: `//` for comments,
+`&&` for logical and, `"text"` for strings, ASCII names.
+
+```flow
+let total = 5 // the price
+```
+
+## E0002: unterminated block comment
+
+A `/*` comment is not closed before the end of the file. Block comments
+nest, so every `/*` inside a comment needs its own `*/`.
+
+Example:
+
+```text
+/* a comment that is never closed
+let a = 1
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:1: error[E0002]: unterminated block comment
+  |
+1 | /* a comment that is never closed
+  | ^^ this comment is never closed
+  = help: close it with '*/' (block comments nest, so every '/*' needs its own '*/')
+```
+
+Fix: Close the comment with `*/` (one for each `/*`).
+
+```flow
+/* a comment that is closed */
+let a = 1
+```
+
+## E0003: unterminated string
+
+A string literal reaches the end of its line (or of the file) without its
+closing `"`, a triple-quoted string is never closed with `"""`, or an
+interpolation `\(` is not closed with `)` on its line.
+
+Example:
+
+```text
+let greeting = "hello
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:16: error[E0003]: unterminated string literal
+  |
+1 | let greeting = "hello
+  |                ^^^^^^ this string is never closed
+  = help: close it with '"' on the same line, or use """ for text spanning lines
+```
+
+Fix: Close the string on the same line, or use a triple-quoted string for text
+that spans lines. An interpolation must end on the line where it starts.
+
+```flow
+let greeting = "hello"
+let poem = """
+roses are red
+"""
+```
+
+## E0004: bad number literal
+
+An integer literal does not fit in a 64-bit `Int` (larger than
+9223372036854775807), a duration literal is too large in milliseconds, or
+`0x` has no hexadecimal digits after it.
+
+Example:
+
+```text
+let big = 99999999999999999999
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:11: error[E0004]: integer literal is too large for Int (64-bit)
+  |
+1 | let big = 99999999999999999999
+  |           ^^^^^^^^^^^^^^^^^^^^
+  = help: write it as a Float, e.g. 99999999999999999999.0
+```
+
+Fix: Use a smaller number, or a `Float` for very large magnitudes.
+
+```flow
+let big = 99999999999999999999.0
+```
+
+## E0005: bad duration literal
+
+A number is directly followed by letters that are not a duration unit
+(`10x`, `3sec`, `1e`), or a fractional number carries a unit (`1.5s`):
+durations are whole numbers of `ms`, `s`, `m`, `h` or `d`.
+
+Example:
+
+```text
+let timeout = 1.5s
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:15: error[E0005]: a duration is a whole number of 's'
+  |
+1 | let timeout = 1.5s
+  |               ^^^
+  = help: write 1500ms
+```
+
+Fix: Use a whole number of a smaller unit (the message suggests the spelling in
+milliseconds), or separate the number from the name that follows.
+
+```flow
+let timeout = 1500ms
+```
+
+## E0006: malformed time literal
+
+A time literal after `@` is not a valid date or instant: the month, day,
+hour or minute is out of range, the date does not exist, or the text does not
+have the form `YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|±HH:MM]`. A zone needs a time of
+day (`@2024-01-01Z` is malformed).
+
+Example:
+
+```text
+let start = @2024-13-01
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:13: error[E0006]: malformed time literal '@2024-13-01'
+  |
+1 | let start = @2024-13-01
+  |             ^^^^^^^^^^^
+  = help: write a UTC instant such as @2024-01-01T00:00:00Z or a date such as @2024-01-01
+```
+
+Fix: Write an existing date, optionally with a time of day; see
+[lexical.md](lexical.md#time-literals).
+
+```flow
+let start = @2024-12-01
+let exact = @2024-12-01T08:30:00Z
+```
+
+## E0007: bad escape sequence
+
+A backslash in a string is followed by a character that is not an escape,
+or `\u{...}` does not hold 1 to 8 hexadecimal digits naming a Unicode scalar.
+The escapes are `\n \t \r \0 \\ \" \' \u{...}` and `\(expr)`.
+
+Example:
+
+```text
+let pattern = "\d+"
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:16: error[E0007]: unknown escape sequence '\d'
+  |
+1 | let pattern = "\d+"
+  |                ^^
+  = help: escapes are \n \t \r \0 \\ \" \u{...} and \( expression )
+```
+
+Fix: Double the backslash to mean a backslash, or use one of the escapes.
+
+```flow
+let pattern = "\\d+"
+```
+
+## E0100: syntax error
+
+The parser expected a particular token and found another: a missing comma,
+closing bracket, `=`, `=>`, `then`, `:` or name, for example. The message says
+what was expected and what was found; the caret points where the missing token
+belongs. Two special cases: `total = 5` at the start of a statement (a binding
+without `let`), and `=` inside an expression (a comparison written with one
+`=`).
+
+Example:
+
+```text
+let p = { x: 1 y: 2 }
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:16: error[E0100]: expected ',' or '}' in the record, found identifier 'y'
+  |
+1 | let p = { x: 1 y: 2 }
+  |                ^
+```
+
+Fix: Insert what the message asks for. Compare with `==`; bind with
+`let name = value`; separate record fields, arguments and list items with
+commas.
+
+```flow
+let p = { x: 1, y: 2 }
+```
+
+## E0101: keyword used as a name
+
+One of the 16 keywords (see [lexical.md](lexical.md#keywords)) is used where a
+name is expected: as a variable, parameter, function, type or field name.
+
+Example:
+
+```text
+let type = "bid"
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:5: error[E0101]: 'type' is a keyword and cannot be used as a name
+  |
+1 | let type = "bid"
+  |     ^^^^
+  = help: choose another name, e.g. 'type_'
+```
+
+Fix: Choose another name (`type_`, `kind`). After a `.`, a keyword is accepted as
+a field name: `r.type`.
+
+```flow
+let kind = "bid"
+```
+
+## E0102: expected the end of the statement
+
+A statement is complete but more tokens follow on the same line: two
+statements run together, or an operator such as `|>` is missing between two
+steps.
+
+Example:
+
+```text
+let threshold = 10 20
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:20: error[E0102]: expected the end of the statement, found integer 20
+  |
+1 | let threshold = 10 20
+  |                    ^^
+  = help: put each statement on its own line, or separate them with ';'
+```
+
+Fix: Put each statement on its own line, separate them with `;`, or add the
+missing operator.
+
+```flow
+let threshold = 10; let limit = 20
+```
+
+## E0103: misplaced pub
+
+`pub` is followed by something other than `fn`, `let`, `type` or `extern`.
+Imports, statements and the module header cannot be public.
+
+Example:
+
+```text
+pub import std.graph
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:5: error[E0103]: 'pub' must be followed by 'fn', 'let', 'type' or 'extern'
+  |
+1 | pub import std.graph
+  |     ^^^^^^
+```
+
+Fix: Remove `pub`, or put it before a declaration.
+
+```flow
+import std.graph
+pub fn degreesOf(path: String) -> Stream<{ vertex: Int, degree: Int }> = graph.edgesFromCsv(path) |> graph.degrees()
+```
+
+## E0104: interpolation in an import path
+
+The path of `import "..."` uses `\( )`. Imports are resolved before the
+program runs, so the path must be a plain string.
+
+Example:
+
+```text
+import "./\(name).flow"
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:8: error[E0104]: an import path cannot use interpolation
+  |
+1 | import "./\(name).flow"
+  |        ^^^^^^^^^^^^^^^^
+```
+
+Fix: Write the path literally.
+
+```text
+import "./helpers.flow"
+```
+
+## E0105: incomplete extern fn
+
+An `extern fn` lacks its return type or a parameter's type. An extern has no
+body to infer them from. (Externs are declared by the standard library; the
+runtime must implement them.)
+
+Example:
+
+```text
+extern fn now()
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:11: error[E0105]: an 'extern fn' must declare its return type
+  |
+1 | extern fn now()
+  |           ^^^
+  = help: add `-> Type` after the parameters
+```
+
+Fix: Give every parameter a type and add `-> Type` after the parameter list.
+
+```text
+extern fn now() -> Time
+```
+
+## E0106: default value on a lambda parameter
+
+A lambda parameter has a default value (`(x = 1) => ...`). Only parameters
+of `fn` declarations can have defaults.
+
+Example:
+
+```text
+let inc = (x = 1) => x + 1
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:14: error[E0106]: a lambda parameter cannot have a default value
+  |
+1 | let inc = (x = 1) => x + 1
+  |              ^
+```
+
+Fix: Declare a function with `fn`, or remove the default.
+
+```flow
+fn inc(x: Int = 1) -> Int = x + 1
+let two = inc()
+```
+
+## E0107: expression nested too deeply
+
+An expression nests more than 200 levels deep (parentheses, calls, lists,
+lambdas...). The limit protects the parser from unbounded recursion.
+
+Example:
+
+```text
+let x = ((((((((((  ...201 opening parentheses...  1))))))))))
+```
+
+`flow check bad.flow` prints (and then a follow-on E0100 for the
+unclosed parentheses):
+
+```text
+bad.flow:1:209: error[E0107]: expression is nested too deeply
+  |
+  | (the source line is omitted here)
+  = help: split it into smaller 'let' bindings
+```
+
+Fix: Split the expression into smaller `let` bindings or functions.
+
+## E0108: chained comparison
+
+Comparison operators do not chain: `0 < x < 10` would compare a `Bool` with
+a number.
+
+Example:
+
+```text
+let x = 5
+let ok = 0 < x < 10
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:16: error[E0108]: comparison operators cannot be chained
+  |
+2 | let ok = 0 < x < 10
+  |                ^
+  = help: write `a < b && b < c`
+```
+
+Fix: Combine two comparisons with `&&`.
+
+```flow
+let x = 5
+let ok = 0 < x && x < 10
+```
+
+## E0109: expected an expression
+
+An expression was required (after `=`, an operator, `(`, `then`, `=>`, ...)
+and the next token cannot start one.
+
+Example:
+
+```text
+let x = * 2
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:9: error[E0109]: expected an expression, found '*'
+  |
+1 | let x = * 2
+  |         ^
+```
+
+Fix: Supply the missing operand or value.
+
+```flow
+let x = 3 * 2
+```
+
+## E0110: module header not first
+
+A `module` header appears after other items. It names the file and must be
+its first item (comments may come before it).
+
+Example:
+
+```text
+let a = 1
+module tools
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:1: error[E0110]: 'module' must be the first line of a file
+  |
+2 | module tools
+  | ^^^^^^
+  = help: move `module tools` to the top of the file
+```
+
+Fix: Move the header to the top of the file, or remove it.
+
+```flow
+module tools
+let a = 1
+```
+
+## E0111: if without else
+
+`if ... then ...` has no `else`. `if` is an expression and must have a
+value in both cases.
+
+Example:
+
+```text
+let n = 3
+let sign = if n > 0 then 1
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:12: error[E0111]: 'if' needs an 'else' branch
+  |
+2 | let sign = if n > 0 then 1
+  |            ^^^^^^^^^^^^^^^ this 'if' has no 'else'
+  = help: every 'if' is an expression with a value: add `else ...` (for a list, `else []`)
+```
+
+Fix: Add an `else` branch (for a list, often `else []`).
+
+```flow
+let n = 3
+let sign = if n > 0 then 1 else 0
+```
+
+## E0112: block without a result
+
+A block `{ let ...; ... }` ends after its `let`s without the expression it
+evaluates to.
+
+Example:
+
+```text
+fn f(x: Int) -> Int = {
+  let y = x + 1
+}
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:3:1: error[E0112]: a block must end with the expression it evaluates to
+  |
+3 | }
+  | ^
+  = help: add the result after the last 'let'
+```
+
+Fix: Add the result expression after the last `let`.
+
+```flow
+fn f(x: Int) -> Int = {
+  let y = x + 1
+  y * 2
+}
+```
+
+## E0113: interpolation in a pattern
+
+A string pattern in `match` uses `\( )`. Patterns are fixed values.
+
+Example:
+
+```text
+let name = "a"
+let n = match "abc" { "\(name)" => 1, _ => 0 }
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:23: error[E0113]: a pattern cannot use string interpolation
+  |
+2 | let n = match "abc" { "\(name)" => 1, _ => 0 }
+  |                       ^^^^^^^^^
+```
+
+Fix: Use a guard to compare with a computed string: `s if s == "\(prefix)x" => ...`,
+or compare with `==` in an `if`.
+
+```flow
+let name = "a"
+let n = if "abc" == name then 1 else 0
+```
+
+## E0114: expected a pattern
+
+A pattern was required (after `let`, in a lambda or function parameter, in a
+match arm) and the next token cannot start one. Patterns are names, `_`,
+literals, `null`, constructors, tuples and records; there are no list
+patterns.
+
+Example:
+
+```text
+let (a, *) = (1, 2)
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:9: error[E0114]: expected a pattern, found '*'
+  |
+1 | let (a, *) = (1, 2)
+  |         ^
+  = help: a pattern is a name, '_', a literal, a constructor such as `Circle(r)`, a tuple `(a, b)` or a record `{ a, b }`
+```
+
+Fix: Write a valid pattern; take lists apart with indexing or `head`.
+
+```flow
+let (a, _) = (1, 2)
+```
+
+## E0115: expected a type
+
+A type was required (after `:`, `->`, `=` in a type declaration, or inside
+`< >`) and the next token cannot start one. There is no `[T]` list type
+syntax: write `List<T>`.
+
+Example:
+
+```text
+fn double(x: Int) -> = x * 2
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:22: error[E0115]: expected a type, found '='
+  |
+1 | fn double(x: Int) -> = x * 2
+  |                      ^
+  = help: a type is a name such as `Int` or `List<String>`, a record type `{ a: Int }`, a tuple `(Int, String)` or a function `(Int) -> Bool`
+```
+
+Fix: Write the type: a name such as `Int` or `List<String>`, a record type, a
+tuple type or a function type.
+
+```flow
+fn double(x: Int) -> Int = x * 2
+fn total(xs: List<Int>) -> Int = sum(xs)
+```
+
+## E0201: unknown name
+
+A name is not defined where it is used: a misspelled variable, function or
+constructor (the message suggests a near name when there is one), a top-level
+`let` used above its definition (`'x' is used before it is defined (on line
+N)`), a built-in type name used as a value (`'Int' is a type, not a value`),
+or a name that needs an import.
+
+Example:
+
+```text
+let price = 10
+let total = prise * 2
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:13: error[E0201]: unknown name 'prise'
+  |
+2 | let total = prise * 2
+  |             ^^^^^ did you mean 'price'?
+```
+
+Fix: Fix the spelling, move the `let` above its use, define the name, or import
+the module that provides it.
+
+```flow
+let price = 10
+let total = price * 2
+```
+
+## E0202: unknown type
+
+A type name is neither built in, declared in the module, nor imported. The
+message suggests a near name when there is one.
+
+Example:
+
+```text
+type Bid = { auction: Int, price: Integer }
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:35: error[E0202]: unknown type 'Integer'
+  |
+1 | type Bid = { auction: Int, price: Integer }
+  |                                   ^^^^^^^
+  = help: declare it with `type Integer = { ... }` or import the module that defines it
+```
+
+Fix: Fix the spelling, declare the type with `type`, or import it.
+
+```flow
+type Bid = { auction: Int, price: Int }
+```
+
+## E0203: wrong number of type arguments
+
+A generic type is used with the wrong number of type arguments (`List`
+needs one, `Map` two, a declared `type Pair<A, B>` two), a type parameter is
+given arguments, or a generic type is used as a schema value (`schema: Box`),
+which needs a concrete record type.
+
+Example:
+
+```text
+let xs: List = [1, 2]
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:9: error[E0203]: 'List' takes 1 type argument, found 0
+  |
+1 | let xs: List = [1, 2]
+  |         ^^^^
+  = help: write List<T>
+```
+
+Fix: Give exactly the declared number of type arguments; for schemas declare a
+concrete type (`type IntBox = Box<Int>`).
+
+```flow
+let xs: List<Int> = [1, 2]
+```
+
+## E0204: name defined twice
+
+A module declares the same name twice (two `let`s, `fn`s, types, or
+constructors, in any combination), or declares a type with the name of a
+built-in type (`Int`, `List`, ...). The note gives the first definition.
+
+Example:
+
+```text
+let limit = 10
+let limit = 20
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:5: error[E0204]: 'limit' is already defined in this module
+  |
+2 | let limit = 20
+  |     ^^^^^
+  = note: the first definition is at line 1:5
+  = help: rename one of them
+```
+
+Fix: Rename one of them. (Local names inside blocks and lambdas may shadow
+top-level ones; this rule is about top-level declarations.)
+
+```flow
+let limit = 10
+let hardLimit = 20
+```
+
+## E0205: recursive type alias
+
+A type alias refers to itself, directly or through other aliases. An alias
+is only another name for its body, so it would be infinite.
+
+Example:
+
+```text
+type Node = { value: Int, next: Node }
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:33: error[E0205]: type alias 'Node' refers to itself
+  |
+1 | type Node = { value: Int, next: Node }
+  |                                 ^^^^
+  = help: a recursive type must be a sum type, e.g. `type List = Nil | Cons(Int, List)`
+```
+
+Fix: Make the type a sum type, which may be recursive, or break the cycle with a
+list.
+
+```flow
+type Node = End | Link(Int, Node)
+type Tree = { value: Int, children: List<Int> }
+```
+
+## E0206: duplicate field
+
+A record literal, record type or record update names the same field twice.
+
+Example:
+
+```text
+let p = { x: 1, y: 2, x: 3 }
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:23: error[E0206]: field 'x' appears twice in this record
+  |
+1 | let p = { x: 1, y: 2, x: 3 }
+  |                       ^
+```
+
+Fix: Remove or rename one of the fields.
+
+```flow
+let p = { x: 1, y: 2, z: 3 }
+```
+
+## E0207: unknown constraint
+
+A type parameter has a bound other than `Num` (`Int` or `Float`) or `Ord`
+(`Int`, `Float`, `String`, `Time`, `Duration`). Equality needs no bound.
+
+Example:
+
+```text
+fn same<T: Eq>(a: T, b: T) -> Bool = a == b
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:12: error[E0207]: unknown constraint 'Eq'
+  |
+1 | fn same<T: Eq>(a: T, b: T) -> Bool = a == b
+  |            ^^
+  = note: the constraints are Num (Int or Float) and Ord (values that compare with < and >)
+```
+
+Fix: Use `Num` or `Ord`, or no bound.
+
+```flow
+fn same<T>(a: T, b: T) -> Bool = a == b
+```
+
+## E0208: parameter named twice
+
+Two parameters of one function have the same name.
+
+Example:
+
+```text
+fn area(w: Float, w: Float) -> Float = w * w
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:19: error[E0208]: parameter 'w' appears twice
+  |
+1 | fn area(w: Float, w: Float) -> Float = w * w
+  |                   ^^^^^^^^
+```
+
+Fix: Rename one.
+
+```flow
+fn area(w: Float, h: Float) -> Float = w * h
+```
+
+## E0209: overloaded function used as a value
+
+A prelude function with several forms (chosen by the type of the first
+argument, such as `length`, `map`, `count`, `sum`, `contains`) is used as a
+value instead of being called: the checker cannot tell which form is meant.
+
+Example:
+
+```text
+let size = length
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:12: error[E0209]: 'length' has 3 forms, so it must be called directly, not used as a value
+  |
+1 | let size = length
+  |            ^^^^^^
+  = help: wrap it in a lambda, e.g. `x => length(x)`
+```
+
+Fix: Wrap it in a lambda, which fixes the argument type at its use.
+
+```flow
+let size = (s: String) => length(s)
+let n = size("abc")
+```
+
+## E0210: module used as a value
+
+The name of an imported module (a namespace) is used as a value or called.
+
+Example:
+
+```text
+import std.graph
+let g = graph
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:9: error[E0210]: 'graph' is a module, not a value
+  |
+2 | let g = graph
+  |         ^^^^^
+  = help: use one of its members, e.g. `graph.degrees`
+```
+
+Fix: Use one of its members: `graph.degrees(...)`.
+
+```flow
+import std.graph
+let g = graph.edgesFromCsv("Examples/data/edges.csv")
+```
+
+## E0213: no such field
+
+A field is read (`r.f`, a record update, a record pattern, a record literal
+checked against a record type) that the record does not have, or a record
+lacks a field its expected type requires. The message shows the record's
+type; the label suggests the nearest field name and the note lists the fields
+that exist. A record pattern without `..` that does not name every field is
+reported with this code too.
+
+Example:
+
+```text
+type Bid = { auction: Int, bidder: Int, price: Int }
+fn expensive(b: Bid) -> Bool = b.prise > 100
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:34: error[E0213]: record { auction: Int, bidder: Int, price: Int } has no field 'prise'
+  |
+2 | fn expensive(b: Bid) -> Bool = b.prise > 100
+  |                                  ^^^^^ did you mean 'price'?
+  = note: available fields: auction, bidder, price
+```
+
+Fix: Use one of the listed fields; for a pattern, add `..` to ignore the others.
+For a function meant to accept any record with a field, use an open record
+type `{ f: T, .. }`.
+
+```flow
+type Bid = { auction: Int, bidder: Int, price: Int }
+fn expensive(b: Bid) -> Bool = b.price > 100
+```
+
+## E0214: value without fields, elements or index
+
+`.name` is used on a value that is not a record, `.0` on a value that is not
+a tuple, or `[i]` on a value that is not a `List`, `Map`, `Vector` or
+`String`.
+
+Example:
+
+```text
+let n = 5
+let v = n.value
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:11: error[E0214]: Int has no fields, so '.value' is not allowed
+  |
+2 | let v = n.value
+  |           ^^^^^
+```
+
+Fix: Check the value's type (`flow debug types` shows it); use the function that
+extracts what you need.
+
+```flow
+let r = { value: 5 }
+let v = r.value
+```
+
+## E0215: tuple index out of range
+
+`t.n` names an element past the end of the tuple. Elements are numbered from
+0.
+
+Example:
+
+```text
+let pair = (1, "one")
+let x = pair.2
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:14: error[E0215]: tuple index 2 is out of range for (Int, String)
+  |
+2 | let x = pair.2
+  |              ^
+  = note: this tuple has 2 elements, numbered from 0
+```
+
+Fix: Use an index below the tuple's size.
+
+```flow
+let pair = (1, "one")
+let x = pair.1
+```
+
+## E0216: tuple type not known
+
+`.0`, `.1`, ... is used on a value whose type is not known yet at that point
+(typically an unannotated lambda parameter), so the checker cannot tell how
+many elements it has.
+
+Example:
+
+```text
+let second = t => t.1
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:19: error[E0216]: the type of this value must be known before '.1' can be used
+  |
+1 | let second = t => t.1
+  |                   ^
+  = help: add a type annotation, or take the tuple apart with `let (a, b) = ...`
+```
+
+Fix: Annotate the parameter, or take the tuple apart with a pattern.
+
+```flow
+let second = ((_, b)) => b
+let s = second((1, "x"))
+```
+
+## E0301: type mismatch
+
+A value's type is not the type required where it is used: an annotated
+`let`, a function argument (the message names the parameter), a result type,
+a condition (`Bool`), a list element, or `==` between values of different
+types (`cannot compare A with B`). A `Stream` (or `Keyed`, `Windowed`, `Sink`)
+interpolated into a string is reported with this code too. The notes suggest
+conversions (`toFloat`, `toInt`), `??` for optionals, or `keyBy` for streams.
+
+Example:
+
+```text
+let count: Int = "five"
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:18: error[E0301]: type mismatch: expected Int, found String
+  |
+1 | let count: Int = "five"
+  |                  ^^^^^^
+```
+
+Fix: Convert the value, change the annotation, or pass a value of the right type.
+
+```flow
+let count: Int = 5
+```
+
+## E0302: infinite type
+
+Inference would need a type that contains itself, such as `A = (A) -> B`: a
+function applied to itself, or a list that contains itself.
+
+Example:
+
+```text
+let selfApply = f => f(f)
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:22: error[E0302]: this would need an infinite type (A = (A) -> B)
+  |
+1 | let selfApply = f => f(f)
+  |                      ^
+  = help: a function may be applied to itself by mistake; add type annotations to find where
+```
+
+Fix: This is almost always a mistake in the program's logic; annotate the
+parameters to find where.
+
+```flow
+let apply = (f: (Int) -> Int) => f(1)
+```
+
+## E0303: type not allowed here
+
+A type is used where only some types are allowed: a call of a function whose
+type parameter is bounded (`T: Num`, `T: Ord`) with a type outside the bound,
+or an operand of an operator whose other uses fixed the allowed types.
+
+Example:
+
+```text
+fn double<T: Num>(x: T) -> T = x + x
+let s = double("ab")
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:16: error[E0303]: type String is not allowed here; expected one of Float, Int
+  |
+2 | let s = double("ab")
+  |                ^^^^
+```
+
+Fix: Pass a value of one of the listed types.
+
+```flow
+fn double<T: Num>(x: T) -> T = x + x
+let n = double(21)
+```
+
+## E0304: comparison of a non-optional value with null
+
+`x == null` or `x != null` where `x` can never be null, or a `null` pattern
+on a non-optional value.
+
+Example:
+
+```text
+let n = 5
+let missing = n == null
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:15: error[E0304]: this value is Int, which is never null
+  |
+2 | let missing = n == null
+  |               ^
+  = help: only optional values (T?) can be compared with null
+```
+
+Fix: Remove the test; or, if the value may really be missing, give it an optional
+type (`Int?`).
+
+```flow
+let n: Int? = 5
+let missing = n == null
+```
+
+## E0305: wrong number of arguments
+
+A call gives more arguments than the function has parameters, or a
+function value (a lambda or a constructor) is called with the wrong number of
+arguments; also a lambda with the wrong number of parameters where a function
+of another arity is expected (`this function takes 1 parameter, but 2 are
+expected here`). The note shows the signature.
+
+Example:
+
+```text
+let r = sqrt(2.0, 3.0)
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:19: error[E0305]: 'sqrt' takes 1 argument, but 2 were given
+  |
+1 | let r = sqrt(2.0, 3.0)
+  |                   ^^^
+  = note: sqrt(x: Float) -> Float
+```
+
+Fix: Pass the arguments the signature lists.
+
+```flow
+let r = sqrt(2.0)
+```
+
+## E0306: missing argument
+
+A required parameter (one without a default) gets no argument.
+
+Example:
+
+```text
+let s = substring("abcdef", 1)
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:9: error[E0306]: missing argument 'to' in call to 'substring'
+  |
+1 | let s = substring("abcdef", 1)
+  |         ^^^^^^^^^^^^^^^^^^^^^^
+  = note: substring(s: String, from: Int, to: Int) -> String
+```
+
+Fix: Pass it, by position or by name. The note shows the signature.
+
+```flow
+let s = substring("abcdef", 1, 4)
+```
+
+## E0307: null where a value is required
+
+`null` is used where the expected type is not optional.
+
+Example:
+
+```text
+let n: Int = null
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:14: error[E0307]: null is not allowed here: expected Int
+  |
+1 | let n: Int = null
+  |              ^^^^
+  = help: a value that may be missing needs an optional type, such as Int?
+```
+
+Fix: Use a value, or make the expected type optional (`Int?`).
+
+```flow
+let n: Int? = null
+```
+
+## E0308: no parameter with that name
+
+A named argument does not match any parameter of the function. The label
+suggests the nearest name and the note lists the parameters.
+
+Example:
+
+```text
+let xs = range(from: 0, until: 5)
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:25: error[E0308]: 'range' has no parameter named 'until'
+  |
+1 | let xs = range(from: 0, until: 5)
+  |                         ^^^^^
+  = note: its parameters are: from, to
+```
+
+Fix: Use one of the function's parameter names.
+
+```flow
+let xs = range(from: 0, to: 5)
+```
+
+## E0309: needless null handling
+
+A warning: `??` or `?.` is used on a value that is never null, so the
+default can never be used.
+
+Example:
+
+```text
+let n = 5
+let m = n ?? 0
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:9: warning[E0309]: the left side of '??' is never null (it is Int)
+  |
+2 | let m = n ?? 0
+  |         ^
+  = help: remove '?? ...'
+```
+
+Fix: Remove `?? ...`, or write `.` instead of `?.`.
+
+```flow
+let n = 5
+let m = n
+```
+
+## E0310: operator not defined for these types
+
+An arithmetic operator is applied to types it is not defined for (see
+[the table](types.md#numbers-and-arithmetic)), unary `-` to a non-number, an
+ordering operator (`<`, ...) to values that cannot be ordered (`Bool`,
+records), or any of these to a value that may be null. The notes point to the
+fix: interpolation for text, `??` for optionals, a `Num` bound for type
+parameters.
+
+Example:
+
+```text
+let n = 3
+let label = "n = " + n
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:20: error[E0310]: operator '+' cannot be applied to String and Int
+  |
+2 | let label = "n = " + n
+  |                    ^
+  = help: build text with interpolation: "\(a) and \(b)"
+```
+
+Fix: Convert the operands, build text with interpolation, or give optionals a
+default with `??`.
+
+```flow
+let n = 3
+let label = "n = \(n)"
+```
+
+## E0311: named argument to a function value
+
+A named argument is passed to a function value (a lambda or a
+function-typed parameter). Only declared functions (`fn`, the prelude) have
+parameter names at call sites.
+
+Example:
+
+```text
+let inc = (x: Int) => x + 1
+let y = inc(x: 1)
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:13: error[E0311]: named argument 'x' needs a declared function; 'inc' takes positional arguments
+  |
+2 | let y = inc(x: 1)
+  |             ^
+```
+
+Fix: Pass the argument by position, or declare the function with `fn`.
+
+```flow
+let inc = (x: Int) => x + 1
+let y = inc(1)
+```
+
+## E0312: not a function
+
+A value that is not a function is called.
+
+Example:
+
+```text
+let n = 5
+let m = n(1)
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:9: error[E0312]: Int is not a function, so it cannot be called
+  |
+2 | let m = n(1)
+  |         ^
+```
+
+Fix: Remove the parentheses, or call a function.
+
+```flow
+let n = 5
+let m = n * 1
+```
+
+## E0313: no form accepts these arguments
+
+None of the forms of an overloaded prelude function accepts the arguments:
+the type of the first argument fits no form (`no form of 'length' accepts Int
+as its first argument`), or the arguments fit no form's parameters. The notes
+list the forms; for an optional argument, a note suggests `??`.
+
+Example:
+
+```text
+let n = length(42)
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:16: error[E0313]: no form of 'length' accepts Int as its first argument
+  |
+1 | let n = length(42)
+  |                ^^
+  = note: length(s: String) -> Int
+  = note: length(xs: List<A>) -> Int
+  = note: length(m: Map<A, B>) -> Int
+```
+
+Fix: Pass a first argument of a type one of the forms takes.
+
+```flow
+let n = length("42")
+```
+
+## E0314: argument given twice
+
+The same parameter receives two arguments: by position and by name, or by
+name twice.
+
+Example:
+
+```text
+let xs = range(0, from: 1)
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:19: error[E0314]: argument 'from' is given twice
+  |
+1 | let xs = range(0, from: 1)
+  |                   ^^^^
+```
+
+Fix: Pass each argument once.
+
+```flow
+let xs = range(0, to: 5)
+```
+
+## E0315: field of a value that may be null
+
+A field is read with `.` from an optional record (`T?`).
+
+Example:
+
+```text
+type Reading = { sensor: String, value: Float }
+fn value(r: Reading?) -> Float = r.value
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:36: error[E0315]: this value may be null, so its field 'value' cannot be read directly
+  |
+2 | fn value(r: Reading?) -> Float = r.value
+  |                                    ^^^^^
+  = help: use `?.value` (the result is null when the value is), or check `!= null` first, or give a default with `??`
+```
+
+Fix: Use `?.` (the result is optional), check `!= null` first (narrowing), or give
+a default with `??`.
+
+```flow
+type Reading = { sensor: String, value: Float }
+fn value(r: Reading?) -> Float = r?.value ?? 0.0
+```
+
+## E0316: branches of different types
+
+The branches of an `if`, or the arms of a `match`, have types that cannot
+be joined. (A `T` and a `T?` join to `T?`.)
+
+Example:
+
+```text
+let n = 3
+let x = if n > 0 then 1 else "none"
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:30: error[E0316]: the branches of 'if' have different types: Int and String
+  |
+2 | let x = if n > 0 then 1 else "none"
+  |                              ^^^^^^
+  = help: make both produce the same type
+```
+
+Fix: Make every branch produce the same type.
+
+```flow
+let n = 3
+let x = if n > 0 then "some" else "none"
+```
+
+## E0400: cannot read a file
+
+A file to check, or a file it imports, exists but cannot be read or is not
+valid UTF-8 text. The diagnostic has no source position. (A path given to
+`flow check` that does not exist is reported as
+`flow: error: no such file or folder: PATH` instead, with exit code 2.)
+
+Example:
+
+```text
+let s = "caf<byte 0xE9>"     (a Latin-1 file, not UTF-8)
+```
+
+`flow check bad.flow` prints:
+
+```text
+flow: error[E0400]: 'bad.flow' is not valid UTF-8 text
+```
+
+Fix: Check the file's permissions and encoding; save it as UTF-8.
+
+## E0401: unknown module
+
+`import a.b` names neither a standard module nor a file `a/b.flow` beside the
+importing file. The note lists the standard modules; the label suggests a near
+name.
+
+Example:
+
+```text
+import std.grahp
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:1: error[E0401]: unknown module 'std.grahp'
+  |
+1 | import std.grahp
+  | ^^^^^^^^^^^^^^^^ did you mean 'std.graph'?
+  = note: standard modules: std.graph, std.ml, std.stats, std.text, std.time
+  = help: a local module `a.b` is the file a/b.flow beside this script
+```
+
+Fix: Fix the module name, or create the file at the path the help names.
+
+```flow
+import std.graph
+let g = graph.edgesFromCsv("Examples/data/edges.csv")
+```
+
+## E0402: imported file not found
+
+`import "path"` names a file that does not exist. A relative path is
+resolved from the folder of the importing file; the note shows the path that
+was tried.
+
+Example:
+
+```text
+import "./helpers.flow"
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:1: error[E0402]: cannot find the file './helpers.flow' to import
+  |
+1 | import "./helpers.flow"
+  | ^^^^^^^^^^^^^^^^^^^^^^^
+  = note: looked for ./helpers.flow
+  = help: a relative import is resolved from the folder of the importing file
+```
+
+Fix: Fix the path, relative to the importing file.
+
+```text
+import "./lib/helpers.flow"
+```
+
+## E0403: import cycle
+
+Modules import each other in a cycle. The message shows the chain, and is
+reported at the import that closes it.
+
+Example:
+
+```text
+// bad.flow
+import "./a.flow"
+
+// a.flow
+import "./b.flow"
+pub let x = 1
+
+// b.flow
+import "./a.flow"
+pub let y = 2
+```
+
+`flow check bad.flow` prints:
+
+```text
+././b.flow:1:1: error[E0403]: import cycle: a.flow -> b.flow -> a.flow
+  |
+1 | import "./a.flow"
+  | ^^^^^^^^^^^^^^^^^
+  = help: move the shared declarations into a third module that both import
+```
+
+Fix: Move what the modules share into a third module that both import.
+
+```text
+// shared.flow: the declarations both need
+// a.flow:  import "./shared.flow"
+// b.flow:  import "./shared.flow"
+```
+
+## E0404: module header does not match its import
+
+A module imported as `import a.b` (the file `a/b.flow`) begins with a
+`module` header naming another module.
+
+Example:
+
+```text
+// bad.flow
+import util.strings
+let s = strings.shout("hi")
+
+// util/strings.flow
+module util.text
+pub fn shout(s: String) -> String = upper(s)
+```
+
+`flow check bad.flow` prints:
+
+```text
+util/strings.flow:1:1: error[E0404]: module 'util.strings' declares itself as 'util.text'
+  |
+1 | module util.text
+  | ^^^^^^^^^^^^^^^^
+```
+
+Fix: Make the header match the file's path, or remove it.
+
+```text
+// util/strings.flow
+module util.strings
+pub fn shout(s: String) -> String = upper(s)
+```
+
+## E0405: statement in an imported module
+
+An imported module contains a top-level pipeline statement. Only the entry
+script (the file given to `flow run`) runs pipelines.
+
+Example:
+
+```text
+// bad.flow
+import "./helpers.flow"
+let n = double(2)
+
+// helpers.flow
+pub fn double(x: Int) -> Int = x * 2
+sequence(from: 1, to: 3) |> map(double) |> writeStdout()
+```
+
+`flow check bad.flow` prints:
+
+```text
+./helpers.flow:2:1: error[E0405]: a module that is imported may only declare things; this pipeline would never run
+  |
+2 | sequence(from: 1, to: 3) |> map(double) |> writeStdout()
+  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  = help: move the pipeline into the script that imports this module
+```
+
+Fix: Move the statement into the script, or bind the pipeline with `pub let` and
+run it from the script.
+
+```text
+// helpers.flow
+pub fn double(x: Int) -> Int = x * 2
+pub let doubled = sequence(from: 1, to: 3) |> map(n => double(n))
+
+// bad.flow
+import "./helpers.flow"
+doubled |> writeStdout()
+```
+
+## E0406: no such public member
+
+An import list or a `module.member` access names something the module does
+not export: it does not exist, or it is not `pub`. The note lists the public
+members.
+
+Example:
+
+```text
+import std.stats.{ average }
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:20: error[E0406]: module 'std.stats' has no public member 'average'
+  |
+1 | import std.stats.{ average }
+  |                    ^^^^^^^
+  = note: its public members are: anomalies, ewma, mean, movingAverage, stddev, variance, zscore
+```
+
+Fix: Use one of the listed members, or mark the declaration `pub` in its module.
+
+```flow
+import std.stats.{ mean }
+let m = mean([1.0, 2.0]) ?? 0.0
+```
+
+## E0501: wrong kind of stream
+
+An operator is given the wrong kind of stream: a `Stream` where a `Keyed`
+or `Windowed` stream is needed (aggregates, windows, joins, `process`,
+`pattern`), or a `Windowed` stream where a `Stream` is needed (a sink, `map`).
+The help names the missing step. See
+[types.md](types.md#stream-kinds).
+
+Example:
+
+```text
+sequence(from: 1, to: 10)
+  |> count()
+  |> writeStdout()
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:6: error[E0501]: 'count' needs a keyed stream (Keyed) or a windowed stream (Windowed), but it is given Stream<Int>
+  |
+2 |   |> count()
+  |      ^^^^^
+  = help: key the stream first: `|> keyBy(x => ...) |> count(...)`
+```
+
+Fix: Key the stream with `keyBy`, window it with `window`, or aggregate the
+windows, as the help says.
+
+```flow
+sequence(from: 1, to: 10)
+  |> keyBy(n => n % 2)
+  |> count()
+  |> writeStdout()
+```
+
+## E0502: statement without a sink
+
+A top-level statement does not end in a sink, so its result would go
+nowhere. The label shows its type.
+
+Example:
+
+```text
+sequence(from: 1, to: 10)
+  |> map(n => n * 2)
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:1: error[E0502]: this statement has no sink, so its result goes nowhere
+  |
+1 | sequence(from: 1, to: 10)
+  | ^^^^^^^^^^^^^^^^^^^^^^^^^ this is a Stream<Int>
+  = help: end the pipeline with a sink such as `|> writeStdout()`, or bind it with `let name = ...`
+```
+
+Fix: End the pipeline with a sink such as `|> writeStdout()`, or bind it with
+`let` to use it later.
+
+```flow
+sequence(from: 1, to: 10)
+  |> map(n => n * 2)
+  |> writeStdout()
+```
+
+## E0503: bad pattern part
+
+A CEP pattern part (`begin`, `next`, `followedBy`, `followedByAny`,
+`notNext`, `notFollowedBy`) is not given its name as a string literal and a
+condition, or the name is already used by another part of the pattern.
+
+Example:
+
+```text
+let p = begin(small, t => t < 1.0)
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:15: error[E0503]: 'begin' takes a part name as a string literal and a condition, e.g. `begin("big", t => t.amount > 100.0)`
+  |
+1 | let p = begin(small, t => t < 1.0)
+  |               ^^^^^
+```
+
+Fix: Name each part with a distinct string literal.
+
+```flow
+let p = begin("small", (t: Float) => t < 1.0)
+```
+
+## E0504: bad aggregate record
+
+`aggregate(...)` is not given a record literal of aggregates, or an
+aggregate is named `key` (or, on windows, `start` or `end`), which the output
+record already has.
+
+Example:
+
+```text
+sequence(from: 1, to: 10)
+  |> keyBy(n => n % 2)
+  |> aggregate({ key: count() })
+  |> writeStdout()
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:3:18: error[E0504]: the aggregate name 'key' is taken by the output's own field
+  |
+3 |   |> aggregate({ key: count() })
+  |                  ^^^
+  = help: rename it; the output already has key
+```
+
+Fix: Pass a record literal `{ name: aggregate, ... }` and choose other names.
+
+```flow
+sequence(from: 1, to: 10)
+  |> keyBy(n => n % 2)
+  |> aggregate({ n: count(), total: sum(n => n) })
+  |> writeStdout()
+```
+
+## E0601: non-exhaustive match
+
+A `match` does not cover every possible value of its scrutinee; the message
+shows an example of a value no arm matches. Arms with guards do not count.
+A `match` with no arms is reported with this code too. See
+[types.md](types.md#match-and-exhaustiveness).
+
+Example:
+
+```text
+type Shape = Circle(Float) | Rect(Float, Float) | Point
+fn area(s: Shape) -> Float = match s {
+  Circle(r) => 3.14 * r * r,
+  Rect(w, h) => w * h,
+}
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:2:30: error[E0601]: this match does not handle every case: Point is not matched
+  |
+2 | fn area(s: Shape) -> Float = match s {
+  |                              ^^^^^^^^^
+  = help: add an arm `Point => ...`, or a catch-all `_ => ...`
+```
+
+Fix: Add an arm for the missing case, or a catch-all `_ => ...`.
+
+```flow
+type Shape = Circle(Float) | Rect(Float, Float) | Point
+fn area(s: Shape) -> Float = match s {
+  Circle(r) => 3.14 * r * r,
+  Rect(w, h) => w * h,
+  Point => 0.0,
+}
+```
+
+## E0602: refutable pattern in let
+
+The pattern of a `let` might not match its value: a constructor of a sum
+type with several variants, a literal, or `null`.
+
+Example:
+
+```text
+type Shape = Circle(Float) | Rect(Float, Float)
+let s = Circle(1.0)
+let Circle(r) = s
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:3:5: error[E0602]: this pattern might not match, so it cannot be used in 'let'
+  |
+3 | let Circle(r) = s
+  |     ^^^^^^^^^
+  = help: use `match` to handle every case
+```
+
+Fix: Use `match` to handle every case.
+
+```flow
+type Shape = Circle(Float) | Rect(Float, Float)
+let s = Circle(1.0)
+let r = match s { Circle(r) => r, Rect(w, _) => w }
+```
+
+## E0603: unreachable match arm
+
+A warning: the arm can never be chosen, because the arms above it already
+match every value it matches.
+
+Example:
+
+```text
+fn describe(n: Int) -> String = match n {
+  _ => "many",
+  0 => "none",
+}
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:3:3: warning[E0603]: this arm can never match: earlier arms cover every value it matches
+  |
+3 |   0 => "none",
+  |   ^
+  = help: remove it, or move it above the arm that covers it
+```
+
+Fix: Remove the arm, or move it above the arm that covers it.
+
+```flow
+fn describe(n: Int) -> String = match n {
+  0 => "none",
+  _ => "many",
+}
+```
+
+## E0604: wrong number of constructor values
+
+A constructor pattern gives a different number of sub-patterns than the
+variant has values, or a constructor without values is called with
+parentheses (`Point()`).
+
+Example:
+
+```text
+type Shape = Circle(Float) | Rect(Float, Float)
+fn width(s: Shape) -> Float = match s {
+  Circle(r) => 2.0 * r,
+  Rect(w) => w,
+}
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:4:3: error[E0604]: 'Rect' has 2 values, but the pattern gives 1
+  |
+4 |   Rect(w) => w,
+  |   ^^^^^^^
+  = help: write Rect(_, _)
+```
+
+Fix: Give one sub-pattern per value (`_` for those you ignore); write a
+constructor without values without parentheses.
+
+```flow
+type Shape = Circle(Float) | Rect(Float, Float)
+fn width(s: Shape) -> Float = match s {
+  Circle(r) => 2.0 * r,
+  Rect(w, _) => w,
+}
+```
 """##
 }

@@ -16,6 +16,10 @@ extension Checker {
         for a in all { infer(a.value, scope) }
         return fresh()
       }
+      if binding == nil, reportUsedBeforeDefinition(n, at: callee.span, scope) {
+        for a in all { infer(a.value, scope) }
+        return fresh()
+      }
       if binding == nil {
         let s = closestMatch(to: n, in: scope.allNames())
         error("E0201", "unknown function '\(n)'", at: callee.span, label: s.map { "did you mean '\($0)'?" }, notes: s == nil ? ["help: define it with `fn \(n)(...) = ...`, or import the module that provides it"] : [])
@@ -257,15 +261,22 @@ extension Checker {
       let la = slots[a].map(isLambda) ?? false, lb = slots[b].map(isLambda) ?? false
       return la == lb ? a < b : !la
     }
+    var pipedFailed = false
     for i in order {
       guard let arg = slots[i], i < ps.count else { continue }
+      let site = argumentSite(arg, e, callee), before = diagnostics.count
       if let known = pre[arg.id] {
-        coerce(known, to: ps[i], at: argumentSite(arg, e, callee), argumentContext(f, i))
+        coerce(known, to: ps[i], at: site, argumentContext(f, i))
       } else {
-        checkArgument(arg, ps[i], scope, f, i, at: argumentSite(arg, e, callee))
+        checkArgument(arg, ps[i], scope, f, i, at: site)
       }
+      if site != arg.span && diagnostics.count > before { pipedFailed = true }
     }
     calls[e.id] = ResolvedCall(function: f, arguments: slots)
+    // `stream |> take(2)`: the piped value did not fit, so the declared
+    // result (a List) says nothing about this step; do not let the next
+    // step of the pipeline report it again.
+    if pipedFailed { return fresh() }
     return r
   }
 

@@ -23,6 +23,7 @@ extension Checker {
       currentFile = savedFile
     }
     let scope = Scope(parent: isPrelude ? nil : preludeScope)
+    moduleScopes.append(scope)
     var defined: [String: Span] = [:]
     func define(_ n: String, _ span: Span) -> Bool {
       if let prev = defined[n] {
@@ -40,13 +41,21 @@ extension Checker {
     // 1. Imports.
     for item in program.items {
       guard case .importDecl(let imp) = item else { continue }
-      guard let m = loadModule(imp, from: program.file.path) else {
+      guard let m = imp.isMalformed ? nil : loadModule(imp, from: program.file.path) else {
         // The failed import is reported; the names it would have bound are
         // not reported again at every use.
         if let names = imp.names { for n in names { scope.poisoned.insert(n.text) } }
+        if imp.names == nil, case .module = imp.target { scope.moduleImportFailed = true }
         if let a = imp.alias { scope.poisoned.insert(a.text) } else if imp.names == nil {
           switch imp.target {
-          case .module(let parts): if let last = parts.last { scope.poisoned.insert(last.text) }
+          case .module(let parts):
+            if let last = parts.last { scope.poisoned.insert(last.text) }
+            // `import std.grpah` then `graph.degrees(...)`: the uses spell
+            // the module that was meant (the one suggested), not the typo.
+            let dotted = parts.map(\.text).joined(separator: ".")
+            if let meant = closestMatch(to: dotted, in: Array(stdlib.keys)), let last = meant.split(separator: ".").last {
+              scope.poisoned.insert(String(last))
+            }
           case .file: scope.openImportFailed = true
           }
         }
@@ -132,7 +141,11 @@ extension Checker {
       }
     }
 
-    // 4. Items in order.
+    // 4. Items in order. A `let` is visible below its definition only; note
+    // where each is, to say so when one is used above it.
+    for item in program.items {
+      if case .letDecl(let ld) = item { for (n, span) in patternNames(ld.pattern) where scope.definedLater[n] == nil { scope.definedLater[n] = span } }
+    }
     for item in program.items {
       switch item {
       case .importDecl, .typeDecl:
@@ -153,7 +166,7 @@ extension Checker {
           error("E0405", "a module that is imported may only declare things; this pipeline would never run", at: e.span, notes: ["help: move the pipeline into the script that imports this module"])
         } else if case .con("Sink", _) = t.resolved {
         } else if case .v = t.resolved {
-        } else if !isErrorExpr(e) {
+        } else if !isErrorExpr(e) && !program.statementsWithSyntaxErrors.contains(e.id) {
           error("E0502", "this statement has no sink, so its result goes nowhere", at: e.span, label: "this is \(article(TypePrinter().print(t)))", notes: ["help: end the pipeline with a sink such as `|> writeStdout()`, or bind it with `let name = ...`"])
         }
       }
@@ -167,6 +180,25 @@ extension Checker {
     }
     modules[key] = module
     return module
+  }
+
+  /// The names a pattern binds, with their spans.
+  func patternNames(_ p: Pattern) -> [(String, Span)] {
+    switch p.kind {
+    case .bind(let n): return [(n, p.span)]
+    case .constructor(_, let args): return args.flatMap(patternNames)
+    case .tuple(let items): return items.flatMap(patternNames)
+    case .record(let fields, _): return fields.flatMap { patternNames($0.pattern) }
+    default: return []
+    }
+  }
+
+  /// For a name not in scope that a later top-level `let` defines: the error.
+  func reportUsedBeforeDefinition(_ n: String, at span: Span, _ scope: Scope) -> Bool {
+    guard let def = scope.laterDefinition(of: n), let f = sources.file(def.fileID) else { return false }
+    let line = f.location(of: def.start).line
+    error("E0201", "'\(n)' is used before it is defined (on line \(line))", at: span, notes: ["help: move `let \(n) = ...` above this use; a `let` is visible only below it"])
+    return true
   }
 
   /// "a Stream<Int>", "an Int".
@@ -255,7 +287,10 @@ extension Checker {
     let ret = fd.returnType.map { resolveType($0, params: params, scope: scope) } ?? fresh()
     level -= 1
     let t = Type.fn(paramTypes, ret)
-    let scheme = fd.isExtern ? generalizeParams(t, params: rigid) : Scheme(vars: [], type: t)
+    // A fully annotated function is polymorphic from the start, so it may be
+    // used above its definition at several types.
+    let annotated = fd.returnType != nil && fd.params.allSatisfy { $0.type != nil }
+    let scheme = (fd.isExtern || annotated) ? generalizeParams(t, params: rigid) : Scheme(vars: [], type: t)
     let sym = FunctionSymbol(name: fd.name.text, module: currentModule, decl: fd, scheme: scheme, paramNames: names, defaults: fd.params.map(\.defaultValue))
     return (sym, rigid, paramTypes, ret)
   }

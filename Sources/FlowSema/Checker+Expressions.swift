@@ -116,14 +116,17 @@ extension Checker {
       return .optional(ft)
     case .tupleIndex(let base, let i):
       let bt = infer(base, scope).resolved
+      // Point at the index: the digits that end the expression (`.2`).
+      let digits = String(i).count
+      let indexSpan = Span(fileID: e.span.fileID, start: max(e.span.start, e.span.end - digits), end: e.span.end)
       switch bt {
       case .tuple(let items):
         if i < items.count { return items[i] }
-        error("E0215", "tuple index \(i) is out of range for \(TypePrinter().print(bt))", at: e.span, notes: ["note: this tuple has \(items.count) element\(items.count == 1 ? "" : "s"), numbered from 0"])
+        error("E0215", "tuple index \(i) is out of range for \(TypePrinter().print(bt))", at: indexSpan, notes: ["note: this tuple has \(items.count) element\(items.count == 1 ? "" : "s"), numbered from 0"])
       case .v:
         error("E0216", "the type of this value must be known before '.\(i)' can be used", at: base.span, notes: ["help: add a type annotation, or take the tuple apart with `let (a, b) = ...`"])
       default:
-        error("E0214", "\(TypePrinter().print(bt)) is not a tuple, so it has no element .\(i)", at: e.span)
+        error("E0214", "\(TypePrinter().print(bt)) is not a tuple, so it has no element .\(i)", at: indexSpan)
       }
       return fresh()
     case .index(let base, let idx):
@@ -279,6 +282,7 @@ extension Checker {
     guard let b = scope.lookup(n) else {
       if let ts = scope.lookupType(n) { return schemaType(ts, e) }
       if scope.isPoisoned(n) { return fresh() }
+      if reportUsedBeforeDefinition(n, at: e.span, scope) { return fresh() }
       if Checker.builtinTypes[n] != nil {
         error("E0201", "'\(n)' is a type, not a value", at: e.span, notes: ["help: a schema must be a record type declared with `type Name = { ... }`"])
         return fresh()

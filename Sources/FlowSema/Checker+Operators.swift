@@ -106,7 +106,7 @@ extension Checker {
       if (try? probeCommit({ try self.coerce(rt, to: lt) })) == true { return .bool }
       if (try? probeCommit({ try self.coerce(lt, to: rt) })) == true { return .bool }
       let p = TypePrinter()
-      error("E0301", "cannot compare \(p.print(lt)) with \(p.print(rt))", at: e.span, notes: ["help: both sides of '\(op.rawValue)' must have the same type"])
+      error("E0301", "cannot compare \(p.print(lt)) with \(p.print(rt))", at: operatorSpan(e), notes: ["help: both sides of '\(op.rawValue)' must have the same type"])
       return .bool
     case .lt, .le, .gt, .ge:
       let lt = infer(l, scope), rt = infer(r, scope)
@@ -114,10 +114,10 @@ extension Checker {
       // A side that may be null is the problem to report, not also the
       // mismatch of `String?` with `String` it causes.
       if let opt = [lt, rt].first(where: isOptional) {
-        error("E0310", "'\(op.rawValue)' cannot compare values that may be null (\(TypePrinter().print(opt)))", at: e.span, notes: ["help: give a default with `??`, or check `!= null` first"])
+        error("E0310", "'\(op.rawValue)' cannot compare values that may be null (\(TypePrinter().print(opt)))", at: operatorSpan(e), notes: ["help: give a default with `??`, or check `!= null` first"])
         return .bool
       }
-      unify(lt, rt, at: e.span, "operands of '\(op.rawValue)'")
+      unify(lt, rt, at: operatorSpan(e), "operands of '\(op.rawValue)'")
       let t = lt.resolved
       switch t {
       case .v(let tv):
@@ -127,15 +127,33 @@ extension Checker {
       case .param(_, let id) where paramBounds[id].map({ $0.isSubset(of: Checker.ordered) }) == true:
         break
       case .optional:
-        error("E0310", "'\(op.rawValue)' cannot compare values that may be null (\(TypePrinter().print(t)))", at: e.span, notes: ["help: give a default with `??`, or check `!= null` first"])
+        error("E0310", "'\(op.rawValue)' cannot compare values that may be null (\(TypePrinter().print(t)))", at: operatorSpan(e), notes: ["help: give a default with `??`, or check `!= null` first"])
       default:
-        error("E0310", "'\(op.rawValue)' cannot compare values of type \(TypePrinter().print(t))", at: e.span, notes: ["note: Int, Float, String, Time and Duration values can be ordered"])
+        error("E0310", "'\(op.rawValue)' cannot compare values of type \(TypePrinter().print(t))", at: operatorSpan(e), notes: ["note: Int, Float, String, Time and Duration values can be ordered"])
       }
       return .bool
     case .add, .sub, .mul, .div, .mod:
       let lt = infer(l, scope), rt = infer(r, scope)
       return arithmetic(op.rawValue, lt, rt, e, l, r)
     }
+  }
+
+  /// The operator of a binary expression, where its type errors are shown:
+  /// in `"n: " + s.item + ", q: " + s.qty` the last '+', not the start of
+  /// the whole chain. Found in the source between the operands.
+  func operatorSpan(_ e: Expr) -> Span {
+    guard case .binary(let op, let l, let r) = e.kind, let f = sources.file(e.span.fileID) else { return e.span }
+    let b = f.bytes, text = Array(op.rawValue.utf8)
+    var i = l.span.end
+    while i + text.count <= min(r.span.start, b.count) {
+      if b[i] == UInt8(ascii: "/") && i + 1 < b.count && b[i + 1] == UInt8(ascii: "/") {
+        while i < b.count && b[i] != UInt8(ascii: "\n") { i += 1 }
+        continue
+      }
+      if Array(b[i..<(i + text.count)]) == text { return Span(fileID: e.span.fileID, start: i, end: i + text.count) }
+      i += 1
+    }
+    return e.span
   }
 
   func isOptional(_ t: Type) -> Bool {
@@ -203,6 +221,6 @@ extension Checker {
     } else if case .param(let n, _) = a.resolved {
       notes.append("help: declare the type parameter as numeric: <\(n): Num>")
     }
-    error("E0310", "operator '\(op)' cannot be applied to \(p.print(a)) and \(p.print(b))", at: e.span, notes: notes)
+    error("E0310", "operator '\(op)' cannot be applied to \(p.print(a)) and \(p.print(b))", at: operatorSpan(e), notes: notes)
   }
 }

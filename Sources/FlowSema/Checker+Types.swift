@@ -47,7 +47,7 @@ extension Checker {
         return .con(name.text, resolvedArgs)
       }
       guard let sym = scope.lookupType(name.text) else {
-        if scope.isPoisoned(name.text) { return fresh() }  // from a failed import, already reported
+        if scope.isTypePoisoned(name.text) { return fresh() }  // from a failed import, already reported
         let candidates = scope.allTypeNames() + Array(Checker.builtinTypes.keys)
         let suggestion = closestMatch(to: name.text, in: candidates)
         error("E0202", "unknown type '\(name.text)'", at: name.span, label: suggestion.map { "did you mean '\($0)'?" }, notes: suggestion == nil ? ["help: declare it with `type \(name.text) = { ... }` or import the module that defines it"] : [])
@@ -61,10 +61,20 @@ extension Checker {
       case .sum, .opaque:
         return .con(sym.qualifiedName, resolvedArgs)
       case .alias(let body):
-        guard depth < 32 else {
-          error("E0205", "type alias '\(name.text)' refers to itself", at: te.span, notes: ["help: a recursive type must be a sum type, e.g. `type List = Nil | Cons(Int, List)`"])
+        // An alias met again while it is being expanded refers to itself.
+        // Report each cycle once (not at every use of its aliases).
+        if let i = aliasStack.firstIndex(of: sym.qualifiedName) {
+          let cycle = aliasStack[i...].map(displayName) + [name.text]
+          if reportedAliasCycles.insert(Set(cycle).sorted().joined(separator: " ")).inserted {
+            var notes = ["help: a recursive type must be a sum type, e.g. `type List = Nil | Cons(Int, List)`"]
+            if cycle.count > 2 { notes.insert("note: \(cycle.joined(separator: " -> "))", at: 0) }
+            error("E0205", "type alias '\(name.text)' refers to itself", at: te.span, notes: notes)
+          }
           return fresh()
         }
+        guard depth < 64 else { return fresh() }
+        aliasStack.append(sym.qualifiedName)
+        defer { aliasStack.removeLast() }
         var inner: [String: Type] = [:]
         for (p, a) in zip(sym.params, resolvedArgs) { inner[p] = a }
         return resolveType(body, params: inner, scope: sym.scope ?? scope, depth: depth + 1)

@@ -48,6 +48,17 @@ public final class Checker {
   var loading: [(key: String, span: Span)] = []
   var prelude: ModuleSymbol?
   var preludeScopeCache: Scope?
+  /// Every module's top-level scope, kept alive for the checker's lifetime:
+  /// `TypeSymbol.scope` is weak, and a type alias (say the prelude's `Bid`
+  /// in `schema: Bid`) is resolved in its module's scope after that module
+  /// was checked. Without this, `schema: Bid` was "unknown type 'Bid'".
+  var moduleScopes: [Scope] = []
+  /// Type aliases being expanded, innermost last, and the alias cycles
+  /// already reported (see `resolveType`).
+  var aliasStack: [String] = []
+  var reportedAliasCycles = Set<String>()
+  /// How many type constructors (`Stream<...>`) deep unification is.
+  var conNesting = 0
   let stdlib: [String: String]
   var currentModule = "main"
   var currentFile = ""

@@ -23,6 +23,10 @@ extension Checker {
     }
     guard !arms.isEmpty else { return }
     if let witness = useful(rows, [.wild], [t]) {
+      if case .ctor("some", let inner)? = witness.first, inner.allSatisfy({ if case .wild = $0 { return true } else { return false } }) {
+        error("E0601", "this match does not handle every case: a value other than null is not matched", at: e.span, notes: ["help: add an arm `x => ...` (x is the value), or a catch-all `_ => ...`"])
+        return
+      }
       let missing = witness.first.map { render($0) } ?? "_"
       error("E0601", "this match does not handle every case: \(missing) is not matched", at: e.span, notes: ["help: add an arm `\(missing) => ...`, or a catch-all `_ => ...`"])
     }
@@ -76,7 +80,10 @@ extension Checker {
     let r = t.resolved
     if case .optional(let inner) = r {
       switch p.kind {
-      case .wildcard, .bind, .error: return .wild
+      case .wildcard, .error: return .wild
+      // A name binds the value inside, so it matches present values only
+      // (`match opt { n => n }` would otherwise type a null as non-null).
+      case .bind: return top ? .ctor("some", [.wild]) : .wild
       case .null: return .ctor("null", [])
       default: return .ctor("some", [space(p, inner)])
       }

@@ -5,7 +5,9 @@ enum UnifyError: Error {
   case mismatch(Type, Type)
   case missingField(String, in: Type)
   case infinite(Type, Type)
-  case notAllowed(Type, Set<String>)
+  /// The variable (if any) that refused the type, so that a reported
+  /// failure can bind it anyway and not be reported again at each use.
+  case notAllowed(Type, Set<String>, TypeVar?)
 }
 
 extension Checker {
@@ -42,6 +44,8 @@ extension Checker {
       try bind(tv, other)
     case let (.con(n1, a1), .con(n2, a2)):
       guard n1 == n2, a1.count == a2.count else { throw UnifyError.mismatch(x, y) }
+      conNesting += 1
+      defer { conNesting -= 1 }
       for (p, q) in zip(a1, a2) { try unifyInner(p, q, x, y) }
     case let (.fn(p1, r1), .fn(p2, r2)):
       guard p1.count == p2.count else { throw UnifyError.mismatch(x, y) }
@@ -77,8 +81,8 @@ extension Checker {
       case .param(let n, let id):
         // A bounded type parameter satisfies the constraint if its bound does.
         if let b = paramBounds[id], b.isSubset(of: allowed) { break }
-        throw UnifyError.notAllowed(.param(n, id), allowed)
-      default: throw UnifyError.notAllowed(t, allowed)
+        throw UnifyError.notAllowed(.param(n, id), allowed, tv)
+      default: throw UnifyError.notAllowed(t, allowed, tv)
       }
     }
     adjustLevels(t, to: tv.level)
@@ -128,6 +132,11 @@ extension Checker {
       } else { only1.append((n, t)) }
     }
     for (n, t) in f2 where d1[n] == nil { only2.append((n, t)) }
+    // Inside `Stream<...>`, `List<...>`: two closed records with different
+    // fields are different element types (`union(orders, payments)`), a
+    // mismatch of the whole types rather than one missing field. (A field
+    // an open record requires, as from `t => t.kms`, is still named.)
+    if conNesting > 0 && t1 == nil && t2 == nil && (!only1.isEmpty || !only2.isEmpty) { throw UnifyError.mismatch(x, y) }
     if !only1.isEmpty && t2 == nil { throw UnifyError.missingField(only1[0].0, in: y) }
     if !only2.isEmpty && t1 == nil { throw UnifyError.missingField(only2[0].0, in: x) }
     switch (t1, t2) {
@@ -222,7 +231,10 @@ extension Checker {
       diagnostics.append(.error("E0213", "\(prefix)record \(p.print(rec)) has no field '\(f)'", at: span, label: label, notes: fields.isEmpty ? [] : ["note: available fields: \(fields.joined(separator: ", "))"]))
     case .infinite(let a, let b):
       diagnostics.append(.error("E0302", "\(prefix)this would need an infinite type (\(p.print(a)) = \(p.print(b)))", at: span, notes: ["help: a function may be applied to itself by mistake; add type annotations to find where"]))
-    case .notAllowed(let t, let allowed):
+    case .notAllowed(let t, let allowed, let tv):
+      // `maxOf(true, false)` with `T: Ord`: say it once, for the first
+      // argument; T is Bool from here on, so the second one agrees.
+      if let v = tv, v.binding == nil, trailDepth == 0 { v.allowed = nil; v.binding = t }
       diagnostics.append(.error("E0303", "\(prefix)type \(p.print(t)) is not allowed here; expected one of \(allowed.sorted().joined(separator: ", "))", at: span))
     }
   }

@@ -269,6 +269,8 @@ public struct ImportDecl {
   /// `import std.graph as g`.
   public var alias: Name?
   public var span: Span
+  /// The import is malformed (reported by the parser) and is not loaded.
+  public var isMalformed = false
   public init(target: Target, names: [Name]?, alias: Name?, span: Span) {
     self.target = target
     self.names = names
@@ -302,6 +304,10 @@ public final class SourceProgram: @unchecked Sendable {
   public let fileID: Int
   public let module: ModuleHeader?
   public let items: [Item]
+  /// Top-level expression statements (by expression id) that had a syntax
+  /// error: what was parsed of them is checked, but a missing sink is not
+  /// reported, since the rest of the statement was lost.
+  public var statementsWithSyntaxErrors: Set<Int> = []
   public init(file: SourceFile, fileID: Int, module: ModuleHeader?, items: [Item]) {
     self.file = file
     self.fileID = fileID

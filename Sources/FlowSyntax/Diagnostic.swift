@@ -39,7 +39,9 @@ public struct DiagnosticBag: Sendable {
 /// if it is near enough to be a plausible typo.
 public func closestMatch(to name: String, in candidates: [String]) -> String? {
   var best: (String, Int)? = nil
-  let limit = max(1, min(3, name.count / 3 + 1))
+  // One edit per three letters (at least one, at most three): `base` is no
+  // typo of `abs`, nor `rate` of `base`.
+  let limit = max(1, min(3, name.count / 3))
   for c in candidates where c != name {
     let d = editDistance(name.lowercased(), c.lowercased())
     if d > limit { continue }

@@ -310,7 +310,9 @@ public struct Lexer {
           report("E0003", "unterminated string literal", start: start, end: pos, label: "this string is never closed", notes: [triple ? "help: close it with \"\"\"" : "help: close it with '\"' on the same line, or use \"\"\" for text spanning lines"])
         }
         flush(&pieces, &buf)
-        return Token(kind: .string(pieces), span: span(start, pos), newlineBefore: false)
+        var tok = Token(kind: .string(pieces), span: span(start, pos), newlineBefore: false)
+        tok.unterminated = true
+        return tok
       }
       let c = bytes[pos]
       if triple ? matches("\"\"\"".utf8) : c == UInt8(ascii: "\"") {

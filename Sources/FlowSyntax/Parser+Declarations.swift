@@ -15,7 +15,8 @@ extension Parser {
         continue
       }
       let errorsBefore = diagnostics.count, invalidBefore = invalidTokensConsumed
-      if let item = parseItem() { items.append(item) }
+      let item = parseItem()
+      if let item = item { items.append(item) }
       // An item ends at a line break, a ';', or the end of the file. After a
       // syntax error inside the item, the rest of its line is skipped without
       // a second complaint.
@@ -24,6 +25,9 @@ extension Parser {
           error("E0102", "expected the end of the statement, found \(found)", at: current.span, notes: ["help: put each statement on its own line, or separate them with ';'"])
         }
         synchronizeItem()
+      }
+      if case .expr(let e)? = item, diagnostics.count > errorsBefore || invalidTokensConsumed > invalidBefore {
+        statementsWithSyntaxErrors.insert(e.id)
       }
       if pos == before { advance() }
     }
@@ -97,13 +101,17 @@ extension Parser {
     if case .string(let pieces) = current.kind {
       let tok = advance()
       var path = ""
+      var interpolated = false
       for p in pieces {
         if case .text(let t) = p { path += t } else {
           error("E0104", "an import path cannot use interpolation", at: tok.span)
+          interpolated = true
         }
       }
       let alias = eat(.as) ? expectIdentifier("after 'as'") : nil
-      return ImportDecl(target: .file(path), names: nil, alias: alias, span: span(from: start))
+      var decl = ImportDecl(target: .file(path), names: nil, alias: alias, span: span(from: start))
+      decl.isMalformed = interpolated  // not a path to look for
+      return decl
     }
     var path: [Name] = []
     var names: [Name]? = nil

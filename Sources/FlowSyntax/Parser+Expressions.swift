@@ -18,7 +18,8 @@ extension Parser {
 
   /// `x =>`, `_ =>`, or `( ... ) =>` with balanced parentheses.
   func startsLambda() -> Bool {
-    if current.identifier != nil && peek().isPunct(.fatArrow) { return true }
+    // In a match guard, `x if x > lim => 1`: the `=>` ends the guard.
+    if current.identifier != nil && peek().isPunct(.fatArrow) { return inGuard == 0 }
     guard at(.lParen) else { return false }
     var d = 0
     var k = 0
@@ -59,7 +60,10 @@ extension Parser {
 
   func parsePipe() -> Expr {
     var lhs = parseBinary(minPrec: 1)
+    var length = 0
     while at(.pipe) {
+      length += 1
+      if length > Parser.maxChain { return tooLong(lhs) }
       advance()
       let rhs: Expr
       if startsLambda() {
@@ -93,8 +97,18 @@ extension Parser {
     }
   }
 
+  /// An operator chain longer than `maxChain` would nest the tree (and the
+  /// checker's recursion over it) deeper than the stack allows: reported
+  /// once, and the rest of the statement is skipped.
+  func tooLong(_ lhs: Expr) -> Expr {
+    error("E0107", "expression is nested too deeply: more than \(Parser.maxChain) operators in a row", at: current.span, notes: ["help: split it into smaller 'let' bindings"])
+    synchronizeItem()
+    return errorExpr(lhs.span)
+  }
+
   func parseBinary(minPrec: Int) -> Expr {
     var lhs = parseUnary()
+    var length = 0
     while true {
       var next = binaryOp(current)
       // `a = b` where an expression continues: '=' never follows an
@@ -104,6 +118,8 @@ extension Parser {
         next = (.eq, 4)
       }
       guard let (op, prec) = next, prec >= minPrec else { break }
+      length += 1
+      if length > Parser.maxChain { return tooLong(lhs) }
       let opTok = advance()
       // `??` is right-associative; comparisons do not chain.
       let nextMin = op == .coalesce ? prec : prec + 1
@@ -150,7 +166,11 @@ extension Parser {
       let before = pos
       if at(.lParen) && !current.newlineBefore {
         advance()
+        // Inside brackets a lambda is allowed again, even in a guard.
+        let savedGuard = inGuard
+        inGuard = 0
         let args = parseList(.rParen, "the argument list") { parseArg() }
+        inGuard = savedGuard
         expect(.rParen, "to close the argument list")
         e = makeExpr(.call(e, args), span(from: e.span))
       } else if at(.lBracket) && !current.newlineBefore {
@@ -275,7 +295,11 @@ extension Parser {
       let before = pos
       let pat = parsePattern()
       var guardExpr: Expr? = nil
-      if eat(.if) { guardExpr = parseExpr() }
+      if eat(.if) {
+        inGuard += 1
+        guardExpr = parseExpr()
+        inGuard -= 1
+      }
       if expect(.fatArrow, "after the pattern") {
         let body = parseExpr()
         arms.append(MatchArm(pattern: pat, guardExpr: guardExpr, body: body))
@@ -348,7 +372,8 @@ extension Parser {
       advance(); advance()
       return makeExpr(.record([]), span(from: start))
     }
-    if next.identifier != nil && (afterName.isPunct(.colon) || afterName.isPunct(.comma) || afterName.isPunct(.rBrace)) {
+    let isKeywordField: Bool = { if case .keyword = next.kind { return afterName.isPunct(.colon) && !next.isKeyword(.let) }; return false }()
+    if (next.identifier != nil && (afterName.isPunct(.colon) || afterName.isPunct(.comma) || afterName.isPunct(.rBrace))) || isKeywordField {
       advance()
       let fields = parseFieldInits()
       expect(.rBrace, "to close the record")

@@ -23,9 +23,14 @@ public final class Parser {
   let fileID: Int
   let ids: NodeIDs
   public internal(set) var diagnostics: [Diagnostic] = []
+  /// Nonzero while parsing a match guard, where `name =>` ends the guard
+  /// instead of starting a lambda.
+  var inGuard = 0
   /// How deeply expressions nest; bounds recursion on hostile input.
   var depth = 0
   static let maxDepth = 200
+  /// Operators in one left-associative chain (`a + b + ...`, `|> f() |> ...`).
+  static let maxChain = 256
   /// Parsing the tokens of a string interpolation `\( ... )`, whose `eof`
   /// token is the closing `)`.
   var inInterpolation = false
@@ -33,6 +38,8 @@ public final class Parser {
   var lastErrorPos = -1
   /// How many `invalid` tokens (already reported by the lexer) were consumed.
   var invalidTokensConsumed = 0
+  /// See `SourceProgram.statementsWithSyntaxErrors`.
+  var statementsWithSyntaxErrors: Set<Int> = []
 
   public init(tokens: [Token], fileID: Int, ids: NodeIDs) {
     self.tokens = tokens.isEmpty ? [Token(kind: .eof, span: Span(fileID: fileID, start: 0, end: 0), newlineBefore: false)] : tokens
@@ -45,7 +52,9 @@ public final class Parser {
     let (tokens, lexDiags) = Lexer.tokenize(file, fileID: fileID)
     let parser = Parser(tokens: tokens, fileID: fileID, ids: ids)
     let (module, items) = parser.parseProgram()
-    return (SourceProgram(file: file, fileID: fileID, module: module, items: items), lexDiags + parser.diagnostics)
+    let program = SourceProgram(file: file, fileID: fileID, module: module, items: items)
+    program.statementsWithSyntaxErrors = parser.statementsWithSyntaxErrors
+    return (program, lexDiags + parser.diagnostics)
   }
 
   // MARK: - Token access
@@ -105,6 +114,12 @@ public final class Parser {
       let t = advance()
       return Name(s, t.span)
     }
+    // A keyword is a fine field name in a record literal or record type
+    // (`{ type: "x" }`), as it is after a dot (`r.type`).
+    if case .keyword(let k) = current.kind, context == "for the field", peek().isPunct(.colon) {
+      let t = advance()
+      return Name(k.rawValue, t.span)
+    }
     // A declaration keyword at the start of the next line begins the next
     // item: the name is missing, rather than a keyword misused as a name.
     if case .keyword(let k) = current.kind, !(current.newlineBefore && startsItem(current)) {
@@ -129,8 +144,10 @@ public final class Parser {
     // Nor is a complaint before any token was consumed since the last one
     // (its span may differ: see `missingSpan`).
     if pos == lastErrorPos { return }
-    // The lexer has already reported a token it could not read.
+    // The lexer has already reported a token it could not read, or a string
+    // that swallowed the rest of its line (and with it, say, a ')').
     if current.kind == .invalid { return }
+    if pos > 0 && tokens[pos - 1].unterminated && span.start >= tokens[pos - 1].span.start { return }
     lastErrorPos = pos
     diagnostics.append(.error(code, message, at: span, label: label, notes: notes))
   }

@@ -42,6 +42,9 @@ public struct Token: Sendable, Equatable {
   /// True when a line break separates this token from the previous one.
   /// The parser uses it so that `(` or `[` starting a new line is not a call.
   public var newlineBefore: Bool
+  /// A string literal that was never closed (reported by the lexer): it
+  /// took the rest of its line, so what is missing after it is no news.
+  public var unterminated = false
 
   public init(kind: TokenKind, span: Span, newlineBefore: Bool) {
     self.kind = kind

@@ -30,7 +30,7 @@ struct Check: ParsableCommand {
     let driver = CheckDriver(format: format, color: useColor, showWarnings: !noWarnings)
     let report = driver.run(paths: paths) { print($0) }
     for m in report.ioErrors { printErr("flow: error: no such file or folder: \(m)") }
-    if format == .text {
+    if format == .text && (report.filesChecked > 0 || report.ioErrors.isEmpty) {
       let files = "\(report.filesChecked) file\(report.filesChecked == 1 ? "" : "s")"
       if report.errors == 0 {
         printErr("checked \(files): no errors\(report.warnings > 0 ? ", \(report.warnings) warning\(report.warnings == 1 ? "" : "s")" : "")")

@@ -15,11 +15,16 @@ struct Flow: ParsableCommand {
       Documentation: README.md and the reference manual in Language/.
       """,
     version: "0.1.0",
-    subcommands: [Run.self, Check.self, Plan.self, Explain.self, Debug.self])
+    subcommands: [Run.self, Check.self, Plan.self, Explain.self, Debug.self, Fmt.self, Lsp.self, Repl.self])
 
   static func main() {
     do {
-      var command = try parseAsRoot()
+      // `--restore` without a value means the latest checkpoint.
+      var args = Array(CommandLine.arguments.dropFirst())
+      if let i = args.firstIndex(of: "--restore"), i + 1 == args.count || args[i + 1].hasPrefix("-") || args[i + 1].hasSuffix(".flow") && i + 2 > args.count {
+        args[i] = "--restore=latest"
+      }
+      var command = try parseAsRoot(args)
       try command.run()
     } catch let e as ExitCode {
       Foundation.exit(e.rawValue)

@@ -16,6 +16,8 @@ final class CheckpointKillTests: XCTestCase {
     "Examples/windows/late_and_split.flow",
     "Examples/streaming/spikes.flow",
     "Examples/cep/small_then_large.flow",
+    "Examples/cep/login_brute_force.flow",
+    "Examples/cep/rising_temperature.flow",
     "Tests/corpus/run/joins.flow",
   ]
 

@@ -8,6 +8,9 @@ public final class PatternOperator: Operator {
   let spec: PatternSpec
   let skip: AfterMatch
   var nfas: [Value: NFA] = [:]
+  /// Per-key event counters: `next` and `consecutive` mean the key's next
+  /// event, whatever other keys did in between.
+  var keySeq: [Value: Int] = [:]
   var buffer: [(ts: Int64, seq: Int, key: Value, value: Value)] = []
   var seq = 0
   public var timedOut: Operator?
@@ -46,6 +49,9 @@ public final class PatternOperator: Operator {
       try w.value(k)
       try nfas[k]?.save(&w)
     }
+    let counters = keySeq.sorted { compareValues($0.key, $1.key) < 0 }
+    w.int(counters.count)
+    for (k, n) in counters { try w.value(k); w.int(n) }
   }
 
   override public func restoreState(_ r: inout StateReader) throws {
@@ -65,6 +71,8 @@ public final class PatternOperator: Operator {
       try nfa.load(&r)
       nfas[k] = nfa
     }
+    let c = try r.count()
+    for _ in 0..<c { let k = try r.value(); keySeq[k] = Int(try r.int()) }
   }
 
   override public func onWatermark(_ wm: Int64) throws {
@@ -96,7 +104,9 @@ public final class PatternOperator: Operator {
     }
   }
 
-  private func feed(_ k: Value, _ v: Value, ts: Int64, seq: Int) throws {
+  private func feed(_ k: Value, _ v: Value, ts: Int64, seq _: Int) throws {
+    let seq = (keySeq[k] ?? 0) + 1
+    keySeq[k] = seq
     let nfa = nfas[k] ?? { let n = NFA(spec: spec); nfas[k] = n; return n }()
     if ts != Int64.min { try handleExpired(nfa, nfa.expire(now: ts), key: k) }
     let matches = try nfa.advance(v, seq: seq, ts: ts)

@@ -43,6 +43,8 @@ public final class WindowOperator: Operator {
   /// Sessions per key, sorted by start.
   var sessions: [Value: [(start: Int64, end: Int64)]] = [:]
   let sliceSize: Int64
+  /// The earliest time at which some pane expires.
+  var nextCleanup = Int64.max
 
   public init(key: FunctionValue, spec: WindowSpec, trigger: TriggerSpec, lateness: Int64, output: AggregateOutput, name: String, location: String) {
     self.keyFn = key
@@ -88,6 +90,7 @@ public final class WindowOperator: Operator {
       } else {
         pane = Pane(accs: newAccs(), end: start + sliceSize)
         panes[pk] = pane
+        track(pane.end)
         // Register the key with every window end this slice belongs to.
         var e = floorDiv(start + slide, slide) * slide
         while e - size < start + sliceSize && e <= lastEnd {
@@ -146,6 +149,7 @@ public final class WindowOperator: Operator {
     } else {
       pane = Pane(accs: newAccs(), end: end)
       panes[pk] = pane
+      track(end)
       register(end: end, key: k)
     }
     for a in pane.accs { try a.add(v) }
@@ -181,6 +185,7 @@ public final class WindowOperator: Operator {
     let pane = Pane(accs: accs, end: end)
     pane.fired = wasFired
     panes[PaneKey(key: k, start: start)] = pane
+    track(end)
     register(end: end, key: k)
     if end - 1 <= currentWatermark { try emitPane(k, start: start, end: end, accs: accs, ts: end - 1); pane.fired = true }
   }
@@ -236,15 +241,32 @@ public final class WindowOperator: Operator {
     if let m = merged { try emitPane(k, start: end - size, end: end, accs: m, ts: end - 1) }
   }
 
-  /// Drops state no window can need any more.
+  /// How long after its end a pane is kept: its lateness, and for sliding
+  /// windows the size (a slice serves windows that end later).
+  var horizon: Int64 {
+    if case .sliding(let size, _) = spec { return lateness + size }
+    return lateness
+  }
+
+  /// Notes a new pane's expiry so `cleanup` knows when it has work.
+  func track(_ end: Int64) {
+    let expiry = end &- 1 &+ horizon
+    if expiry < nextCleanup { nextCleanup = expiry }
+  }
+
+  /// Drops state no window can need any more. Scanning the panes happens
+  /// only when the watermark has passed the earliest expiry, not on every
+  /// watermark step.
   private func cleanup(_ wm: Int64) {
-    guard wm != Int64.min else { return }
-    var horizon = lateness
-    if case .sliding(let size, _) = spec { horizon += size }
+    guard wm != Int64.min, wm >= nextCleanup else { return }
+    let horizon = self.horizon
     var dead: [PaneKey] = []
-    for (pk, p) in panes where p.end - 1 + horizon <= wm && (p.end - 1 + horizon) < Int64.max {
-      dead.append(pk)
+    var next = Int64.max
+    for (pk, p) in panes {
+      let expiry = p.end - 1 + horizon
+      if expiry <= wm && expiry < Int64.max { dead.append(pk) } else if expiry < next { next = expiry }
     }
+    nextCleanup = next
     for pk in dead {
       panes.removeValue(forKey: pk)
       if case .session = spec {
@@ -305,6 +327,7 @@ public final class WindowOperator: Operator {
       pane.count = Int(try r.int())
       for a in pane.accs { try a.load(&r) }
       panes[PaneKey(key: k, start: start)] = pane
+      track(pane.end)
     }
     let m = try r.count()
     for _ in 0..<m {

@@ -1,0 +1,27 @@
+import Foundation
+
+/// `sliding-2s` and `sliding-500ms`: bids per auction in sliding 10-second
+/// windows every 2 s (5 windows per event) or every 500 ms (20 windows per
+/// event), over a generated CSV of 2M bids in time order on 1,000 auctions.
+/// Sliding windows share slices, so the cost per event should barely grow
+/// with size / slide; the output (one count per auction and window) does.
+func slidingBenchmark(every: String) -> Benchmark {
+  Benchmark(name: "sliding-\(every)", summary: "2M bids |> keyBy(auction) |> window(sliding(size: 10s, every: \(every))) |> count()") {
+    let dir = try ScratchDir("sliding")
+    defer { dir.cleanup() }
+    let rows = scaled(2_000_000)
+    let path = dir.path("bids.csv")
+    let bytes = try writeBidsCsv(path: path, rows: rows, ordered: true)
+    let run = try runPipeline("""
+      \(bidType)
+      readCsv(\(flowString(path)), schema: Bid)
+        |> withTimestamps(b => b.dateTime, watermark: monotonic())
+        |> keyBy(b => b.auction)
+        |> window(sliding(size: 10s, every: \(every)))
+        |> count()
+        |> discard()
+      """)
+    guard run.eventsRead == rows else { throw BenchError("sliding read \(run.eventsRead) rows, expected \(rows)") }
+    return BenchResult(items: run.eventsRead, unit: "rows", seconds: run.seconds, bytes: bytes)
+  }
+}
