@@ -96,3 +96,26 @@ final class FmtCommandTests: XCTestCase {
     XCTAssertEqual(c.status, 1)
   }
 }
+
+/// The repository keeps its own scripts formatted.
+final class RepositoryFormattingTests: XCTestCase {
+  func testExamplesAndStdlibAreFormatted() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    var candidates: [URL] = Bundle.allBundles.filter { $0.bundlePath.hasSuffix(".xctest") }.map { $0.bundleURL.deletingLastPathComponent().appendingPathComponent("flow") }
+    candidates.append(URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent().appendingPathComponent("flow"))
+    candidates.append(root.appendingPathComponent(".build/debug/flow"))
+    let exe = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    guard let flow = exe else { throw XCTSkip("flow is not built") }
+    let p = Process()
+    p.executableURL = flow
+    p.arguments = ["fmt", "--check", "Examples", "Stdlib"]
+    p.currentDirectoryURL = root
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    XCTAssertEqual(p.terminationStatus, 0, "run `flow fmt Examples Stdlib`; these files are not formatted:\n\(text)")
+  }
+}
