@@ -378,6 +378,7 @@ final class Shell {
       capture.stopAfter = rowLimit + 1
       let before = interrupts.count
       let ok = execute(sinks, program: program, deferErrors: true)
+      if interrupts.count != before { Console.line("") }  // after the terminal's ^C
       for line in formatRows(capture.values) { Console.line(line) }
       if let f = failure {
         Console.line(f)
