@@ -8,7 +8,7 @@
 # Does nothing when everything is present; needs root (or sudo) otherwise.
 set -euo pipefail
 
-wanted=(libedit-dev)
+wanted=(libedit-dev pkg-config)
 if [ "${1:-}" = "--test" ]; then wanted+=(tmux vim python3); fi
 
 missing=()

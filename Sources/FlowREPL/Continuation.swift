@@ -15,8 +15,11 @@ public enum Continuation {
   public static func needsMore(_ text: String) -> Bool {
     var text = text
     if text.hasPrefix(":") {
-      // A command: only its argument can go on (`:type` is not `type`).
-      text = String(text.drop { !$0.isWhitespace })
+      // A command: only an expression argument can go on (`:type` is not
+      // the keyword `type`; `:load a.` is a file name).
+      let name = String(text.prefix { !$0.isWhitespace })
+      guard expressionCommands.contains(name) else { return false }
+      text = String(text.dropFirst(name.count))
       if text.allSatisfy(\.isWhitespace) { return false }
     }
     let file = SourceFile(path: "<repl>", text: text)
@@ -61,6 +64,9 @@ public enum Continuation {
       d.severity == .error && d.span.end >= end && (d.code == "E0111" || d.message.hasSuffix("found end of file"))
     }
   }
+
+  /// The commands whose argument is an expression.
+  static let expressionCommands: Set<String> = [":type", ":t", ":plan", ":p", ":illustrate", ":i"]
 
   /// A line ending in one of these goes on: `|>`, `=`, `=>`, `->` and the
   /// binary operators.

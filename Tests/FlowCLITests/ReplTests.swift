@@ -75,7 +75,12 @@ final class ReplTerminalTests: XCTestCase {
   }
 
   override func tearDown() {
-    if Self.tmuxPath != nil { _ = try? tmux(["kill-server"]) }
+    if Self.tmuxPath != nil {
+      _ = try? tmux(["kill-server"])
+      // The server's socket file may stay behind.
+      let dir = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+      try? FileManager.default.removeItem(atPath: "\(dir)/tmux-\(getuid())/\(socket)")
+    }
     try? FileManager.default.removeItem(at: tempDir)
   }
 
