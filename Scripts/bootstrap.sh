@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages Flow needs on a fresh Debian/Ubuntu machine:
 #   libedit-dev  line editing for `flow repl` (linked by the CEditLine target)
+#   pkg-config   how SwiftPM finds libedit
 # and, with --test, what the test suite drives as a user would:
 #   tmux         `flow repl` through a pseudo-terminal
 #   vim          the Vim syntax and indentation tests of Editors/vim
