@@ -714,6 +714,34 @@ fn double(x: Int) -> Int = x * 2
 fn total(xs: List<Int>) -> Int = sum(xs)
 ```
 
+## E0116: variant names start with an uppercase letter
+
+A variant of a sum type was declared with a lowercase name. In a pattern a
+lowercase name binds a variable, so such a variant could never be matched by
+name.
+
+Example:
+
+```text
+type Light = | red | green
+```
+
+`flow check bad.flow` prints:
+
+```text
+bad.flow:1:16: error[E0116]: variant name 'red' must start with an uppercase letter
+  |
+1 | type Light = | red | green
+  |                ^^^
+  = help: write 'Red'; in a pattern, a lowercase name binds a variable instead of matching a variant
+```
+
+Fix: Capitalize the variant names.
+
+```flow
+type Light = | Red | Green
+```
+
 ## E0201: unknown name
 
 A name is not defined where it is used: a misspelled variable, function or

@@ -93,7 +93,9 @@ extension Checker {
     case .null: return .ctor("null", [])
     case .literal(let e):
       if case .bool(let b) = e.kind { return .ctor(b ? "true" : "false", []) }
-      return .ctor("literal:\(e.span.start):\(e.span.end)", [])
+      // Equal literals are the same constructor, so a repeated arm is
+      // reported as unreachable.
+      return .ctor("literal:" + ASTPrinter().print(e), [])
     case .constructor(let name, let args):
       let ats = argumentTypes(r, name.text, args.count)
       // With the wrong number of sub-patterns (reported as E0604) the arm

@@ -161,6 +161,12 @@ extension Parser {
           fields = parseList(.rParen, "the variant's fields") { parseType() }
           expect(.rParen, "to close the variant's fields")
         }
+        // A lowercase name in a pattern binds a variable, so a lowercase
+        // variant could never be matched.
+        if let first = vname.text.first, !first.isUppercase {
+          let fixed = vname.text.prefix(1).uppercased() + vname.text.dropFirst()
+          error("E0116", "variant name '\(vname.text)' must start with an uppercase letter", at: vname.span, notes: ["help: write '\(fixed)'; in a pattern, a lowercase name binds a variable instead of matching a variant"])
+        }
         variants.append(Variant(name: vname, fields: fields))
       } while eat(.bar)
       return TypeDecl(name: name, params: params, body: .sum(variants), isPublic: isPublic, span: span(from: start))
