@@ -15,6 +15,7 @@ final class CheckpointKillTests: XCTestCase {
     "Examples/windows/sessions.flow",
     "Examples/windows/late_and_split.flow",
     "Examples/streaming/spikes.flow",
+    "Examples/streaming/joins_and_iteration.flow",
     "Examples/cep/small_then_large.flow",
     "Examples/cep/login_brute_force.flow",
     "Examples/cep/rising_temperature.flow",
