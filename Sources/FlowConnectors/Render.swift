@@ -30,7 +30,7 @@ public func appendRendered(_ v: Value, quoted: Bool, to out: inout [UInt8]) {
   case .string(let s):
     if quoted { appendQuoted(s, to: &out) } else { out.append(contentsOf: s.utf8) }
   case .time(let ms): TimeFormat.append(ms, alwaysMillis: false, to: &out)
-  case .duration(let ms): out.append(contentsOf: durationText(ms).utf8)
+  case .duration(let ms): out.append(contentsOf: formatDuration(ms).utf8)
   case .list(let items): appendSeq(items, "[", "]", &out)
   case .tuple(let items): appendSeq(items, "(", ")", &out)
   case .vector(let xs):
@@ -123,21 +123,3 @@ func appendQuoted(_ s: String, to out: inout [UInt8]) {
   }
 }
 
-/// `10s`, `500ms`, `1m30s`, `1d2h`, `1500ms`, `0ms`, `-5s`: whole seconds in the
-/// largest units first (zero parts omitted), anything with a millisecond part in
-/// `ms`. The same text as FlowRuntime's `formatDuration` (plans), kept internal
-/// here so the two public names do not collide in modules importing both.
-func durationText(_ ms: Int64) -> String {
-  if ms == 0 { return "0ms" }
-  var rest = ms.magnitude
-  let sign = ms < 0 ? "-" : ""
-  if rest % 1000 != 0 { return "\(sign)\(rest)ms" }
-  rest /= 1000
-  var out = sign
-  let units: [(UInt64, String)] = [(86400, "d"), (3600, "h"), (60, "m"), (1, "s")]
-  for (size, name) in units where rest >= size {
-    out += "\(rest / size)\(name)"
-    rest %= size
-  }
-  return out
-}

@@ -158,32 +158,14 @@ public final class IntervalJoinOperator: Operator {
 
   override public func snapshotState(_ w: inout StateWriter) throws {
     try super.snapshotState(&w)
-    for buf in [leftBuf, rightBuf] {
-      let keys = buf.keys.sorted { compareValues($0, $1) < 0 }
-      w.int(keys.count)
-      for k in keys {
-        try w.value(k)
-        let xs = buf[k] ?? []
-        w.int(xs.count)
-        for (t, v) in xs { w.int(t); try w.value(v) }
-      }
-    }
+    try w.timedLists(leftBuf)
+    try w.timedLists(rightBuf)
   }
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    for side in 0..<2 {
-      var buf: [Value: [(Int64, Value)]] = [:]
-      let n = try r.count()
-      for _ in 0..<n {
-        let k = try r.value()
-        let c = try r.count()
-        var xs: [(Int64, Value)] = []
-        for _ in 0..<c { let t = try r.int(); xs.append((t, try r.value())) }
-        buf[k] = xs
-      }
-      if side == 0 { leftBuf = buf } else { rightBuf = buf }
-    }
+    leftBuf = try r.timedLists()
+    rightBuf = try r.timedLists()
   }
 
   override public func onWatermark(_ wm: Int64) throws {
@@ -244,14 +226,7 @@ public final class LookupJoinOperator: Operator {
   override public func snapshotState(_ w: inout StateWriter) throws {
     try super.snapshotState(&w)
     w.int(seq)
-    let keys = versions.keys.sorted { compareValues($0, $1) < 0 }
-    w.int(keys.count)
-    for k in keys {
-      try w.value(k)
-      let xs = versions[k] ?? []
-      w.int(xs.count)
-      for (t, v) in xs { w.int(t); try w.value(v) }
-    }
+    try w.timedLists(versions)
     w.int(waiting.count)
     for x in waiting { w.int(x.ts); w.int(x.seq); try w.value(x.key); try w.value(x.value) }
   }
@@ -259,14 +234,7 @@ public final class LookupJoinOperator: Operator {
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
     seq = Int(try r.int())
-    let n = try r.count()
-    for _ in 0..<n {
-      let k = try r.value()
-      let c = try r.count()
-      var xs: [(Int64, Value)] = []
-      for _ in 0..<c { let t = try r.int(); xs.append((t, try r.value())) }
-      versions[k] = xs
-    }
+    versions = try r.timedLists()
     let m = try r.count()
     for _ in 0..<m {
       let ts = try r.int(), sq = Int(try r.int())
@@ -321,16 +289,13 @@ public final class ConnectOperator: Operator {
 
   override public func snapshotState(_ w: inout StateWriter) throws {
     try super.snapshotState(&w)
-    let keys = state.keys.sorted { compareValues($0, $1) < 0 }
-    w.int(keys.count)
-    for k in keys { try w.value(k); try w.value(state[k] ?? .null) }
+    try w.valueMap(state)
     try w.value(.list(rules))
   }
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    let n = try r.count()
-    for _ in 0..<n { let k = try r.value(); state[k] = try r.value() }
+    state = try r.valueMap()
     if case .list(let xs) = try r.value() { rules = xs }
   }
 

@@ -54,9 +54,7 @@ public final class ProcessOperator: Operator {
 
   override public func snapshotState(_ w: inout StateWriter) throws {
     try super.snapshotState(&w)
-    let keys = state.keys.sorted { compareValues($0, $1) < 0 }
-    w.int(keys.count)
-    for k in keys { try w.value(k); try w.value(state[k] ?? .null) }
+    try w.valueMap(state)
     let accessed = lastAccess.sorted { compareValues($0.key, $1.key) < 0 }
     w.int(accessed.count)
     for (k, t) in accessed { try w.value(k); w.int(t) }
@@ -67,8 +65,7 @@ public final class ProcessOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    let n = try r.count()
-    for _ in 0..<n { let k = try r.value(); state[k] = try r.value() }
+    state = try r.valueMap()
     let m = try r.count()
     for _ in 0..<m { let k = try r.value(); lastAccess[k] = try r.int() }
     let q = try r.count()

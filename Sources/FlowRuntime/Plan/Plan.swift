@@ -210,16 +210,19 @@ public final class PlanValue<T>: OpaqueValue, @unchecked Sendable {
   public init(_ value: T) { self.value = value }
 }
 
-/// `10s`, `500ms`, `1h30m`.
+/// `10s`, `500ms`, `1m30s`, `1d2h`, `1500ms`, `0ms`, `-5s`: whole seconds in
+/// the largest units first (zero parts omitted), anything with a millisecond
+/// part in `ms`. Used by plans and by the printed form of values.
 public func formatDuration(_ ms: Int64) -> String {
   if ms == 0 { return "0ms" }
-  var rest = ms < 0 ? -ms : ms
-  var out = ms < 0 ? "-" : ""
-  if rest % 1000 != 0 { return out + "\(rest)ms" }
+  var rest = ms.magnitude
+  let sign = ms < 0 ? "-" : ""
+  if rest % 1000 != 0 { return "\(sign)\(rest)ms" }
   rest /= 1000
-  let units: [(Int64, String)] = [(86400, "d"), (3600, "h"), (60, "m"), (1, "s")]
-  for (size, u) in units where rest >= size {
-    out += "\(rest / size)\(u)"
+  var out = sign
+  let units: [(UInt64, String)] = [(86400, "d"), (3600, "h"), (60, "m"), (1, "s")]
+  for (size, name) in units where rest >= size {
+    out += "\(rest / size)\(name)"
     rest %= size
   }
   return out

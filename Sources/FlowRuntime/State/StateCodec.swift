@@ -158,3 +158,47 @@ public func crc32(_ bytes: [UInt8]) -> UInt32 {
   for b in bytes { crc = table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
   return crc ^ 0xFFFFFFFF
 }
+
+/// Keyed state shapes shared by several operators, written in key order so
+/// that equal state gives equal checkpoint files.
+extension StateWriter {
+  public mutating func valueMap(_ m: [Value: Value]) throws {
+    let keys = m.keys.sorted { compareValues($0, $1) < 0 }
+    int(keys.count)
+    for k in keys { try value(k); try value(m[k] ?? .null) }
+  }
+
+  /// Per key, events with their times (join buffers, versions).
+  public mutating func timedLists(_ m: [Value: [(Int64, Value)]]) throws {
+    let keys = m.keys.sorted { compareValues($0, $1) < 0 }
+    int(keys.count)
+    for k in keys {
+      try value(k)
+      let xs = m[k] ?? []
+      int(xs.count)
+      for (t, v) in xs { int(t); try value(v) }
+    }
+  }
+}
+
+extension StateReader {
+  public mutating func valueMap() throws -> [Value: Value] {
+    var out: [Value: Value] = [:]
+    let n = try count()
+    for _ in 0..<n { let k = try value(); out[k] = try value() }
+    return out
+  }
+
+  public mutating func timedLists() throws -> [Value: [(Int64, Value)]] {
+    var out: [Value: [(Int64, Value)]] = [:]
+    let n = try count()
+    for _ in 0..<n {
+      let k = try value()
+      let c = try count()
+      var xs: [(Int64, Value)] = []
+      for _ in 0..<c { let t = try int(); xs.append((t, try value())) }
+      out[k] = xs
+    }
+    return out
+  }
+}
