@@ -182,6 +182,9 @@ public final class NexmarkGenerator {
   public var position: Int64 { cur.pointee.index }
 
   /// Moves to event `index` (used at start and when skipping ahead).
+  /// Moves to event `index` (the stream is a pure function of the index).
+  public func seek(to index: Int64) { seek(max(index, 0)) }
+
   private func seek(_ index: Int64) {
     cur.pointee = Cursor(
       index: index, epoch: index / total, rem: index % total, ts: timestamp(ofEvent: index),

@@ -19,6 +19,9 @@ public struct RunOptions {
   public var checkpointIntervalMillis: Int64 = 10_000
   public var restore: String?
   public var savepointOnStop = false
+  /// Subtasks per keyed operator and splittable source (nil: the
+  /// FLOW_PARALLELISM environment variable, else the number of cores).
+  public var parallelism: Int?
   public init() {}
 }
 
@@ -74,31 +77,44 @@ public struct RunDriver {
         return .runtimeError
       }
     }
-    let executor = Executor(sinks: plan.sinks)
-    executor.onWarning = { err("flow: " + $0) }
     let env = ProcessInfo.processInfo.environment
-    if let b = env["FLOW_BATCH_SIZE"].flatMap(Int.init), b > 0 { executor.batchSize = b }
+    let parallelism = options.parallelism ?? env["FLOW_PARALLELISM"].flatMap(Int.init).map { max(1, $0) } ?? ProcessInfo.processInfo.activeProcessorCount
+    let job: JobRunner
+    if parallelism > 1 {
+      let optimize = options.optimize
+      let overrides = options.overrides
+      let p = ParallelExecutor(sinks: plan.sinks, parallelism: parallelism) {
+        var copy = LogicalPlan(sinks: try Lowering(checker: checker, overrides: overrides).lower(module))
+        if optimize { _ = try Optimizer().optimize(&copy) }
+        return copy.sinks
+      }
+      job = p.taskCount > 1 ? .parallel(p) : .serial(Executor(sinks: plan.sinks))
+    } else {
+      job = .serial(Executor(sinks: plan.sinks))
+    }
+    job.onWarning = { err("flow: " + $0) }
+    if let b = env["FLOW_BATCH_SIZE"].flatMap(Int.init), b > 0 { job.batchSize = b }
     if let dir = options.checkpointDir {
       do {
         let store = try CheckpointStore(dir: dir)
-        executor.checkpoints = store
-        executor.checkpointIntervalMillis = options.checkpointIntervalMillis
-        executor.savepointOnStop = options.savepointOnStop
-        executor.crashAfterCheckpoints = env["FLOW_CRASH_AFTER_CHECKPOINTS"].flatMap(Int.init)
-        executor.crashAfterEvents = env["FLOW_CRASH_AFTER_EVENTS"].flatMap(Int.init)
+        job.checkpoints = store
+        job.checkpointIntervalMillis = options.checkpointIntervalMillis
+        job.savepointOnStop = options.savepointOnStop
+        job.crashAfterCheckpoints = env["FLOW_CRASH_AFTER_CHECKPOINTS"].flatMap(Int.init)
+        job.crashAfterEvents = env["FLOW_CRASH_AFTER_EVENTS"].flatMap(Int.init)
         if let r = options.restore {
           if r == "latest" {
             // No checkpoint yet (the job stopped before its first): nothing
             // was committed, so starting from the beginning is exact.
             if let snap = try store.latest(warn: { err("flow: " + $0) }) {
-              executor.restoreFrom = snap
+              job.restoreFrom = snap
             } else {
               err("flow: warning: --restore: no checkpoint in '\(dir)' yet; starting from the beginning")
             }
           } else {
-            executor.restoreFrom = try store.load(r)
+            job.restoreFrom = try store.load(r)
           }
-          if let s = executor.restoreFrom { err("flow: restoring from \(s.path)") }
+          if let s = job.restoreFrom { err("flow: restoring from \(s.path)") }
         }
       } catch {
         err(describe(error))
@@ -111,7 +127,7 @@ public struct RunDriver {
     let start = DispatchTime.now().uptimeNanoseconds
     var lastLine = ""
     if options.progress {
-      executor.onProgress = { n, fraction in
+      job.onProgress = { n, fraction in
         let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let rate = secs > 0 ? Double(n) / secs : 0
         var line = "\r\(n) events in, \(formatRate(rate)) events/s"
@@ -125,8 +141,8 @@ public struct RunDriver {
       if !lastLine.isEmpty { FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: lastLine.count) + "\r").utf8)) }
     }
     do {
-      try executor.build()
-      try executor.run()
+      try job.build()
+      try job.run()
     } catch {
       if !lastLine.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
       lastLine = ""
@@ -136,10 +152,10 @@ public struct RunDriver {
     let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     if options.stats {
       if !lastLine.isEmpty { FileHandle.standardError.write(Data("\n".utf8)); lastLine = "" }
-      err(statsTable(executor, seconds: secs))
+      err(statsTable(job, seconds: secs))
     }
-    if executor.skippedRows > 0 {
-      err("flow: \(executor.skippedRows) malformed row\(executor.skippedRows == 1 ? " was" : "s were") skipped (onError policy)")
+    if job.skippedRows > 0 {
+      err("flow: \(job.skippedRows) malformed row\(job.skippedRows == 1 ? " was" : "s were") skipped (onError policy)")
     }
     if Executor.cancelFlag.isSet {
       err("flow: interrupted; sinks were flushed")
@@ -147,17 +163,27 @@ public struct RunDriver {
     return .success
   }
 
-  func statsTable(_ e: Executor, seconds: Double) -> String {
-    var lines = ["operator                                   records in   records out   location"]
-    for s in e.stats {
+  func statsTable(_ job: JobRunner, seconds: Double) -> String {
+    let rows = job.stats
+    let parallel = rows.contains { $0.subtasks > 1 } || job.isParallel
+    var header = "operator                                   records in   records out"
+    if parallel { header += "  subtasks   busy  backpr.  idle" }
+    var lines = [header + "   location"]
+    for s in rows {
       let name = s.name.count > 40 ? String(s.name.prefix(39)) + "…" : s.name
-      lines.append(name.padding(toLength: 42, withPad: " ", startingAt: 0) + String(s.inCount).leftPad(13) + String(s.outCount).leftPad(14) + "   " + s.location)
+      var line = name.padding(toLength: 42, withPad: " ", startingAt: 0) + String(s.inCount).leftPad(13) + String(s.outCount).leftPad(14)
+      if parallel {
+        line += String(s.subtasks).leftPad(10) + percent(s.busy).leftPad(7) + percent(s.backpressured).leftPad(9) + percent(s.idle).leftPad(6)
+      }
+      lines.append(line + "   " + s.location)
     }
-    let total = e.stats.first.map { _ in e.stats.filter { $0.name.hasPrefix("source") }.reduce(0) { $0 + $1.outCount } } ?? 0
-    lines.append(String(format: "%.3f s, %@ events/s from sources", seconds, formatRate(seconds > 0 ? Double(total) / seconds : 0)))
-    if e.lateEventsDropped > 0 { lines.append("\(e.lateEventsDropped) late event(s) were dropped or sent to lateEvents") }
+    let total = rows.filter { $0.name.hasPrefix("source") }.reduce(0) { $0 + $1.outCount }
+    lines.append(String(format: "%.3f s, %@ events/s from sources", seconds, formatRate(seconds > 0 ? Double(total) / seconds : 0)) + (job.isParallel ? ", parallelism \(job.parallelism)" : ""))
+    if job.lateEventsDropped > 0 { lines.append("\(job.lateEventsDropped) late event(s) were dropped or sent to lateEvents") }
     return lines.joined(separator: "\n")
   }
+
+  func percent(_ x: Double) -> String { String(format: "%.0f%%", min(100, max(0, x * 100))) }
 }
 
 /// A readable message for an error thrown while running.

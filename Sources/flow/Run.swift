@@ -20,7 +20,10 @@ struct Run: ParsableCommand {
   @Option(name: .customLong("set"), help: ArgumentHelp("Override a top-level `let name = value` of the script (repeatable).", valueName: "name=value"))
   var settings: [String] = []
 
-  @Flag(help: "Print per-operator statistics (records in/out) and throughput at the end.")
+  @Option(help: ArgumentHelp("Subtasks per keyed operator and splittable source (default: $FLOW_PARALLELISM, else the number of cores). 1 runs everything on one thread, in a deterministic order.", valueName: "n"))
+  var parallelism: Int?
+
+  @Flag(help: "Print per-operator statistics (records in/out; with parallelism, busy/backpressured/idle time) and throughput at the end.")
   var stats = false
 
   @Flag(help: "Run the plan as written, without optimizer rules (to compare results).")
@@ -49,6 +52,13 @@ struct Run: ParsableCommand {
         throw ExitCode(2)
       }
       options.overrides[String(s[..<eq])] = String(s[s.index(after: eq)...])
+    }
+    if let p = parallelism {
+      guard p >= 1 && p <= 128 else {
+        printErr("flow: error: --parallelism expects a number from 1 to 128, found \(p)")
+        throw ExitCode(2)
+      }
+      options.parallelism = p
     }
     options.stats = stats
     options.checkpointDir = checkpointDir

@@ -1,3 +1,4 @@
+import Foundation
 import FlowRuntime
 import FlowConnectors
 
@@ -23,13 +24,23 @@ final class ValueSinkWriter: SinkWriter {
 }
 
 /// All `writeStdout()` sinks of a job share one buffer, so their lines
-/// appear in the order the events were processed.
+/// appear in the order the events were processed. In a parallel job the
+/// sinks run on different threads, hence the lock.
 final class SharedStdout: SinkWriter {
   static let shared = TextSink()
-  func write(_ v: Value) throws { try SharedStdout.shared.writeValue(v) }
-  func flush() throws { try SharedStdout.shared.flush() }
+  static let lock = NSLock()
+  func write(_ v: Value) throws {
+    SharedStdout.lock.lock()
+    defer { SharedStdout.lock.unlock() }
+    try SharedStdout.shared.writeValue(v)
+  }
+  func flush() throws {
+    SharedStdout.lock.lock()
+    defer { SharedStdout.lock.unlock() }
+    try SharedStdout.shared.flush()
+  }
   /// Standard output stays open for the other sinks; closing only flushes.
-  func close() throws { try SharedStdout.shared.flush() }
+  func close() throws { try flush() }
 }
 
 extension Builtins {

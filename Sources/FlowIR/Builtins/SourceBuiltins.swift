@@ -68,6 +68,11 @@ final class SequenceReader: SourceReader {
     last = to
   }
   var position: Int64? { next &- first }
+  func seek(to index: Int64) -> Bool {
+    next = first &+ index
+    if next < first { next = last &+ 1 }
+    return true
+  }
   func read(max: Int, into: inout [Value]) throws -> Bool {
     guard next <= last else { return false }
     var n = 0
@@ -130,8 +135,9 @@ func policy(_ v: Value) -> BadRowPolicy {
 extension Builtins {
   /// A source node. `key` must capture every argument that changes what is
   /// read, since equal keys let the optimizer share one reader.
-  static func source(_ site: CallSite, bounded: Bool, _ description: String, key: String? = nil, projection: Bool = false, _ open: @escaping (Set<String>?, Int64) throws -> SourceReader) -> Value {
+  static func source(_ site: CallSite, bounded: Bool, _ description: String, key: String? = nil, projection: Bool = false, splittable: Bool = false, _ open: @escaping (Set<String>?, Int64) throws -> SourceReader) -> Value {
     let spec = SourceSpec(bounded: bounded, description: description, key: key ?? description, supportsProjection: projection, open: open)
+    spec.splittable = splittable
     return site.lowering.node(.source(spec), [], site, "source")
   }
 
@@ -185,7 +191,7 @@ extension Builtins {
     }
     t["sequence/Int"] = { site, a in
       let from = try int(a[0], site), to = try int(a[1], site)
-      return source(site, bounded: true, "sequence(\(from), \(to))") { _, start in
+      return source(site, bounded: true, "sequence(\(from), \(to))", splittable: true) { _, start in
         SequenceReader(from: from, to: to, startAt: start)
       }
     }
@@ -255,6 +261,10 @@ final class NexmarkReader: SourceReader {
   var skippedRows: Int { 0 }
   func stop() {}
   var position: Int64? { generator.position }
+  func seek(to index: Int64) -> Bool {
+    generator.seek(to: index)
+    return true
+  }
 }
 
 extension Builtins {
@@ -265,7 +275,8 @@ extension Builtins {
         guard events >= 0 else { throw RuntimeError("\(bidsOnly ? "nexmarkBids" : "nexmark"): events must not be negative", at: site.location) }
         guard rate >= 0 else { throw RuntimeError("nexmark: rate must not be negative", at: site.location) }
         let name = bidsOnly ? "nexmarkBids" : "nexmark"
-        return source(site, bounded: true, "\(name)(events: \(events), rate: \(rate), seed: \(seed))") { _, start in
+        // Paced sources stay whole: each split would run at the full rate.
+        return source(site, bounded: true, "\(name)(events: \(events), rate: \(rate), seed: \(seed))", splittable: rate == 0) { _, start in
           NexmarkReader(config: NexmarkConfig(events: Int(events), seed: UInt64(bitPattern: seed)), bidsOnly: bidsOnly, rate: Int(rate), startAt: start)
         }
       }

@@ -18,6 +18,9 @@ public final class PlanNode: OpaqueValue, @unchecked Sendable {
   /// A user-given stable id (`uid`), else one derived from the program:
   /// the operator's name and script position. Checkpoints key state by it.
   public var uid: String
+  /// Subtasks for this operator when the job runs in parallel, as set by
+  /// `parallelism(n)` in the script (nil: the job's parallelism).
+  public var parallelism: Int?
 
   public init(id: Int, kind: NodeKind, inputs: [PlanNode], location: String, name: String, schema: String = "", uid: String = "") {
     self.id = id
@@ -107,6 +110,9 @@ public final class SourceSpec {
   /// plan uses (nil: all). Set by projection pruning.
   public var columns: Set<String>?
   public let supportsProjection: Bool
+  /// Whether parallel subtasks may each read a share of it: its readers can
+  /// `seek` to any event index (generators).
+  public var splittable = false
   /// Opens the source with the column projection, at a position taken by
   /// a checkpoint (0: the start); called once per job.
   public let open: (Set<String>?, Int64) throws -> SourceReader
@@ -132,6 +138,13 @@ public protocol SourceReader: AnyObject {
   var skippedRows: Int { get }
   /// Asks a following (unbounded) source to stop.
   func stop()
+  /// Moves to the event with this index (counted from the start of the
+  /// input); false when the source cannot. Split sources need it.
+  func seek(to index: Int64) -> Bool
+}
+
+extension SourceReader {
+  public func seek(to index: Int64) -> Bool { false }
 }
 
 public final class SinkSpec {

@@ -1,0 +1,421 @@
+import Foundation
+
+/// Runs a plan on several threads: each region of the plan (see
+/// `ParallelLayout`) runs as one task per subtask, tasks exchange events
+/// through bounded inboxes, and the calling thread coordinates: progress,
+/// checkpoints and the end of the job.
+///
+/// Checkpoints are consistent cuts taken with the sources paused between
+/// batches and nothing in flight: every event read before the cut has been
+/// fully processed by every operator, none after it has been read. That is
+/// the state aligned barriers produce, reached by draining instead of by
+/// marking the channels.
+public final class ParallelExecutor {
+  public let sinks: [PlanNode]
+  public let parallelism: Int
+  public var batchSize = 1024
+  /// Events per channel batch, and envelopes an inbox holds per channel.
+  public var channelBatch = 512
+  public var inboxSlotsPerChannel = 4
+  public var checkpoints: CheckpointStore?
+  public var checkpointIntervalMillis: Int64 = 10_000
+  public var restoreFrom: CheckpointStore.Snapshot?
+  public var savepointOnStop = false
+  public var crashAfterCheckpoints: Int?
+  public var crashAfterEvents: Int?
+  public var onWarning: ((String) -> Void)?
+  public var onProgress: ((Int, Double?) -> Void)?
+  public private(set) var checkpointsTaken = 0
+  var nextCheckpointID = 1
+
+  var order: [PlanNode] = []
+  var layout = ParallelLayout(order: [], defaultParallelism: 1)
+  /// Operators per plan node, one per subtask.
+  var instances: [Int: [Operator]] = [:]
+  var tasks: [ParallelTask] = []
+  let job = JobControl()
+
+  /// Makes another copy of the plan (lowered and optimized again). Each
+  /// task runs operators from its own copy: compiled code keeps per-call
+  /// caches (reused frames, field slots, lazily evaluated globals) that are
+  /// not safe to share between threads, and a copy per thread needs no locks.
+  let replan: () throws -> [PlanNode]
+
+  public init(sinks: [PlanNode], parallelism: Int, replan: @escaping () throws -> [PlanNode]) {
+    self.sinks = sinks
+    self.parallelism = max(1, parallelism)
+    self.replan = replan
+    order = ParallelExecutor.topological(sinks)
+    layout = ParallelLayout(order: order, defaultParallelism: self.parallelism)
+  }
+
+  /// The nodes above `sinks`, inputs before the nodes that read them.
+  static func topological(_ sinks: [PlanNode]) -> [PlanNode] {
+    var order: [PlanNode] = []
+    var visited = Set<Int>()
+    func visit(_ n: PlanNode) {
+      guard visited.insert(n.id).inserted else { return }
+      for i in n.inputs { visit(i) }
+      order.append(n)
+    }
+    for s in sinks { visit(s) }
+    return order
+  }
+
+  /// How many threads the plan would use at this parallelism (1: running it
+  /// in parallel gains nothing, e.g. a single unsplittable source feeding
+  /// element-wise operators).
+  public var taskCount: Int { layout.taskCount }
+
+  public func build() throws {
+    let factory = OperatorFactory(exactlyOnce: checkpoints != nil)
+    // One plan copy per task: task k of the job runs nodes of copy k.
+    var heads: [(node: PlanNode, subtask: Int)] = []
+    for n in order where layout.region[n.id] == n.id {
+      for s in 0..<(layout.parallelism[n.id] ?? 1) { heads.append((n, s)) }
+    }
+    var copies: [[Int: PlanNode]] = [Dictionary(order.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })]
+    while copies.count < heads.count {
+      let other = ParallelExecutor.topological(try replan())
+      guard other.count == order.count, zip(other, order).allSatisfy({ $0.id == $1.id && $0.name == $1.name }) else {
+        throw RuntimeError("internal: the plan did not lower the same way twice; run with --parallelism 1")
+      }
+      copies.append(Dictionary(other.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }))
+    }
+    var copyOf: [Int: [Int]] = [:]  // head id -> copy index per subtask
+    for (k, h) in heads.enumerated() { copyOf[h.node.id, default: []].append(k) }
+    /// The node `n` as seen by subtask `s` (in the copy of its task).
+    func view(_ n: PlanNode, _ s: Int) -> PlanNode {
+      guard let head = layout.region[n.id], let ks = copyOf[head], s < ks.count else { return n }
+      return copies[ks[s]][n.id] ?? n
+    }
+
+    // Operators: one per node and subtask (windows run inside their aggregate).
+    for n in order {
+      if case .window = n.kind { continue }
+      let par = layout.parallelism[n.id] ?? 1
+      var ops: [Operator] = []
+      for s in 0..<par {
+        let op = try factory.make(view(n, s))
+        op.bounded = n.isBounded
+        op.uid = par == 1 ? n.uid : "\(n.uid)#\(s)"
+        op.inputCount = max(1, n.inputs.count)
+        if let src = op as? SourceOperator { src.split = (s, par) }
+        ops.append(op)
+      }
+      instances[n.id] = ops
+    }
+
+    // Tasks: one per region head and subtask.
+    var taskOf: [Int: [ParallelTask]] = [:]
+    for n in order where layout.region[n.id] == n.id {
+      guard let ops = instances[n.id] else { continue }
+      let channels = n.inputs.reduce(0) { $0 + (layout.parallelism[(layout.producer[$1.id] ?? $1).id] ?? 1) }
+      taskOf[n.id] = ops.enumerated().map { s, op in
+        let inbox = op is SourceOperator ? nil : Inbox(capacity: max(4, channels * inboxSlotsPerChannel), job: job)
+        return ParallelTask(name: ops.count == 1 ? op.name : "\(op.name) [\(s + 1)/\(ops.count)]", subtask: s, head: op, inbox: inbox)
+      }
+    }
+    for n in order {
+      guard let ops = instances[n.id], let head = layout.region[n.id], let ts = taskOf[head] else { continue }
+      for (s, op) in ops.enumerated() where s < ts.count { ts[s].operators.append((n, op)) }
+    }
+
+    // Edges: direct calls inside a region, exchanges between regions.
+    for n in order {
+      guard let consumers = instances[n.id] else { continue }
+      switch n.kind {
+      case .lateEvents:
+        if let m = ParallelLayout.windowOperator(of: n, in: order), let wops = instances[m.id], let ts = taskOf[m.id] {
+          for (s, w) in wops.enumerated() where s < consumers.count {
+            (w as? WindowOperator)?.late = consumers[s]
+            ts[s].sideOutputs.append(consumers[s])
+          }
+        }
+        continue
+      case .timedOut:
+        if let p = n.inputs.first, let pops = instances[p.id], let ts = taskOf[p.id] {
+          for (s, pop) in pops.enumerated() where s < consumers.count {
+            (pop as? PatternOperator)?.timedOut = consumers[s]
+            ts[s].sideOutputs.append(consumers[s])
+          }
+        }
+        continue
+      default: break
+      }
+      for (port, input) in n.inputs.enumerated() {
+        let src = layout.producer[input.id] ?? input
+        guard let producers = instances[src.id] else { continue }
+        if layout.region[n.id] != n.id {
+          // Same region: subtask s calls subtask s directly.
+          for (s, p) in producers.enumerated() where s < consumers.count { p.connect(to: consumers[s], port: port) }
+          continue
+        }
+        guard let receivers = taskOf[n.id], let senders = taskOf[layout.region[src.id] ?? src.id] else {
+          throw RuntimeError("internal: no task for '\(n.name)'", at: n.location)
+        }
+        for (s, p) in producers.enumerated() {
+          // The key function runs in the sender's thread: take its copy.
+          let partitioner = layout.partitioner(into: n, port: port, view: { view($0, s) })
+          var targets: [ChannelTarget] = []
+          if case .forward = partitioner {
+            let r = receivers[s % receivers.count]
+            guard let inbox = r.inbox else { throw RuntimeError("internal: '\(n.name)' has no inbox", at: n.location) }
+            targets = [ChannelTarget(inbox: inbox, channel: r.addChannel(port: port))]
+          } else {
+            for r in receivers {
+              guard let inbox = r.inbox else { throw RuntimeError("internal: '\(n.name)' has no inbox", at: n.location) }
+              targets.append(ChannelTarget(inbox: inbox, channel: r.addChannel(port: port)))
+            }
+          }
+          let x = ExchangeOperator(partitioner: partitioner, targets: targets, batch: channelBatch, location: n.location)
+          p.connect(to: x, port: 0)
+          senders[s].exchanges.append(x)
+        }
+      }
+    }
+    tasks = order.flatMap { taskOf[$0.id] ?? [] }
+    for t in tasks where t.inbox == nil && !(t.head is SourceOperator) {
+      throw RuntimeError("internal: task '\(t.name)' has no input", at: t.head.location)
+    }
+  }
+
+  var allOperators: [(node: PlanNode, op: Operator)] { tasks.flatMap { $0.operators } }
+  var sourceTasks: [ParallelTask] { tasks.filter { $0.head is SourceOperator } }
+
+  /// Runs until every source ends, or Ctrl-C. On an error, what the sinks
+  /// received so far is flushed before the error is rethrown.
+  public func run() throws {
+    do {
+      try runJob()
+    } catch {
+      job.abort(error)
+      for (_, op) in allOperators where op is SinkOperator { try? op.onFinish(); try? op.close() }
+      throw error
+    }
+  }
+
+  private func runJob() throws {
+    if ProcessInfo.processInfo.environment["FLOW_DEBUG_TASKS"] != nil { FileHandle.standardError.write(Data((taskDescription + "\n").utf8)) }
+    for (_, op) in allOperators { try op.open() }
+    for t in tasks { for x in t.exchanges { try x.open() } }
+    if let snap = restoreFrom { try restore(snap) }
+    for t in sourceTasks { try (t.head as? SourceOperator)?.start() }
+    if checkpoints != nil {
+      for t in sourceTasks where (t.head as? SourceOperator)?.reader?.position == nil {
+        onWarning?("warning: \((t.head as? SourceOperator)?.spec.description ?? "a source") cannot be replayed: after a restore it continues from where it is (at-least-once)")
+      }
+    }
+    let started = DispatchTime.now().uptimeNanoseconds
+    let done = DispatchGroup()
+    for t in tasks {
+      done.enter()
+      t.startNanos = started
+      let thread = Thread { [job, batchSize, crashAfterEvents] in
+        defer {
+          t.endNanos = DispatchTime.now().uptimeNanoseconds
+          done.leave()
+          job.poke()
+        }
+        do {
+          if let src = t.head as? SourceOperator {
+            try t.runSource(src, job: job, batchSize: batchSize, crashAfterEvents: crashAfterEvents)
+          } else {
+            try t.runReceiver(job: job)
+          }
+        } catch {
+          job.abort(error)
+          for x in self.tasks { x.inbox?.wakeAll() }
+        }
+      }
+      thread.stackSize = 8 << 20
+      thread.name = t.name
+      thread.start()
+    }
+    try coordinate(until: done)
+    if let e = job.error { throw e }
+    // The job ended: the rest of the output becomes visible.
+    if checkpoints != nil {
+      for (_, op) in allOperators {
+        guard let sink = op as? SinkOperator else { continue }
+        var w = StateWriter()
+        try sink.snapshotState(&w)
+        try sink.commit()
+      }
+    }
+    for (_, op) in allOperators { try op.close() }
+  }
+
+  /// The coordinator's loop: progress reports, checkpoints, Ctrl-C.
+  private func coordinate(until done: DispatchGroup) throws {
+    var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
+    var lastReport = lastCheckpoint
+    while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+      if job.aborted { break }
+      if Executor.cancelFlag.isSet {
+        for t in sourceTasks { (t.head as? SourceOperator)?.reader?.stop() }
+        if drain() {
+          if savepointOnStop && checkpoints != nil { try takeCheckpoint() }
+        }
+        job.abort(nil)
+        for t in tasks { t.inbox?.wakeAll() }
+        break
+      }
+      let now = DispatchTime.now().uptimeNanoseconds
+      if checkpoints != nil, Int64(now - lastCheckpoint) >= checkpointIntervalMillis * 1_000_000,
+         sourceTasks.allSatisfy({ !$0.sourceDone }) {
+        if drain() {
+          // A source may have ended while draining: its end already went
+          // downstream, which a restore would replay, so skip this one.
+          if sourceTasks.allSatisfy({ !$0.sourceDone }) { try takeCheckpoint() }
+          job.resumeSources()
+        }
+        lastCheckpoint = DispatchTime.now().uptimeNanoseconds
+      }
+      if let cb = onProgress, now - lastReport > 100_000_000 {
+        lastReport = now
+        let fractions = sourceTasks.compactMap { ($0.head as? SourceOperator)?.reader?.progress }
+        cb(job.eventsRead.current, fractions.isEmpty ? nil : fractions.reduce(0, +) / Double(fractions.count))
+      }
+    }
+    done.wait()
+  }
+
+  /// Parks the sources and waits until nothing is in flight. False when
+  /// the job failed meanwhile.
+  private func drain() -> Bool {
+    guard job.pauseSources(running: { sourceTasks.filter { !$0.sourceDone }.count }) else { return false }
+    while job.inFlight.current > 0 {
+      if job.aborted { return false }
+      usleep(200)
+    }
+    return !job.aborted
+  }
+
+  /// Writes every operator's state (all threads are parked or idle).
+  func takeCheckpoint() throws {
+    guard let store = checkpoints else { return }
+    var sections: [(String, [UInt8])] = [("job", parallelismSection())]
+    for (_, op) in allOperators {
+      var w = StateWriter()
+      try op.snapshotState(&w)
+      if let src = op as? SourceOperator { w.int(src.reader?.position ?? -1) }
+      sections.append((op.uid, w.bytes))
+    }
+    _ = try store.write(id: nextCheckpointID, sections: sections)
+    nextCheckpointID += 1
+    checkpointsTaken += 1
+    for (_, op) in allOperators { try (op as? SinkOperator)?.commit() }
+    if let c = crashAfterCheckpoints, checkpointsTaken >= c { _exit(137) }
+  }
+
+  private func parallelismSection() -> [UInt8] {
+    var w = StateWriter()
+    w.int(Int64(parallelism))
+    return w.bytes
+  }
+
+  func restore(_ snap: CheckpointStore.Snapshot) throws {
+    nextCheckpointID = snap.id + 1
+    var taken = 1
+    if let bytes = snap.sections["job"] {
+      var r = StateReader(bytes)
+      taken = Int(try r.int())
+    }
+    if taken != parallelism {
+      throw RuntimeError("the checkpoint \(snap.path) was taken at parallelism \(taken); this run has parallelism \(parallelism)", notes: ["help: restore with `--parallelism \(taken)`; changing the parallelism of a restored job (rescaling) is not supported yet"])
+    }
+    var known = Set<String>(["job"])
+    for (_, op) in allOperators {
+      known.insert(op.uid)
+      guard let bytes = snap.sections[op.uid] else {
+        if Executor.needsState(op) {
+          throw RuntimeError("the checkpoint has no state for operator '\(op.name)' (uid \(op.uid)); the script changed in a way that cannot be restored", at: op.location, notes: ["help: keep operator ids stable with `|> uid(\"name\")`, or start without --restore"])
+        }
+        continue
+      }
+      var r = StateReader(bytes)
+      do {
+        try op.restoreState(&r)
+        if let src = op as? SourceOperator { src.startPosition = max(0, try r.int()) }
+      } catch {
+        throw RuntimeError("cannot restore operator '\(op.name)' (uid \(op.uid)) from \(snap.path): \((error as? RuntimeError)?.message ?? "\(error)")", at: op.location, notes: ["help: the operator changed incompatibly; start without --restore"])
+      }
+    }
+    let unused = Set(snap.sections.keys).subtracting(known)
+    if !unused.isEmpty {
+      onWarning?("warning: the checkpoint has state for operators no longer in the script: \(unused.sorted().joined(separator: ", ")) (ignored)")
+    }
+  }
+
+  /// Per operator (subtasks summed), in plan order, for `--stats`: records
+  /// in and out, and how the threads running it spent their time.
+  public var stats: [OperatorStats] {
+    var out: [OperatorStats] = []
+    var byNode: [Int: Int] = [:]
+    for t in tasks {
+      let wall = Double(max(1, t.endNanos &- t.startNanos))
+      let idle = Double(t.idleNanos) / wall
+      let bp = Double(t.backpressureNanos) / wall
+      for (n, op) in t.operators {
+        if let i = byNode[n.id] {
+          out[i].inCount += op.recordsIn
+          out[i].outCount += op.recordsOut
+          out[i].busy += max(0, 1 - idle - bp)
+          out[i].backpressured += bp
+          out[i].idle += idle
+          out[i].subtasks += 1
+        } else {
+          byNode[n.id] = out.count
+          out.append(OperatorStats(name: op.name, location: op.location, inCount: op.recordsIn, outCount: op.recordsOut, subtasks: 1, busy: max(0, 1 - idle - bp), backpressured: bp, idle: idle))
+        }
+      }
+    }
+    return out.map { s in
+      var s = s
+      let k = Double(s.subtasks)
+      s.busy /= k
+      s.backpressured /= k
+      s.idle /= k
+      return s
+    }
+  }
+
+  public var skippedRows: Int { sourceTasks.reduce(0) { $0 + ((($1.head as? SourceOperator)?.reader?.skippedRows) ?? 0) } }
+  public var lateEventsDropped: Int { allOperators.compactMap { $0.op as? WindowOperator }.reduce(0) { $0 + $1.droppedLate } }
+}
+
+/// One row of `--stats`.
+public struct OperatorStats {
+  public var name: String
+  public var location: String
+  public var inCount: Int
+  public var outCount: Int
+  public var subtasks: Int
+  /// Fractions of the wall-clock time of the threads running it (averaged
+  /// over its subtasks): working, blocked on a full downstream inbox, and
+  /// waiting for input.
+  public var busy: Double
+  public var backpressured: Double
+  public var idle: Double
+
+  public init(name: String, location: String, inCount: Int, outCount: Int, subtasks: Int, busy: Double, backpressured: Double, idle: Double) {
+    self.name = name
+    self.location = location
+    self.inCount = inCount
+    self.outCount = outCount
+    self.subtasks = subtasks
+    self.busy = busy
+    self.backpressured = backpressured
+    self.idle = idle
+  }
+}
+
+extension ParallelExecutor {
+  /// A description of the tasks and their channels (FLOW_DEBUG_TASKS=1).
+  public var taskDescription: String {
+    tasks.map { t in
+      "\(t.name): ops \(t.operators.map { $0.op.name }) channels per port \(t.portChannels.map { $0.count }) exchanges \(t.exchanges.map { "\($0.partitioner)->\($0.targets.count)" })"
+    }.joined(separator: "\n")
+  }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// One subtask of one region: the operators it runs in its own thread, the
+/// channels that feed its first operator, and the exchanges its events
+/// leave by.
+final class ParallelTask {
+  let name: String
+  let subtask: Int
+  /// The region's first operator: a source, or the receiver of every channel.
+  let head: Operator
+  let inbox: Inbox?
+  /// Per input channel: the head's port, its latest watermark, whether it ended.
+  var channelPort: [Int] = []
+  var channelWatermark: [Int64] = []
+  var channelEnded: [Bool] = []
+  /// Channel numbers per port of the head.
+  var portChannels: [[Int]] = []
+  var portWatermark: [Int64] = []
+  var exchanges: [ExchangeOperator] = []
+  /// Side outputs (late events, timed-out matches) that end with the head.
+  var sideOutputs: [Operator] = []
+  /// Every operator of the task with its plan node, for checkpoints and stats.
+  var operators: [(node: PlanNode, op: Operator)] = []
+  /// Wall-clock accounting for `--stats`.
+  var idleNanos: UInt64 = 0
+  var startNanos: UInt64 = 0
+  var endNanos: UInt64 = 0
+  /// Set once a source task has read all of its input.
+  var sourceDone = false
+
+  init(name: String, subtask: Int, head: Operator, inbox: Inbox?) {
+    self.name = name
+    self.subtask = subtask
+    self.head = head
+    self.inbox = inbox
+  }
+
+  /// Adds an input channel on `port`; returns its number.
+  func addChannel(port: Int) -> Int {
+    let c = channelPort.count
+    channelPort.append(port)
+    channelWatermark.append(.min)
+    channelEnded.append(false)
+    while portChannels.count <= port {
+      portChannels.append([])
+      portWatermark.append(.min)
+    }
+    portChannels[port].append(c)
+    return c
+  }
+
+  var backpressureNanos: UInt64 { exchanges.reduce(0) { $0 + $1.blockedNanos } }
+
+  func flush() {
+    for e in exchanges { e.flush() }
+  }
+
+  /// A source task: reads a batch, pushes it through, ships it; parks
+  /// between batches while a checkpoint is taken.
+  func runSource(_ source: SourceOperator, job: JobControl, batchSize: Int, crashAfterEvents: Int?) throws {
+    while !job.aborted {
+      job.sourceCheckpointGate()
+      if job.aborted { break }
+      let more = try source.pump(max: batchSize)
+      job.eventsRead.add(source.lastBatch)
+      if let c = crashAfterEvents, job.eventsRead.current >= c { _exit(137) }
+      flush()
+      if !more {
+        try source.end()
+        try finishSideOutputs()
+        flush()
+        break
+      }
+    }
+    sourceDone = true
+    job.poke()
+  }
+
+  /// A receiving task: takes envelopes until every channel has ended.
+  func runReceiver(job: JobControl) throws {
+    guard let inbox = inbox else { return }
+    var open = channelPort.count
+    while open > 0 {
+      guard let e = inbox.take(waited: &idleNanos) else { return }
+      let port = channelPort[e.channel]
+      switch e.kind {
+      case .events:
+        head.recordsIn += e.values.count
+        for i in e.values.indices { try head.process(e.values[i], ts: e.times[i], port: port) }
+      case .watermark:
+        channelWatermark[e.channel] = max(channelWatermark[e.channel], e.watermark)
+        let m = portChannels[port].reduce(Int64.max) { min($0, channelWatermark[$1]) }
+        if m > portWatermark[port] {
+          portWatermark[port] = m
+          try head.watermark(m, port: port)
+        }
+      case .end:
+        channelEnded[e.channel] = true
+        open -= 1
+        if portChannels[port].allSatisfy({ channelEnded[$0] }) {
+          try head.finish(port: port)
+          if open == 0 { try finishSideOutputs() }
+        }
+      }
+      if inbox.isEmpty { flush() }
+      job.inFlight.add(-1)
+    }
+    flush()
+  }
+
+  private func finishSideOutputs() throws {
+    for s in sideOutputs { try s.finish(port: 0) }
+  }
+}
