@@ -80,11 +80,17 @@ public struct RunDriver {
     let env = ProcessInfo.processInfo.environment
     let parallelism = options.parallelism ?? env["FLOW_PARALLELISM"].flatMap(Int.init).map { max(1, $0) } ?? ProcessInfo.processInfo.activeProcessorCount
     let job: JobRunner
+    var keepAlive: [Lowering] = []
+    defer { withExtendedLifetime(keepAlive) {} }
     if parallelism > 1 {
       let optimize = options.optimize
       let overrides = options.overrides
       let p = ParallelExecutor(sinks: plan.sinks, parallelism: parallelism) {
-        var copy = LogicalPlan(sinks: try Lowering(checker: checker, overrides: overrides).lower(module))
+        // Compiled code refers back to its lowering (unowned), so each copy's
+        // lowering must live as long as the job.
+        let l = Lowering(checker: checker, overrides: overrides)
+        keepAlive.append(l)
+        var copy = LogicalPlan(sinks: try l.lower(module))
         if optimize { _ = try Optimizer().optimize(&copy) }
         return copy.sinks
       }
@@ -178,9 +184,16 @@ public struct RunDriver {
       lines.append(line + "   " + s.location)
     }
     let total = rows.filter { $0.name.hasPrefix("source") }.reduce(0) { $0 + $1.outCount }
-    lines.append(String(format: "%.3f s, %@ events/s from sources", seconds, formatRate(seconds > 0 ? Double(total) / seconds : 0)) + (job.isParallel ? ", parallelism \(job.parallelism)" : ""))
+    lines.append(String(format: "%.3f s, %@ events/s from sources", seconds, formatRate(seconds > 0 ? Double(total) / seconds : 0)) + (job.isParallel ? ", parallelism \(job.parallelism)" : "") + ", peak memory \(peakMemoryMB()) MB")
     if job.lateEventsDropped > 0 { lines.append("\(job.lateEventsDropped) late event(s) were dropped or sent to lateEvents") }
     return lines.joined(separator: "\n")
+  }
+
+  /// The process's peak resident set size (Linux reports it in KiB).
+  func peakMemoryMB() -> Int {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Int(u.ru_maxrss) / 1024
   }
 
   func percent(_ x: Double) -> String { String(format: "%.0f%%", min(100, max(0, x * 100))) }

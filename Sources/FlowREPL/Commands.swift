@@ -261,7 +261,7 @@ extension Shell {
       Console.line("rows = \(n)")
     case "parallelism":
       parallelism = n
-      Console.line("parallelism = \(n) (stored; parallel execution is not implemented yet, so jobs run on one thread)")
+      Console.line("parallelism = \(n) (stored; the REPL runs jobs on one thread: use `flow run --parallelism N` for parallel runs)")
     case "sample":
       sampleSize = n
       Console.line("sample = \(n) (input events per source for :illustrate)")

@@ -173,6 +173,14 @@ public final class Executor {
 
   func restore(_ snap: CheckpointStore.Snapshot) throws {
     nextCheckpointID = snap.id + 1
+    if let bytes = snap.sections["job"] {
+      // Taken by the parallel executor: its state is per subtask.
+      var r = StateReader(bytes)
+      let taken = try r.int()
+      if taken != 1 {
+        throw RuntimeError("the checkpoint \(snap.path) was taken at parallelism \(taken); this run has parallelism 1", notes: ["help: restore with `--parallelism \(taken)`; changing the parallelism of a restored job (rescaling) is not supported yet"])
+      }
+    }
     var known = Set<String>()
     for n in order {
       guard let op = operators[n.id] else { continue }
@@ -191,6 +199,7 @@ public final class Executor {
         throw RuntimeError("cannot restore operator '\(op.name)' (uid \(op.uid)) from \(snap.path): \((error as? RuntimeError)?.message ?? "\(error)")", at: op.location, notes: ["help: the operator changed incompatibly; start without --restore"])
       }
     }
+    known.insert("job")
     let unused = Set(snap.sections.keys).subtracting(known)
     if !unused.isEmpty {
       onWarning?("warning: the checkpoint has state for operators no longer in the script: \(unused.sorted().joined(separator: ", ")) (ignored)")

@@ -198,6 +198,9 @@ pub extern fn union<T>(a: Stream<T>, b: Stream<T>) -> Stream<T>
 pub extern fn split<T>(s: Stream<T>, pred: (T) -> Bool) -> (Stream<T>, Stream<T>)
 /// Gives the operator a stable id for checkpoints and a name in plans.
 pub extern fn uid<T>(s: Stream<T>, id: String) -> Stream<T>
+/// Runs the operator that made `s` with `n` parallel subtasks, whatever the
+/// job's `--parallelism` (sources that cannot be split and sinks keep one).
+pub extern fn parallelism<T>(s: Stream<T>, n: Int) -> Stream<T>
 
 // ---------------------------------------------------------------- event time
 

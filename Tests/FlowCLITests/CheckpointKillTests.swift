@@ -53,9 +53,20 @@ final class CheckpointKillTests: XCTestCase {
   }
 
   func testKilledAndRestoredRunsCommitExactlyTheUninterruptedOutput() throws {
+    try killAndRestore(scripts: Self.scripts, parallelism: 1, trials: Int(ProcessInfo.processInfo.environment["FLOW_KILL_TRIALS"] ?? "") ?? 20)
+  }
+
+  /// The same at parallelism 2: checkpoints cover every subtask, sources
+  /// split over subtasks resume each at its own position.
+  func testKilledAndRestoredParallelRunsCommitExactlyTheUninterruptedOutput() throws {
+    let scripts = Self.scripts.filter { !$0.contains("joins") }
+    try killAndRestore(scripts: scripts, parallelism: 2, trials: Int(ProcessInfo.processInfo.environment["FLOW_KILL_TRIALS"] ?? "") ?? 6)
+  }
+
+  func killAndRestore(scripts: [String], parallelism: Int, trials: Int) throws {
     var rng = SplitMix(state: 20261124)
-    let trials = Int(ProcessInfo.processInfo.environment["FLOW_KILL_TRIALS"] ?? "") ?? 20
-    for script in Self.scripts {
+    let par = ["--parallelism", String(parallelism)]
+    for script in scripts {
       let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flow-kill-\(UUID().uuidString)")
       try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
       defer { try? FileManager.default.removeItem(at: dir) }
@@ -63,7 +74,7 @@ final class CheckpointKillTests: XCTestCase {
       let rel = file.path
       // Same batch size as the killed runs: `connect` and `lookup` without
       // event times depend on how the inputs' batches interleave.
-      let clean = try FlowBinary.run(["run", rel, "--no-progress"], env: ["FLOW_BATCH_SIZE": "3"])
+      let clean = try FlowBinary.run(["run", rel, "--no-progress"] + par, env: ["FLOW_BATCH_SIZE": "3"])
       XCTAssertEqual(clean.status, 0, "\(script): \(clean.stderr)")
       let expected = read(outputs)
       // Count the input events to place the kills.
@@ -77,15 +88,15 @@ final class CheckpointKillTests: XCTestCase {
         let ckp = dir.appendingPathComponent("ckp-\(trial)").path
         let killAt = 1 + Int(rng.next() % UInt64(max(1, events)))
         let env = ["FLOW_BATCH_SIZE": "3", "FLOW_CRASH_AFTER_EVENTS": String(killAt)]
-        let first = try FlowBinary.run(["run", rel, "--no-progress", "--checkpoint-dir", ckp, "--checkpoint-interval", "0ms"], env: env)
+        let first = try FlowBinary.run(["run", rel, "--no-progress", "--checkpoint-dir", ckp, "--checkpoint-interval", "0ms"] + par, env: env)
         var restored = first
         if first.status == 137 {
-          restored = try FlowBinary.run(["run", rel, "--no-progress", "--checkpoint-dir", ckp, "--checkpoint-interval", "0ms", "--restore"], env: ["FLOW_BATCH_SIZE": "3"])
+          restored = try FlowBinary.run(["run", rel, "--no-progress", "--checkpoint-dir", ckp, "--checkpoint-interval", "0ms", "--restore"] + par, env: ["FLOW_BATCH_SIZE": "3"])
         }
-        XCTAssertEqual(restored.status, 0, "\(script) trial \(trial) (kill after \(killAt) events): \(restored.stderr)")
+        XCTAssertEqual(restored.status, 0, "\(script) trial \(trial) at parallelism \(parallelism) (kill after \(killAt) events): \(restored.stderr)")
         let got = read(outputs)
         if got != expected {
-          XCTFail("\(script) trial \(trial) (kill after \(killAt) of \(events) events): output differs\n--- expected\n\(expected.joined(separator: "\n---\n"))\n--- got\n\(got.joined(separator: "\n---\n"))")
+          XCTFail("\(script) trial \(trial) at parallelism \(parallelism) (kill after \(killAt) of \(events) events): output differs\n--- expected\n\(expected.joined(separator: "\n---\n"))\n--- got\n\(got.joined(separator: "\n---\n"))")
           break
         }
       }
@@ -120,7 +131,7 @@ final class CheckpointKillTests: XCTestCase {
       let ckp = dir.appendingPathComponent("ckp\(trial)").path
       let p = Process()
       p.executableURL = URL(fileURLWithPath: exe)
-      p.arguments = ["run", slow.path, "--no-progress", "--checkpoint-dir", ckp, "--checkpoint-interval", "20ms"]
+      p.arguments = ["run", slow.path, "--no-progress", "--parallelism", "1", "--checkpoint-dir", ckp, "--checkpoint-interval", "20ms"]
       p.currentDirectoryURL = FlowBinary.root
       p.standardOutput = FileHandle.nullDevice
       p.standardError = FileHandle.nullDevice

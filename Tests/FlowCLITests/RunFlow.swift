@@ -34,6 +34,9 @@ enum FlowBinary {
     p.currentDirectoryURL = cwd ?? root
     var environment = ProcessInfo.processInfo.environment
     environment["NO_COLOR"] = "1"
+    // Expected outputs are exact, in the deterministic order of one thread;
+    // the parallel tests pass `--parallelism N` (which wins over this).
+    if environment["FLOW_PARALLELISM"] == nil { environment["FLOW_PARALLELISM"] = "1" }
     for (k, v) in env { environment[k] = v }
     p.environment = environment
     let out = Pipe(), err = Pipe(), inp = Pipe()

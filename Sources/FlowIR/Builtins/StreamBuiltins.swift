@@ -33,6 +33,15 @@ extension Builtins {
       n.uid = try string(a[1], site)
       return a[0]
     }
+    t["parallelism/Stream"] = { site, a in
+      let n = try planNode(a[0], site)
+      let p = try int(a[1], site)
+      guard p >= 1 && p <= Int64(KeyGroups.maxParallelism) else {
+        throw RuntimeError("parallelism(\(p)): expected 1 to \(KeyGroups.maxParallelism) subtasks", at: site.location)
+      }
+      n.parallelism = Int(p)
+      return a[0]
+    }
     t["withTimestamps/Stream"] = { site, a in
       let n = try planNode(a[0], site)
       let f = try function(a[1], site)

@@ -250,7 +250,8 @@ public final class ParallelExecutor {
   private func coordinate(until done: DispatchGroup) throws {
     var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
     var lastReport = lastCheckpoint
-    while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+    let tick = checkpoints != nil && checkpointIntervalMillis < 20 ? 1 : 20
+    while done.wait(timeout: .now() + .milliseconds(tick)) == .timedOut {
       if job.aborted { break }
       if Executor.cancelFlag.isSet {
         for t in sourceTasks { (t.head as? SourceOperator)?.reader?.stop() }
