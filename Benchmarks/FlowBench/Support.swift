@@ -172,7 +172,7 @@ struct PipelineRun {
 /// Runs `script` the way `flow run` does (RunDriver): check, lower,
 /// optimize, then execute with its sinks, and counts the events read.
 /// Throws with the rendered diagnostics if the script has errors.
-func runPipeline(_ script: String, path: String = "bench.flow") throws -> PipelineRun {
+func runPipeline(_ script: String, path: String = "bench.flow", parallelism: Int = 1) throws -> PipelineRun {
   let checker = Checker()
   let result = checker.check(path: path, text: script)
   if result.hasErrors {
@@ -189,12 +189,31 @@ func runPipeline(_ script: String, path: String = "bench.flow") throws -> Pipeli
   if ProcessInfo.processInfo.environment["FLOW_BENCH_UNOPTIMIZED"] == nil {
     _ = try Optimizer().optimize(&plan)
   }
-  let executor = Executor(sinks: plan.sinks)
-  let (_, secs) = try timed {
-    try executor.build()
-    try executor.run()
+  var stats: [(name: String, inCount: Int, outCount: Int)] = []
+  var secs = 0.0
+  if parallelism > 1 {
+    var lowerings: [Lowering] = []
+    let executor = ParallelExecutor(sinks: plan.sinks, parallelism: parallelism) {
+      let l = Lowering(checker: checker)
+      lowerings.append(l)
+      var copy = LogicalPlan(sinks: try l.lower(module))
+      if ProcessInfo.processInfo.environment["FLOW_BENCH_UNOPTIMIZED"] == nil { _ = try Optimizer().optimize(&copy) }
+      return copy.sinks
+    }
+    secs = try timed {
+      try executor.build()
+      try executor.run()
+    }.1
+    stats = executor.stats.map { ($0.name, $0.inCount, $0.outCount) }
+    withExtendedLifetime(lowerings) {}
+  } else {
+    let executor = Executor(sinks: plan.sinks)
+    secs = try timed {
+      try executor.build()
+      try executor.run()
+    }.1
+    stats = executor.stats.map { ($0.name, $0.inCount, $0.outCount) }
   }
-  let stats = executor.stats
   let read = stats.filter { $0.name.hasPrefix("source") }.reduce(0) { $0 + $1.outCount }
   let sinkNames = Set(plan.sinks.map(\.name))
   let out = stats.filter { sinkNames.contains($0.name) }.reduce(0) { $0 + $1.inCount }

@@ -22,6 +22,8 @@ let benchmarks: [Benchmark] = [
   nexmarkBenchmark,
   slidingBenchmark(every: "2s"),
   slidingBenchmark(every: "500ms"),
+  keyedWindowBenchmark(parallelism: 1),
+  keyedWindowBenchmark(parallelism: 2),
 ]
 
 func usage() -> Never {

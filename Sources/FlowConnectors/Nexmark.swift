@@ -185,6 +185,15 @@ public final class NexmarkGenerator {
   /// Moves to event `index` (the stream is a pure function of the index).
   public func seek(to index: Int64) { seek(max(index, 0)) }
 
+  /// Moves to the `n`th bid (0-based): bids take the last `bidProportion`
+  /// places of every `totalProportion` events.
+  public func seek(toBid n: Int64) {
+    let perEpoch = total - bidStart
+    guard perEpoch > 0 else { return seek(limit) }
+    let (epoch, k) = max(n, 0).quotientAndRemainder(dividingBy: perEpoch)
+    seek(epoch &* total &+ bidStart &+ k)
+  }
+
   private func seek(_ index: Int64) {
     cur.pointee = Cursor(
       index: index, epoch: index / total, rem: index % total, ts: timestamp(ofEvent: index),

@@ -261,8 +261,10 @@ final class NexmarkReader: SourceReader {
   var skippedRows: Int { 0 }
   func stop() {}
   var position: Int64? { generator.position }
+  /// For a split source: `index` counts the events this reader delivers
+  /// (bids only, for `nexmarkBids`).
   func seek(to index: Int64) -> Bool {
-    generator.seek(to: index)
+    if bidsOnly { generator.seek(toBid: index) } else { generator.seek(to: index) }
     return true
   }
 }
