@@ -265,6 +265,8 @@ pub extern fn windowJoin<K, A, B>(left: Keyed<K, A>, right: Keyed<K, B>, window:
 pub extern fn intervalJoin<K, A, B>(left: Keyed<K, A>, right: Keyed<K, B>, lower: Duration, upper: Duration) -> Stream<{ key: K, left: A, right: B }>
 /// Windows of both sides with all their events, for outer joins.
 pub extern fn coGroup<K, A, B>(left: Keyed<K, A>, right: Keyed<K, B>, window: WindowSpec) -> Stream<{ key: K, left: List<A>, right: List<B> }>
+/// A regular inner join (no window): every pair of events with equal keys.
+pub extern fn join<K, A, B>(left: Keyed<K, A>, right: Keyed<K, B>) -> Stream<{ key: K, left: A, right: B }>
 pub extern fn latest<K, T>(s: Keyed<K, T>) -> Table<K, T>
 /// Each event with the latest value of the table under the same key, if any.
 pub extern fn lookup<K, A, B>(s: Keyed<K, A>, table: Table<K, B>) -> Stream<{ key: K, left: A, right: B? }>
@@ -276,13 +278,15 @@ pub extern fn withBroadcast<K, T, R, S, O>(s: Keyed<K, T>, rules: Broadcast<R>, 
 
 // ---------------------------------------------------------------- iteration
 
-/// Bulk iteration over bounded data: applies `step` `times` times (the
-/// plan is unrolled, so `times` is at most 1000).
-pub extern fn iterate<T>(initial: Stream<T>, times: Int, step: (Stream<T>) -> Stream<T>) -> Stream<T>
-/// Delta iteration: a solution set keyed by `key` and a workset of changes;
-/// `step` maps (solution, workset) to the next pair, `times` rounds (a step
-/// should return an empty workset once nothing changes).
-pub extern fn iterateDelta<K, T>(solution: Stream<T>, workset: Stream<T>, key: (T) -> K, times: Int, step: (Stream<T>, Stream<T>) -> (Stream<T>, Stream<T>)) -> Stream<T>
+/// Bulk iteration over bounded data: runs `step` on each round's data, at
+/// most `times` rounds; with `until`, stops after the first round for which
+/// `until(previous, next)` emits `true`.
+pub extern fn iterate<T>(initial: Stream<T>, times: Int, step: (Stream<T>) -> Stream<T>, until: ((Stream<T>, Stream<T>) -> Stream<Bool>)? = null) -> Stream<T>
+/// Delta iteration: a solution set keyed by `key` and a workset. Each round
+/// `step(solution, workset)` returns (delta, next workset); delta elements
+/// replace solution elements with the same key. Stops when the workset is
+/// empty, or after `times` rounds; the result is the solution set.
+pub extern fn iterateDelta<K, T, W>(solution: Stream<T>, workset: Stream<W>, key: (T) -> K, times: Int, step: (Stream<T>, Stream<W>) -> (Stream<T>, Stream<W>)) -> Stream<T>
 
 // ---------------------------------------------------------------- complex event processing
 
