@@ -206,7 +206,7 @@ pub fn finalComponents(updates: Stream<{ vertex: Int, component: Int }>) -> Stre
 pub fn shortestPaths(edges: Stream<WeightedEdge>, source: Int) -> Stream<{ vertex: Int, distance: Float }> = {
   let unreached = 1.0e308
   weightedAdjacency(edges)
-    |> map(a => { vertex: a.vertex, value: if a.vertex == source then 0.0 else unreached, out: a.out })
+    |> map(a => { vertex: a.vertex, value: unreached, out: a.out })
     |> pregel(
          sequence(from: 0, to: 0) |> map(x => { vertex: source, msg: 0.0 }),
          rounds: 1000000,
