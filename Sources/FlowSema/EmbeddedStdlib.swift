@@ -127,9 +127,9 @@ pub fn pregel<V, E, M>(
     let combined = inbox |> keyBy(m => m.vertex) |> reduce((a, b) => { vertex: a.vertex, msg: combine(a.msg, b.msg) })
     let changed = join(combined |> keyBy(m => m.vertex), state |> keyBy(v => v.vertex))
       |> flatMap(j => match compute(j.right.value, j.left.msg) {
-           null => [],
-           value => [{ j.right with value: value }],
-         })
+        null => [],
+        value => [{ j.right with value: value }],
+      })
     (changed, changed |> flatMap(v => send(v)))
   })
 
@@ -174,24 +174,24 @@ pub fn streamingComponents(edges: Stream<Edge>) -> Stream<{ vertex: Int, compone
   edges
     |> keyBy(e => 0)
     |> process(
-         init: { label: [:], members: [:] },
-         onEvent: (uf, e, ctx) => {
-           let fresh = filter(distinct([e.src, e.dst]), v => !contains(uf.label, v))
-           let uf1 = fold(fresh, uf, (s, v) => { label: put(s.label, v, v), members: put(s.members, v, [v]) })
-           let a = labelOf(uf1, e.src)
-           let b = labelOf(uf1, e.dst)
-           let keep = min(a, b)
-           let gone = max(a, b)
-           let moved = if a == b then [] else membersOf(uf1, gone)
-           let uf2 = if a == b then uf1 else {
-             label: fold(moved, uf1.label, (m, v) => put(m, v, keep)),
-             members: put(remove(uf1.members, gone), keep, concat(membersOf(uf1, keep), moved)),
-           }
-           let news = filter(fresh, v => labelOf(uf2, v) == v)
-           { state: uf2,
-             emit: concat(map(news, v => { vertex: v, component: v }), map(moved, v => { vertex: v, component: keep })),
-             timers: [] }
-         })
+      init: { label: [:], members: [:] },
+      onEvent: (uf, e, ctx) => {
+        let fresh = filter(distinct([e.src, e.dst]), v => !contains(uf.label, v))
+        let uf1 = fold(fresh, uf, (s, v) => { label: put(s.label, v, v), members: put(s.members, v, [v]) })
+        let a = labelOf(uf1, e.src)
+        let b = labelOf(uf1, e.dst)
+        let keep = min(a, b)
+        let gone = max(a, b)
+        let moved = if a == b then [] else membersOf(uf1, gone)
+        let uf2 = if a == b then uf1 else {
+          label: fold(moved, uf1.label, (m, v) => put(m, v, keep)),
+          members: put(remove(uf1.members, gone), keep, concat(membersOf(uf1, keep), moved)),
+        }
+        let news = filter(fresh, v => labelOf(uf2, v) == v)
+        { state: uf2,
+          emit: concat(map(news, v => { vertex: v, component: v }), map(moved, v => { vertex: v, component: keep })),
+          timers: [] }
+      })
 
 /// The latest update per vertex of a stream of updates, once the (bounded)
 /// stream has ended.
@@ -208,11 +208,11 @@ pub fn shortestPaths(edges: Stream<WeightedEdge>, source: Int) -> Stream<{ verte
   weightedAdjacency(edges)
     |> map(a => { vertex: a.vertex, value: unreached, out: a.out })
     |> pregel(
-         sequence(from: 0, to: 0) |> map(x => { vertex: source, msg: 0.0 }),
-         rounds: 1000000,
-         combine: (a, b) => min(a, b),
-         compute: (d, m) => if m < d then m else null,
-         send: v => map(v.out, e => { vertex: e.0, msg: v.value + e.1 }))
+      sequence(from: 0, to: 0) |> map(x => { vertex: source, msg: 0.0 }),
+      rounds: 1000000,
+      combine: (a, b) => min(a, b),
+      compute: (d, m) => if m < d then m else null,
+      send: v => map(v.out, e => { vertex: e.0, msg: v.value + e.1 }))
     |> filter(v => v.value < unreached)
     |> map(v => { vertex: v.vertex, distance: v.value })
 }
@@ -232,16 +232,16 @@ pub fn pageRankWeighted(edges: Stream<WeightedEdge>, damping: Float, tolerance: 
   let n = adj |> keyBy(a => 0) |> count()
   let start = join(adj |> keyBy(a => 0), n |> keyBy(c => 0))
     |> map(j => {
-         let total = sum(map(j.left.out, e => e.1))
-         { vertex: j.left.vertex, rank: 1.0 / toFloat(j.right.count), prev: 0.0,
-           out: map(j.left.out, e => (e.0, e.1 / total)), n: j.right.count }
-       })
+      let total = sum(map(j.left.out, e => e.1))
+      { vertex: j.left.vertex, rank: 1.0 / toFloat(j.right.count), prev: 0.0,
+        out: map(j.left.out, e => (e.0, e.1 / total)), n: j.right.count }
+    })
   start
     |> iterate(times: rounds, step: ranks => pageRankStep(ranks, damping),
-         until: (before, after) => after
-           |> keyBy(v => 0)
-           |> aggregate({ err: sum(v => abs(v.rank - v.prev)), n: max(v => v.n) })
-           |> map(r => r.err < toFloat(r.n) * tolerance))
+      until: (before, after) => after
+        |> keyBy(v => 0)
+        |> aggregate({ err: sum(v => abs(v.rank - v.prev)), n: max(v => v.n) })
+        |> map(r => r.err < toFloat(r.n) * tolerance))
     |> map(v => { vertex: v.vertex, rank: v.rank })
 }
 
@@ -251,14 +251,14 @@ fn pageRankStep(ranks: Stream<RankState>, damping: Float) -> Stream<RankState> =
     |> sum(v => if length(v.out) == 0 then v.rank else 0.0)
   let incoming = ranks
     |> flatMap(v => concat([{ vertex: v.vertex, share: 0.0, self: [v] }],
-                           map(v.out, e => { vertex: e.0, share: v.rank * e.1, self: [] })))
+      map(v.out, e => { vertex: e.0, share: v.rank * e.1, self: [] })))
     |> keyBy(m => m.vertex)
     |> reduce((a, b) => { vertex: a.vertex, share: a.share + b.share, self: concat(a.self, b.self) })
   join(incoming |> keyBy(m => 0), dangling |> keyBy(d => 0))
     |> flatMap(j => map(j.left.self, v => {
-         let n = toFloat(v.n)
-         { v with prev: v.rank, rank: damping * (j.left.share + j.right.sum / n) + (1.0 - damping) / n }
-       }))
+      let n = toFloat(v.n)
+      { v with prev: v.rank, rank: damping * (j.left.share + j.right.sum / n) + (1.0 - damping) / n }
+    }))
 }
 
 /// PageRank of a directed graph with every edge of weight 1 (see
@@ -289,16 +289,16 @@ pub fn labelPropagation(edges: Stream<Edge>, rounds: Int = 100) -> Stream<{ vert
   adjacency(undirected(edges))
     |> map(a => { vertex: a.vertex, label: a.vertex, prev: a.vertex, out: a.out })
     |> iterate(times: rounds,
-         step: state => state
-           |> flatMap(v => concat([{ vertex: v.vertex, labels: [], self: [v] }],
-                                  map(v.out, n => { vertex: n, labels: [v.label], self: [] })))
-           |> keyBy(m => m.vertex)
-           |> reduce((a, b) => { vertex: a.vertex, labels: concat(a.labels, b.labels), self: concat(a.self, b.self) })
-           |> flatMap(m => map(m.self, v => { v with prev: v.label, label: mostFrequent(m.labels) ?? v.label })),
-         until: (before, after) => after
-           |> keyBy(v => 0)
-           |> sum(v => if v.label != v.prev then 1 else 0)
-           |> map(r => r.sum == 0))
+      step: state => state
+        |> flatMap(v => concat([{ vertex: v.vertex, labels: [], self: [v] }],
+          map(v.out, n => { vertex: n, labels: [v.label], self: [] })))
+        |> keyBy(m => m.vertex)
+        |> reduce((a, b) => { vertex: a.vertex, labels: concat(a.labels, b.labels), self: concat(a.self, b.self) })
+        |> flatMap(m => map(m.self, v => { v with prev: v.label, label: mostFrequent(m.labels) ?? v.label })),
+      until: (before, after) => after
+        |> keyBy(v => 0)
+        |> sum(v => if v.label != v.prev then 1 else 0)
+        |> map(r => r.sum == 0))
     |> map(v => { vertex: v.vertex, community: v.label })
 
 // ---------------------------------------------------------------- triangles
@@ -308,7 +308,7 @@ pub fn triangles(edges: Stream<Edge>) -> Stream<{ a: Int, b: Int, c: Int }> = {
   let forward = undirected(edges) |> filter(e => e.src < e.dst)
   let wedges = adjacency(forward)
     |> flatMap(v => flatMap(zip(v.out, range(0, length(v.out))), p =>
-         map(drop(v.out, p.1 + 1), w => { a: v.vertex, b: p.0, c: w })))
+      map(drop(v.out, p.1 + 1), w => { a: v.vertex, b: p.0, c: w })))
   join(wedges |> keyBy(t => (t.b, t.c)), forward |> keyBy(e => (e.src, e.dst)))
     |> map(j => j.left)
 }
@@ -332,7 +332,7 @@ pub fn clustering(edges: Stream<Edge>) -> Stream<{ vertex: Int, coefficient: Flo
     |> keyBy(x => x.vertex)
     |> aggregate({ t: sum(x => x.t), d: sum(x => x.d) })
     |> map(r => { vertex: r.key,
-                  coefficient: if r.d < 2 then 0.0 else toFloat(2 * r.t) / toFloat(r.d * (r.d - 1)) })
+      coefficient: if r.d < 2 then 0.0 else toFloat(2 * r.t) / toFloat(r.d * (r.d - 1)) })
 
 // ---------------------------------------------------------------- HITS
 
@@ -343,7 +343,7 @@ fn normalizeHits(s: Stream<HitsState>) -> Stream<HitsState> = {
   let totals = s |> keyBy(v => 0) |> aggregate({ hub: sum(v => v.hub), auth: sum(v => v.auth) })
   join(s |> keyBy(v => 0), totals |> keyBy(t => 0))
     |> map(j => { j.left with hub: if j.right.hub > 0.0 then j.left.hub / j.right.hub else 0.0,
-                              auth: if j.right.auth > 0.0 then j.left.auth / j.right.auth else 0.0 })
+      auth: if j.right.auth > 0.0 then j.left.auth / j.right.auth else 0.0 })
 }
 
 /// HITS hub and authority scores of a directed graph by power iteration
@@ -358,25 +358,25 @@ pub fn hits(edges: Stream<Edge>, tolerance: Float = 1.0e-10, rounds: Int = 1000)
     |> normalizeHits()
   start
     |> iterate(times: rounds,
-         step: s => {
-           // hub(v) = sum of auth(w) over the edges v -> w
-           let hubs = s
-             |> flatMap(v => concat([{ vertex: v.vertex, x: 0.0, self: [v] }], map(v.inn, u => { vertex: u, x: v.auth, self: [] })))
-             |> keyBy(m => m.vertex)
-             |> reduce((a, b) => { vertex: a.vertex, x: a.x + b.x, self: concat(a.self, b.self) })
-             |> flatMap(m => map(m.self, v => { v with prevHub: v.hub, hub: m.x }))
-           // auth(w) = sum of the new hub(v) over the edges v -> w
-           hubs
-             |> flatMap(v => concat([{ vertex: v.vertex, x: 0.0, self: [v] }], map(v.out, w => { vertex: w, x: v.hub, self: [] })))
-             |> keyBy(m => m.vertex)
-             |> reduce((a, b) => { vertex: a.vertex, x: a.x + b.x, self: concat(a.self, b.self) })
-             |> flatMap(m => map(m.self, v => { v with auth: m.x }))
-             |> normalizeHits()
-         },
-         until: (before, after) => after
-           |> keyBy(v => 0)
-           |> sum(v => abs(v.hub - v.prevHub))
-           |> map(r => r.sum < tolerance))
+      step: s => {
+        // hub(v) = sum of auth(w) over the edges v -> w
+        let hubs = s
+          |> flatMap(v => concat([{ vertex: v.vertex, x: 0.0, self: [v] }], map(v.inn, u => { vertex: u, x: v.auth, self: [] })))
+          |> keyBy(m => m.vertex)
+          |> reduce((a, b) => { vertex: a.vertex, x: a.x + b.x, self: concat(a.self, b.self) })
+          |> flatMap(m => map(m.self, v => { v with prevHub: v.hub, hub: m.x }))
+        // auth(w) = sum of the new hub(v) over the edges v -> w
+        hubs
+          |> flatMap(v => concat([{ vertex: v.vertex, x: 0.0, self: [v] }], map(v.out, w => { vertex: w, x: v.hub, self: [] })))
+          |> keyBy(m => m.vertex)
+          |> reduce((a, b) => { vertex: a.vertex, x: a.x + b.x, self: concat(a.self, b.self) })
+          |> flatMap(m => map(m.self, v => { v with auth: m.x }))
+          |> normalizeHits()
+      },
+      until: (before, after) => after
+        |> keyBy(v => 0)
+        |> sum(v => abs(v.hub - v.prevHub))
+        |> map(r => r.sum < tolerance))
     |> map(v => { vertex: v.vertex, hub: v.hub, authority: v.auth })
 }
 
@@ -391,19 +391,19 @@ pub fn similarity(edges: Stream<Edge>) -> Stream<{ u: Int, v: Int, common: Int, 
   let degree = adj |> map(a => { vertex: a.vertex, degree: length(a.out) })
   let pairs = adj
     |> flatMap(w => {
-         let weight = 1.0 / ln(toFloat(length(w.out)))
-         flatMap(zip(w.out, range(0, length(w.out))), p => map(drop(w.out, p.1 + 1), x => { u: p.0, v: x, aa: weight }))
-       })
+      let weight = 1.0 / ln(toFloat(length(w.out)))
+      flatMap(zip(w.out, range(0, length(w.out))), p => map(drop(w.out, p.1 + 1), x => { u: p.0, v: x, aa: weight }))
+    })
     |> keyBy(p => (p.u, p.v))
     |> aggregate({ common: count(), aa: sum(p => p.aa) })
   let withU = join(pairs |> keyBy(p => p.key.0), degree |> keyBy(d => d.vertex))
   join(withU |> keyBy(j => j.left.key.1), degree |> keyBy(d => d.vertex))
     |> map(j => {
-         let p = j.left.left
-         { u: p.key.0, v: p.key.1, common: p.common,
-           jaccard: toFloat(p.common) / toFloat(j.left.right.degree + j.right.degree - p.common),
-           adamicAdar: p.aa }
-       })
+      let p = j.left.left
+      { u: p.key.0, v: p.key.1, common: p.common,
+        jaccard: toFloat(p.common) / toFloat(j.left.right.degree + j.right.degree - p.common),
+        adamicAdar: p.aa }
+    })
 }
 
 /// The Jaccard coefficient of every pair with a common neighbour.
