@@ -8,8 +8,18 @@ Prints one line: seconds to read the file and build the DiGraph, seconds for
 the 20 iterations (networkx's default scipy implementation, tol=0 so every
 iteration runs), and the peak RSS of the process.
 """
-import csv, resource, sys, time
+import csv, sys, time
 import networkx as nx
+
+
+def peak_rss_mib():
+    # VmHWM, not getrusage's ru_maxrss: the latter survives exec, so a
+    # process started by flow-bench would report flow-bench's own peak.
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def main(path):
@@ -25,7 +35,7 @@ def main(path):
     except nx.PowerIterationFailedConvergence:
         pass  # expected: tol=0 never converges, so exactly 20 iterations ran
     t2 = time.perf_counter()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mib()
     print(f"networkx {nx.__version__}: load {t1 - t0:.2f} s + pagerank {t2 - t1:.2f} s = {t2 - t0:.2f} s, "
           f"peak RSS {rss:.0f} MiB ({g.number_of_nodes()} vertices, {g.number_of_edges()} distinct edges)")
 
