@@ -16,6 +16,7 @@ let benchmarks: [Benchmark] = [
   parse10kBenchmark,
   wordCountBenchmark,
   csvBidsBenchmark,
+  pageRankBenchmark,
   keyedCountBenchmark,
   filterMapBenchmark,
   chain6Benchmark,

@@ -5,15 +5,86 @@ public enum EmbeddedStdlib {
     "std.graph": ##"""
 module std.graph
 
-// Graph algorithms written in Flow over streams of edges.
+// Graph algorithms written in Flow over streams of edges. Everything here
+// uses public operators only: the batch algorithms are loops (`iterate`,
+// `iterateDelta`) over bounded edge lists, the streaming ones keep state
+// with `process`. Vertices are Ints; results are streams of records.
 
 /// A directed edge from `src` to `dst`.
 pub type Edge = { src: Int, dst: Int }
 
+/// A directed edge with a weight.
+pub type WeightedEdge = { src: Int, dst: Int, weight: Float }
+
+/// A vertex with its outgoing edges, as `pregel` sees it.
+pub type Vertex<V, E> = { vertex: Int, value: V, out: List<E> }
+
+/// A message for a vertex.
+pub type Message<M> = { vertex: Int, msg: M }
+
+// ---------------------------------------------------------------- construction
+
 /// Reads an edge list from a CSV file with `src,dst` columns.
 pub fn edgesFromCsv(path: String) -> Stream<Edge> = readCsv(path, schema: Edge)
 
+/// Reads a weighted edge list from a CSV file with `src,dst,weight` columns.
+pub fn weightedEdgesFromCsv(path: String) -> Stream<WeightedEdge> = readCsv(path, schema: WeightedEdge)
+
+/// Each edge once: repeated `(src, dst)` pairs are dropped (the first kept).
+pub fn distinctEdges(edges: Stream<Edge>) -> Stream<Edge> =
+  edges |> keyBy(e => (e.src, e.dst)) |> reduce((a, b) => a)
+
+/// An undirected graph as a directed one: every edge in both directions,
+/// once each; self-loops are dropped.
+pub fn undirected(edges: Stream<Edge>) -> Stream<Edge> =
+  edges
+    |> filter(e => e.src != e.dst)
+    |> flatMap(e => [e, { src: e.dst, dst: e.src }])
+    |> distinctEdges()
+
+/// Weighted edges in both directions (the first weight of a pair is kept).
+pub fn undirectedWeighted(edges: Stream<WeightedEdge>) -> Stream<WeightedEdge> =
+  edges
+    |> filter(e => e.src != e.dst)
+    |> flatMap(e => [e, { src: e.dst, dst: e.src, weight: e.weight }])
+    |> keyBy(e => (e.src, e.dst))
+    |> reduce((a, b) => a)
+
+/// Every edge with weight 1.0.
+pub fn unweighted(edges: Stream<Edge>) -> Stream<WeightedEdge> =
+  edges |> map(e => { src: e.src, dst: e.dst, weight: 1.0 })
+
+/// The vertices that appear in an edge, once each.
+pub fn vertices(edges: Stream<Edge>) -> Stream<Int> =
+  edges
+    |> flatMap(e => [e.src, e.dst])
+    |> keyBy(v => v)
+    |> count()
+    |> map(r => r.key)
+
+/// Every vertex with its out-neighbours, ascending (empty for a vertex
+/// that only receives edges).
+pub fn adjacency(edges: Stream<Edge>) -> Stream<{ vertex: Int, out: List<Int> }> =
+  edges
+    |> flatMap(e => [{ vertex: e.src, out: [e.dst] }, { vertex: e.dst, out: [] }])
+    |> keyBy(a => a.vertex)
+    |> aggregate({ outs: collect(a => a.out) })
+    |> map(r => { vertex: r.key, out: sort(flatMap(r.outs, o => o)) })
+
+/// Every vertex with its weighted out-edges as (neighbour, weight) pairs,
+/// by neighbour.
+pub fn weightedAdjacency(edges: Stream<WeightedEdge>) -> Stream<{ vertex: Int, out: List<(Int, Float)> }> =
+  edges
+    |> flatMap(e => [{ vertex: e.src, out: [(e.dst, e.weight)] }, { vertex: e.dst, out: [] }])
+    |> keyBy(a => a.vertex)
+    |> aggregate({ outs: collect(a => a.out) })
+    |> map(r => { vertex: r.key, out: sortBy(flatMap(r.outs, o => o), p => p.0) })
+
+// ---------------------------------------------------------------- degrees
+
 /// The degree of every vertex: how many edges touch it, in either direction.
+/// On an unbounded edge stream it emits the updated degree of both
+/// endpoints for every edge (incremental degrees).
 pub fn degrees(edges: Stream<Edge>) -> Stream<{ vertex: Int, degree: Int }> =
   edges
     |> flatMap(e => [e.src, e.dst])
@@ -34,6 +105,314 @@ pub fn inDegrees(edges: Stream<Edge>) -> Stream<{ vertex: Int, degree: Int }> =
     |> keyBy(e => e.dst)
     |> count()
     |> map(r => { vertex: r.key, degree: r.count })
+
+// ---------------------------------------------------------------- vertex-centric
+
+/// Vertex-centric (Pregel-style) computation over bounded data. Each round,
+/// the messages sent to a vertex are combined with `combine`, and
+/// `compute(value, message)` returns the vertex's new value, or null to
+/// keep it and stay quiet. A vertex whose value changed sends
+/// `send(vertex)` (the vertex with its new value); the others are idle
+/// until a message wakes them. Stops when no message is sent, or after
+/// `rounds` rounds; the result is every vertex with its final value.
+pub fn pregel<V, E, M>(
+  vertices: Stream<Vertex<V, E>>,
+  messages: Stream<Message<M>>,
+  rounds: Int,
+  combine: (M, M) -> M,
+  compute: (V, M) -> V?,
+  send: (Vertex<V, E>) -> List<Message<M>>,
+) -> Stream<Vertex<V, E>> =
+  iterateDelta(vertices, messages, key: v => v.vertex, times: rounds, step: (state, inbox) => {
+    let combined = inbox |> keyBy(m => m.vertex) |> reduce((a, b) => { vertex: a.vertex, msg: combine(a.msg, b.msg) })
+    let changed = join(combined |> keyBy(m => m.vertex), state |> keyBy(v => v.vertex))
+      |> flatMap(j => match compute(j.right.value, j.left.msg) {
+        null => [],
+        value => [{ j.right with value: value }],
+      })
+    (changed, changed |> flatMap(v => send(v)))
+  })
+
+// ---------------------------------------------------------------- components
+
+/// Connected components of an undirected graph (each edge given once, in
+/// either direction): every vertex with the smallest vertex id of its
+/// component. Min-label propagation as a delta iteration.
+pub fn connectedComponents(edges: Stream<Edge>) -> Stream<{ vertex: Int, component: Int }> = {
+  let adj = adjacency(undirected(edges))
+  pregel(
+    adj |> map(a => { vertex: a.vertex, value: a.vertex, out: a.out }),
+    adj |> flatMap(a => map(a.out, n => { vertex: n, msg: a.vertex })),
+    rounds: 1000000,
+    combine: (a, b) => min(a, b),
+    compute: (label, m) => if m < label then m else null,
+    send: v => map(v.out, n => { vertex: n, msg: v.value }))
+    |> map(v => { vertex: v.vertex, component: v.value })
+}
+
+/// Weakly connected components of a directed graph: the components of the
+/// graph with edge directions ignored, labelled by their smallest vertex.
+pub fn weaklyConnectedComponents(edges: Stream<Edge>) -> Stream<{ vertex: Int, component: Int }> =
+  connectedComponents(edges)
+
+/// The union-find state of `streamingComponents`: each vertex's component
+/// label (its smallest vertex), and each label's members.
+type UnionFind = { label: Map<Int, Int>, members: Map<Int, List<Int>> }
+
+fn labelOf(uf: UnionFind, v: Int) -> Int = uf.label[v] ?? v
+
+fn membersOf(uf: UnionFind, l: Int) -> List<Int> = uf.members[l] ?? [l]
+
+/// Connected components over an unbounded edge stream (edges undirected),
+/// with union-find state: for each edge that joins two components, emits
+/// the new label of every vertex of the component that was relabelled (the
+/// label is the smallest vertex id, as in `connectedComponents`); a new
+/// vertex is announced with its label. The latest update per vertex is its
+/// component so far, so at the end of a bounded input it agrees with
+/// `connectedComponents`.
+pub fn streamingComponents(edges: Stream<Edge>) -> Stream<{ vertex: Int, component: Int }> =
+  edges
+    |> keyBy(e => 0)
+    |> process(
+      init: { label: [:], members: [:] },
+      onEvent: (uf, e, ctx) => {
+        let fresh = filter(distinct([e.src, e.dst]), v => !contains(uf.label, v))
+        let uf1 = fold(fresh, uf, (s, v) => { label: put(s.label, v, v), members: put(s.members, v, [v]) })
+        let a = labelOf(uf1, e.src)
+        let b = labelOf(uf1, e.dst)
+        let keep = min(a, b)
+        let gone = max(a, b)
+        let moved = if a == b then [] else membersOf(uf1, gone)
+        let uf2 = if a == b then uf1 else {
+          label: fold(moved, uf1.label, (m, v) => put(m, v, keep)),
+          members: put(remove(uf1.members, gone), keep, concat(membersOf(uf1, keep), moved)),
+        }
+        let news = filter(fresh, v => labelOf(uf2, v) == v)
+        { state: uf2,
+          emit: concat(map(news, v => { vertex: v, component: v }), map(moved, v => { vertex: v, component: keep })),
+          timers: [] }
+      })
+
+/// The latest update per vertex of a stream of updates, once the (bounded)
+/// stream has ended.
+pub fn finalComponents(updates: Stream<{ vertex: Int, component: Int }>) -> Stream<{ vertex: Int, component: Int }> =
+  updates |> keyBy(u => u.vertex) |> reduce((a, b) => b)
+
+// ---------------------------------------------------------------- shortest paths
+
+/// Single-source shortest paths over non-negative weights (Bellman-Ford
+/// style label correction as a delta iteration): the distance of every
+/// vertex reachable from `source` (the source itself at 0.0).
+pub fn shortestPaths(edges: Stream<WeightedEdge>, source: Int) -> Stream<{ vertex: Int, distance: Float }> = {
+  let unreached = 1.0e308
+  weightedAdjacency(edges)
+    |> map(a => { vertex: a.vertex, value: unreached, out: a.out })
+    |> pregel(
+      sequence(from: 0, to: 0) |> map(x => { vertex: source, msg: 0.0 }),
+      rounds: 1000000,
+      combine: (a, b) => min(a, b),
+      compute: (d, m) => if m < d then m else null,
+      send: v => map(v.out, e => { vertex: e.0, msg: v.value + e.1 }))
+    |> filter(v => v.value < unreached)
+    |> map(v => { vertex: v.vertex, distance: v.value })
+}
+
+// ---------------------------------------------------------------- PageRank
+
+type RankState = { vertex: Int, rank: Float, prev: Float, out: List<(Int, Float)>, n: Int }
+
+/// PageRank of a directed weighted graph, as networkx computes it: ranks
+/// start at 1/N, each vertex passes `damping` of its rank to its
+/// out-neighbours in proportion to edge weight, the rank of dangling
+/// vertices (no out-edges) is spread over all vertices, and the rest,
+/// (1 - damping)/N, goes to every vertex. Stops when the ranks changed by
+/// less than N * `tolerance` in total (L1), or after `rounds` rounds.
+pub fn pageRankWeighted(edges: Stream<WeightedEdge>, damping: Float, tolerance: Float, rounds: Int) -> Stream<{ vertex: Int, rank: Float }> = {
+  let adj = weightedAdjacency(edges)
+  let n = adj |> keyBy(a => 0) |> count()
+  let start = join(adj |> keyBy(a => 0), n |> keyBy(c => 0))
+    |> map(j => {
+      let total = sum(map(j.left.out, e => e.1))
+      { vertex: j.left.vertex, rank: 1.0 / toFloat(j.right.count), prev: 0.0,
+        out: map(j.left.out, e => (e.0, e.1 / total)), n: j.right.count }
+    })
+  start
+    |> iterate(times: rounds, step: ranks => pageRankStep(ranks, damping),
+      until: (before, after) => after
+        |> keyBy(v => 0)
+        |> aggregate({ err: sum(v => abs(v.rank - v.prev)), n: max(v => v.n) })
+        |> map(r => r.err < toFloat(r.n) * tolerance))
+    |> map(v => { vertex: v.vertex, rank: v.rank })
+}
+
+fn pageRankStep(ranks: Stream<RankState>, damping: Float) -> Stream<RankState> = {
+  let dangling = ranks
+    |> keyBy(v => 0)
+    |> sum(v => if length(v.out) == 0 then v.rank else 0.0)
+  let incoming = ranks
+    |> flatMap(v => concat([{ vertex: v.vertex, share: 0.0, self: [v] }],
+      map(v.out, e => { vertex: e.0, share: v.rank * e.1, self: [] })))
+    |> keyBy(m => m.vertex)
+    |> reduce((a, b) => { vertex: a.vertex, share: a.share + b.share, self: concat(a.self, b.self) })
+  join(incoming |> keyBy(m => 0), dangling |> keyBy(d => 0))
+    |> flatMap(j => map(j.left.self, v => {
+      let n = toFloat(v.n)
+      { v with prev: v.rank, rank: damping * (j.left.share + j.right.sum / n) + (1.0 - damping) / n }
+    }))
+}
+
+/// PageRank of a directed graph with every edge of weight 1 (see
+/// `pageRankWeighted`). For an undirected graph pass `undirected(edges)`.
+pub fn pageRank(edges: Stream<Edge>, damping: Float = 0.85, tolerance: Float = 1.0e-6, rounds: Int = 100) -> Stream<{ vertex: Int, rank: Float }> =
+  pageRankWeighted(unweighted(distinctEdges(edges)), damping, tolerance, rounds)
+
+// ---------------------------------------------------------------- communities
+
+type LabelState = { vertex: Int, label: Int, prev: Int, out: List<Int> }
+
+/// The most frequent value of a list, the smallest among equals.
+pub fn mostFrequent(xs: List<Int>) -> Int? = {
+  let runs = fold(sort(xs), [], (acc, x) => match head(acc) {
+    null => [(x, 1)],
+    r => if r.0 == x then concat([(x, r.1 + 1)], drop(acc, 1)) else concat([(x, 1)], acc),
+  })
+  let best = fold(runs, (0, 0), (b, r) => if r.1 > b.1 || (r.1 == b.1 && r.0 < b.0) then r else b)
+  if length(runs) == 0 then null else best.0
+}
+
+/// Label propagation community detection on an undirected graph
+/// (synchronous and deterministic): every vertex starts with its own id as
+/// label; each round every vertex takes the most frequent label among its
+/// neighbours, the smallest among equally frequent ones. Stops when no
+/// label changes, or after `rounds` rounds.
+pub fn labelPropagation(edges: Stream<Edge>, rounds: Int = 100) -> Stream<{ vertex: Int, community: Int }> =
+  adjacency(undirected(edges))
+    |> map(a => { vertex: a.vertex, label: a.vertex, prev: a.vertex, out: a.out })
+    |> iterate(times: rounds,
+      step: state => state
+        |> flatMap(v => concat([{ vertex: v.vertex, labels: [], self: [v] }],
+          map(v.out, n => { vertex: n, labels: [v.label], self: [] })))
+        |> keyBy(m => m.vertex)
+        |> reduce((a, b) => { vertex: a.vertex, labels: concat(a.labels, b.labels), self: concat(a.self, b.self) })
+        |> flatMap(m => map(m.self, v => { v with prev: v.label, label: mostFrequent(m.labels) ?? v.label })),
+      until: (before, after) => after
+        |> keyBy(v => 0)
+        |> sum(v => if v.label != v.prev then 1 else 0)
+        |> map(r => r.sum == 0))
+    |> map(v => { vertex: v.vertex, community: v.label })
+
+// ---------------------------------------------------------------- triangles
+
+/// Every triangle of an undirected graph once, as `a < b < c`.
+pub fn triangles(edges: Stream<Edge>) -> Stream<{ a: Int, b: Int, c: Int }> = {
+  let forward = undirected(edges) |> filter(e => e.src < e.dst)
+  let wedges = adjacency(forward)
+    |> flatMap(v => flatMap(zip(v.out, range(0, length(v.out))), p =>
+      map(drop(v.out, p.1 + 1), w => { a: v.vertex, b: p.0, c: w })))
+  join(wedges |> keyBy(t => (t.b, t.c)), forward |> keyBy(e => (e.src, e.dst)))
+    |> map(j => j.left)
+}
+
+/// The number of triangles through every vertex (0 included).
+pub fn triangleCounts(edges: Stream<Edge>) -> Stream<{ vertex: Int, triangles: Int }> =
+  union(
+    triangles(edges) |> flatMap(t => [{ vertex: t.a, n: 1 }, { vertex: t.b, n: 1 }, { vertex: t.c, n: 1 }]),
+    vertices(edges) |> map(v => { vertex: v, n: 0 }))
+    |> keyBy(x => x.vertex)
+    |> sum(x => x.n)
+    |> map(r => { vertex: r.key, triangles: r.sum })
+
+/// The local clustering coefficient of every vertex of an undirected
+/// graph: the fraction of pairs of its neighbours that are linked
+/// (0.0 with fewer than two neighbours).
+pub fn clustering(edges: Stream<Edge>) -> Stream<{ vertex: Int, coefficient: Float }> =
+  union(
+    triangleCounts(edges) |> map(t => { vertex: t.vertex, t: t.triangles, d: 0 }),
+    outDegrees(undirected(edges)) |> map(d => { vertex: d.vertex, t: 0, d: d.degree }))
+    |> keyBy(x => x.vertex)
+    |> aggregate({ t: sum(x => x.t), d: sum(x => x.d) })
+    |> map(r => { vertex: r.key,
+      coefficient: if r.d < 2 then 0.0 else toFloat(2 * r.t) / toFloat(r.d * (r.d - 1)) })
+
+// ---------------------------------------------------------------- HITS
+
+type HitsState = { vertex: Int, hub: Float, auth: Float, prevHub: Float, out: List<Int>, inn: List<Int> }
+
+/// Normalizes hub and authority scores to sum 1 over all vertices.
+fn normalizeHits(s: Stream<HitsState>) -> Stream<HitsState> = {
+  let totals = s |> keyBy(v => 0) |> aggregate({ hub: sum(v => v.hub), auth: sum(v => v.auth) })
+  join(s |> keyBy(v => 0), totals |> keyBy(t => 0))
+    |> map(j => { j.left with hub: if j.right.hub > 0.0 then j.left.hub / j.right.hub else 0.0,
+      auth: if j.right.auth > 0.0 then j.left.auth / j.right.auth else 0.0 })
+}
+
+/// HITS hub and authority scores of a directed graph by power iteration
+/// (hub = sum of the authorities it points to, authority = sum of the hubs
+/// pointing to it, both normalized to sum 1), until the hub scores change
+/// by less than `tolerance` in total, or after `rounds` rounds.
+pub fn hits(edges: Stream<Edge>, tolerance: Float = 1.0e-10, rounds: Int = 1000) -> Stream<{ vertex: Int, hub: Float, authority: Float }> = {
+  let e = distinctEdges(edges)
+  let ins = adjacency(e |> map(x => { src: x.dst, dst: x.src }))
+  let start = join(adjacency(e) |> keyBy(a => a.vertex), ins |> keyBy(a => a.vertex))
+    |> map(j => { vertex: j.key, hub: 1.0, auth: 1.0, prevHub: 0.0, out: j.left.out, inn: j.right.out })
+    |> normalizeHits()
+  start
+    |> iterate(times: rounds,
+      step: s => {
+        // hub(v) = sum of auth(w) over the edges v -> w
+        let hubs = s
+          |> flatMap(v => concat([{ vertex: v.vertex, x: 0.0, self: [v] }], map(v.inn, u => { vertex: u, x: v.auth, self: [] })))
+          |> keyBy(m => m.vertex)
+          |> reduce((a, b) => { vertex: a.vertex, x: a.x + b.x, self: concat(a.self, b.self) })
+          |> flatMap(m => map(m.self, v => { v with prevHub: v.hub, hub: m.x }))
+        // auth(w) = sum of the new hub(v) over the edges v -> w
+        hubs
+          |> flatMap(v => concat([{ vertex: v.vertex, x: 0.0, self: [v] }], map(v.out, w => { vertex: w, x: v.hub, self: [] })))
+          |> keyBy(m => m.vertex)
+          |> reduce((a, b) => { vertex: a.vertex, x: a.x + b.x, self: concat(a.self, b.self) })
+          |> flatMap(m => map(m.self, v => { v with auth: m.x }))
+          |> normalizeHits()
+      },
+      until: (before, after) => after
+        |> keyBy(v => 0)
+        |> sum(v => abs(v.hub - v.prevHub))
+        |> map(r => r.sum < tolerance))
+    |> map(v => { vertex: v.vertex, hub: v.hub, authority: v.auth })
+}
+
+// ---------------------------------------------------------------- similarity
+
+/// For every pair of distinct vertices `u < v` of an undirected graph with
+/// at least one common neighbour: the number of common neighbours, the
+/// Jaccard coefficient |N(u) ∩ N(v)| / |N(u) ∪ N(v)|, and the Adamic-Adar
+/// index, the sum of 1 / ln(degree) over the common neighbours.
+pub fn similarity(edges: Stream<Edge>) -> Stream<{ u: Int, v: Int, common: Int, jaccard: Float, adamicAdar: Float }> = {
+  let adj = adjacency(undirected(edges))
+  let degree = adj |> map(a => { vertex: a.vertex, degree: length(a.out) })
+  let pairs = adj
+    |> flatMap(w => {
+      let weight = 1.0 / ln(toFloat(length(w.out)))
+      flatMap(zip(w.out, range(0, length(w.out))), p => map(drop(w.out, p.1 + 1), x => { u: p.0, v: x, aa: weight }))
+    })
+    |> keyBy(p => (p.u, p.v))
+    |> aggregate({ common: count(), aa: sum(p => p.aa) })
+  let withU = join(pairs |> keyBy(p => p.key.0), degree |> keyBy(d => d.vertex))
+  join(withU |> keyBy(j => j.left.key.1), degree |> keyBy(d => d.vertex))
+    |> map(j => {
+      let p = j.left.left
+      { u: p.key.0, v: p.key.1, common: p.common,
+        jaccard: toFloat(p.common) / toFloat(j.left.right.degree + j.right.degree - p.common),
+        adamicAdar: p.aa }
+    })
+}
+
+/// The Jaccard coefficient of every pair with a common neighbour.
+pub fn jaccard(edges: Stream<Edge>) -> Stream<{ u: Int, v: Int, score: Float }> =
+  similarity(edges) |> map(s => { u: s.u, v: s.v, score: s.jaccard })
+
+/// The Adamic-Adar index of every pair with a common neighbour.
+pub fn adamicAdar(edges: Stream<Edge>) -> Stream<{ u: Int, v: Int, score: Float }> =
+  similarity(edges) |> map(s => { u: s.u, v: s.v, score: s.adamicAdar })
 """##,
     "std.ml": ##"""
 module std.ml
@@ -268,6 +647,8 @@ pub extern fn windowJoin<K, A, B>(left: Keyed<K, A>, right: Keyed<K, B>, window:
 pub extern fn intervalJoin<K, A, B>(left: Keyed<K, A>, right: Keyed<K, B>, lower: Duration, upper: Duration) -> Stream<{ key: K, left: A, right: B }>
 /// Windows of both sides with all their events, for outer joins.
 pub extern fn coGroup<K, A, B>(left: Keyed<K, A>, right: Keyed<K, B>, window: WindowSpec) -> Stream<{ key: K, left: List<A>, right: List<B> }>
+/// A regular inner join (no window): every pair of events with equal keys.
+pub extern fn join<K, A, B>(left: Keyed<K, A>, right: Keyed<K, B>) -> Stream<{ key: K, left: A, right: B }>
 pub extern fn latest<K, T>(s: Keyed<K, T>) -> Table<K, T>
 /// Each event with the latest value of the table under the same key, if any.
 pub extern fn lookup<K, A, B>(s: Keyed<K, A>, table: Table<K, B>) -> Stream<{ key: K, left: A, right: B? }>
@@ -279,13 +660,15 @@ pub extern fn withBroadcast<K, T, R, S, O>(s: Keyed<K, T>, rules: Broadcast<R>, 
 
 // ---------------------------------------------------------------- iteration
 
-/// Bulk iteration over bounded data: applies `step` `times` times (the
-/// plan is unrolled, so `times` is at most 1000).
-pub extern fn iterate<T>(initial: Stream<T>, times: Int, step: (Stream<T>) -> Stream<T>) -> Stream<T>
-/// Delta iteration: a solution set keyed by `key` and a workset of changes;
-/// `step` maps (solution, workset) to the next pair, `times` rounds (a step
-/// should return an empty workset once nothing changes).
-pub extern fn iterateDelta<K, T>(solution: Stream<T>, workset: Stream<T>, key: (T) -> K, times: Int, step: (Stream<T>, Stream<T>) -> (Stream<T>, Stream<T>)) -> Stream<T>
+/// Bulk iteration over bounded data: runs `step` on each round's data, at
+/// most `times` rounds; with `until`, stops after the first round for which
+/// `until(previous, next)` emits `true`.
+pub extern fn iterate<T>(initial: Stream<T>, times: Int, step: (Stream<T>) -> Stream<T>, until: ((Stream<T>, Stream<T>) -> Stream<Bool>)? = null) -> Stream<T>
+/// Delta iteration: a solution set keyed by `key` and a workset. Each round
+/// `step(solution, workset)` returns (delta, next workset); delta elements
+/// replace solution elements with the same key. Stops when the workset is
+/// empty, or after `times` rounds; the result is the solution set.
+pub extern fn iterateDelta<K, T, W>(solution: Stream<T>, workset: Stream<W>, key: (T) -> K, times: Int, step: (Stream<T>, Stream<W>) -> (Stream<T>, Stream<W>)) -> Stream<T>
 
 // ---------------------------------------------------------------- complex event processing
 

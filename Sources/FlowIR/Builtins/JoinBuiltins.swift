@@ -21,6 +21,9 @@ extension Builtins {
       }
       return site.lowering.node(.intervalJoin(lower: lower, upper: upper), try two(site, a[0], a[1]), site, "intervalJoin")
     }
+    t["join/Keyed"] = { site, a in
+      site.lowering.node(.join, try two(site, a[0], a[1]), site, "join")
+    }
     t["latest/Keyed"] = { site, a in
       site.lowering.node(.latest, [try planNode(a[0], site)], site, "latest")
     }

@@ -137,38 +137,3 @@ extension Builtins {
     }
   }
 }
-
-/// Iterations over bounded data are unrolled when the plan is built: the
-/// step function is applied `times` times, each application adding its
-/// operators to the plan. (A convergence test needs feedback edges, which
-/// the runtime does not have yet.)
-extension Builtins {
-  static func registerIterations(_ t: inout [String: Builtin]) {
-    t["iterate/Stream"] = { site, a in
-      let times = try int(a[1], site)
-      let step = try function(a[2], site)
-      guard times >= 0, times <= 1000 else {
-        throw RuntimeError("iterate: times must be between 0 and 1000, found \(times)", at: site.location)
-      }
-      var current = a[0]
-      for _ in 0..<times { current = try step.apply1(current) }
-      return current
-    }
-    t["iterateDelta/Stream"] = { site, a in
-      let times = try int(a[3], site)
-      let step = try function(a[4], site)
-      guard times >= 0, times <= 1000 else {
-        throw RuntimeError("iterateDelta: times must be between 0 and 1000, found \(times)", at: site.location)
-      }
-      var solution = a[0], workset = a[1]
-      for _ in 0..<times {
-        guard case .tuple(let pair) = try step.call([solution, workset]), pair.count == 2 else {
-          throw RuntimeError("iterateDelta: the step must return (solution, workset)", at: site.location)
-        }
-        solution = pair[0]
-        workset = pair[1]
-      }
-      return solution
-    }
-  }
-}

@@ -60,6 +60,14 @@ public struct PlanPrinter {
     return out
   }
 
+  /// An iteration body on one line: each operator's name applied to its
+  /// inputs, down to the feedback slots.
+  func iterationBody(_ n: PlanNode) -> String {
+    if case .feedback(let slot) = n.kind { return slot == IterationSpec.nextSlot ? "next" : "#\(slot)" }
+    if n.inputs.isEmpty { return n.name }
+    return n.name + "(" + n.inputs.map(iterationBody).joined(separator: ", ") + ")"
+  }
+
   public func describe(_ n: PlanNode) -> String {
     func fn(_ f: FunctionValue) -> String { f.info.map { $0.text.isEmpty ? "<fn>" : $0.text } ?? "<fn>" }
     switch n.kind {
@@ -86,6 +94,16 @@ public struct PlanPrinter {
     case .intervalJoin(let lo, let hi): return "intervalJoin between \(formatDuration(lo)) and \(formatDuration(hi))"
     case .latest: return "latest"
     case .timedOut: return "timedOut"
+    case .join: return "join"
+    case .feedback(let slot): return slot == IterationSpec.nextSlot ? "feedback next round" : "feedback \(slot)"
+    case .iterate(let spec):
+      let body = spec.outputs.map { o in "[" + iterationBody(o) + "]" }.joined(separator: ", ")
+      switch spec.mode {
+      case .bulk(let until):
+        return "iterate at most \(spec.maxRounds) rounds: \(body)" + (until.map { " until [\(iterationBody($0))]" } ?? "")
+      case .delta:
+        return "iterateDelta at most \(spec.maxRounds) rounds: \(body)"
+      }
     case .pattern(let spec, _):
       return "pattern " + spec.parts.map { p in
         var s = p.name

@@ -63,6 +63,13 @@ struct OperatorFactory {
     case .intervalJoin(let lower, let upper):
       let (l, r) = try joinKeys(n)
       return IntervalJoinOperator(left: l, right: r, lower: lower, upper: upper, location: n.location)
+    case .join:
+      let (l, r) = try joinKeys(n)
+      return HashJoinOperator(left: l, right: r, location: n.location)
+    case .iterate(let spec):
+      return IterationOperator(spec: spec, inputs: n.inputs.count, location: n.location)
+    case .feedback(let slot):
+      return FeedbackOperator(slot: slot, location: n.location)
     case .lookup:
       let (l, r) = try joinKeys(n)
       return LookupJoinOperator(left: l, right: r, location: n.location)

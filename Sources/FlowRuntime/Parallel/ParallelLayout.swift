@@ -8,7 +8,8 @@
 ///   P-th block of events), else one.
 /// - Element-wise operators run as many subtasks as their input, in the
 ///   same thread as it (forward edges stay fused).
-/// - Sinks run one subtask, so a file gets one writer.
+/// - Sinks run one subtask, so a file gets one writer; so does an
+///   iteration, which holds every round's whole data set.
 ///
 /// Nodes form regions: a region starts at a source, a keyed operator, a node
 /// with several inputs, or a change of parallelism, and takes in every node
@@ -32,6 +33,8 @@ struct ParallelLayout {
       switch n.kind {
       case .source(let spec): par = spec.splittable ? (n.parallelism ?? p) : 1
       case .sink: par = 1
+      // An iteration holds the whole data set of every round: one subtask.
+      case .iterate: par = 1
       case .lateEvents:
         // Late events leave the aggregate that runs the window.
         let m = ParallelLayout.windowOperator(of: n, in: order)
@@ -72,7 +75,7 @@ struct ParallelLayout {
   /// True for operators whose inputs are partitioned by key.
   static func isKeyed(_ n: PlanNode) -> Bool {
     switch n.kind {
-    case .aggregate, .reduce, .process, .pattern, .windowJoin, .intervalJoin, .lookup, .connect, .withBroadcast: return true
+    case .aggregate, .reduce, .process, .pattern, .windowJoin, .intervalJoin, .join, .lookup, .connect, .withBroadcast: return true
     default: return false
     }
   }

@@ -77,6 +77,14 @@ public enum NodeKind {
   case pattern(PatternSpec, AfterMatch)
   /// Partial matches of a pattern node that timed out (`within`).
   case timedOut
+  /// A regular inner join of two keyed streams (no window): every pair of
+  /// events with equal keys, emitted as soon as both are there.
+  case join
+  /// A loop over bounded data: inputs are the loop's initial values, then
+  /// the invariant inputs its body reads; see `IterationSpec`.
+  case iterate(IterationSpec)
+  /// Inside an iteration body: the events of input `slot` in this round.
+  case feedback(Int)
 }
 
 /// State functions of `connect` (onLeft, onRight) and `withBroadcast`

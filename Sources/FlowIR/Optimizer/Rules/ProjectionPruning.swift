@@ -64,7 +64,7 @@ struct ProjectionPruning: PlanRule {
           }
         }
         return acc
-      case .reduce, .process, .sink, .source, .pattern, .timedOut, .windowJoin, .intervalJoin, .latest, .lookup, .connect, .broadcast, .withBroadcast:
+      case .reduce, .process, .sink, .source, .pattern, .timedOut, .join, .iterate, .feedback, .windowJoin, .intervalJoin, .latest, .lookup, .connect, .broadcast, .withBroadcast:
         // Whole records flow on: every field may be read downstream.
         return nil
       }
