@@ -386,10 +386,39 @@ pub extern fn entries<K, V>(m: Map<K, V>) -> List<(K, V)>
 
 pub extern fn vector(xs: List<Float>) -> Vector
 pub extern fn zeros(n: Int) -> Vector
-pub extern fn dot(a: Vector, b: Vector) -> Float
-pub extern fn norm(v: Vector) -> Float
-pub extern fn dim(v: Vector) -> Int
+pub extern fn ones(n: Int) -> Vector
+/// The one-hot vector of size `n` with a 1 at `i`.
+pub extern fn basis(n: Int, i: Int) -> Vector
+/// `n` seeded uniform Floats in [0, 1): the same for the same seed.
+pub extern fn randomVector(n: Int, seed: Int) -> Vector
+/// `n` seeded standard normal Floats.
+pub extern fn gaussianVector(n: Int, seed: Int) -> Vector
+/// The named number fields of a record, in the order given.
+pub extern fn vectorOf<R>(r: R, fields: List<String>) -> Vector
 pub extern fn toList(v: Vector) -> List<Float>
+/// Elements `from` (inclusive) to `to` (exclusive), clamped to the vector.
+pub extern fn slice(v: Vector, from: Int, to: Int) -> Vector
+pub extern fn concat(a: Vector, b: Vector) -> Vector
+pub extern fn setAt(v: Vector, i: Int, x: Float) -> Vector
+pub extern fn addAt(v: Vector, i: Int, x: Float) -> Vector
+pub extern fn scale(v: Vector, k: Float) -> Vector
+/// `a * x + y` in one pass.
+pub extern fn axpy(a: Float, x: Vector, y: Vector) -> Vector
+pub extern fn elementMul(a: Vector, b: Vector) -> Vector
+pub extern fn elementDiv(a: Vector, b: Vector) -> Vector
+pub extern fn elementMin(a: Vector, b: Vector) -> Vector
+pub extern fn elementMax(a: Vector, b: Vector) -> Vector
+pub extern fn elementSqrt(v: Vector) -> Vector
+pub extern fn dot(a: Vector, b: Vector) -> Float
+pub extern fn squaredDistance(a: Vector, b: Vector) -> Float
+/// The Euclidean (L2) length.
+pub extern fn norm(v: Vector) -> Float
+pub extern fn norm1(v: Vector) -> Float
+pub extern fn normInf(v: Vector) -> Float
+pub extern fn sum(v: Vector) -> Float
+pub extern fn dim(v: Vector) -> Int
+/// The index of the largest element (the first of equals); -1 when empty.
+pub extern fn argmax(v: Vector) -> Int
 """##,
     "std.stats": ##"""
 module std.stats
