@@ -52,6 +52,12 @@ pub type Sample = { features: Vector, target: Float }
 /// A model as emitted by an online trainer, after `n` events.
 pub type Snapshot<M> = { n: Int, model: M }
 
+/// `x` rounded to `digits` decimals (for printing results).
+pub fn roundTo(x: Float, digits: Int) -> Float = {
+  let f = pow(10.0, toFloat(digits))
+  toFloat(round(x * f)) / f
+}
+
 /// All events of a bounded stream as one list, emitted once, at the end of input.
 pub fn gather<T>(s: Stream<T>) -> Stream<List<T>> =
   s |> keyBy(e => 0) |> window(global()) |> aggregate({ rows: collect(e => e) }) |> map(r => r.rows)
