@@ -75,7 +75,7 @@ pub fn trainTestSplit<T>(xs: List<T>, testFraction: Float, seed: Int) -> (List<T
   let cut = round(testFraction * 1000.0)
   let tagged = zip(range(0, length(xs)), xs)
   (map(filter(tagged, ((i, x)) => draw(seed, i) % 1000 >= cut), ((i, x)) => x),
-   map(filter(tagged, ((i, x)) => draw(seed, i) % 1000 < cut), ((i, x)) => x))
+    map(filter(tagged, ((i, x)) => draw(seed, i) % 1000 < cut), ((i, x)) => x))
 }
 
 /// The list in a seeded pseudo-random order.
@@ -386,7 +386,7 @@ pub type StreamingKMeans = { centroids: List<Vector>, weights: List<Float>, batc
 pub fn kmeansUpdate(m: StreamingKMeans, v: Vector, k: Int, batchSize: Int, decay: Float) -> StreamingKMeans =
   if length(m.centroids) < k then
     (if contains(m.centroids, v) then m
-     else { m with centroids: append(m.centroids, v), weights: append(m.weights, 1.0) })
+      else { m with centroids: append(m.centroids, v), weights: append(m.weights, 1.0) })
   else {
     let batch = append(m.batch, v)
     if length(batch) < batchSize then { m with batch } else applyBatch(m.centroids, m.weights, batch, decay)
