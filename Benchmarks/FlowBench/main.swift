@@ -25,6 +25,7 @@ let benchmarks: [Benchmark] = [
   slidingBenchmark(every: "500ms"),
   keyedWindowBenchmark(parallelism: 1),
   keyedWindowBenchmark(parallelism: 2),
+  onlineLogisticBenchmark,
 ]
 
 func usage() -> Never {

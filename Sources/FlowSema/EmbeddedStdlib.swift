@@ -417,67 +417,550 @@ pub fn adamicAdar(edges: Stream<Edge>) -> Stream<{ u: Int, v: Int, score: Float 
     "std.ml": ##"""
 module std.ml
 
-// Machine learning written in Flow, over in-memory lists of vectors.
-// (Streaming and online variants come with the ML library work.)
+// Machine learning written in Flow on the built-in Vector (Language/ml.md).
+// Batch training works on lists (`gather` turns a bounded stream into one);
+// online training folds a stream into a model with `trainOnline` and emits
+// the current model every n events and at the end of input.
 
-/// Mean and standard deviation per feature, learned from data.
-pub type Scaler = { mean: Vector, scale: Vector }
+// ---------------------------------------------------------------- data
 
-/// Learns standard scaling (zero mean, unit variance per feature).
-pub fn standardScaler(data: List<Vector>) -> Scaler = {
-  let n = toFloat(length(data))
-  let d = match head(data) { null => 0, v => dim(v) }
-  let mean = fold(data, zeros(d), (acc, v) => acc + v) * (1.0 / max(n, 1.0))
-  let sq = fold(data, zeros(d), (acc, v) => acc + square(v - mean)) * (1.0 / max(n, 1.0))
-  { mean, scale: vector(map(toList(sq), x => if x > 0.0 then sqrt(x) else 1.0)) }
+/// A labelled example for classification (labels are 0, 1, 2, ...).
+pub type Labeled = { features: Vector, label: Int }
+/// A labelled example for regression.
+pub type Sample = { features: Vector, target: Float }
+/// A model as emitted by an online trainer, after `n` events.
+pub type Snapshot<M> = { n: Int, model: M }
+
+/// `x` rounded to `digits` decimals (for printing results).
+pub fn roundTo(x: Float, digits: Int) -> Float = {
+  let f = pow(10.0, toFloat(digits))
+  toFloat(round(x * f)) / f
 }
 
+/// All events of a bounded stream as one list, emitted once, at the end of input.
+pub fn gather<T>(s: Stream<T>) -> Stream<List<T>> =
+  s |> keyBy(e => 0) |> window(global()) |> aggregate({ rows: collect(e => e) }) |> map(r => r.rows)
+
+/// A seeded draw in [0, 2147483647) for element `i` (two Park-Miller steps;
+/// Tests/ml/reference.py computes the same numbers).
+pub fn draw(seed: Int, i: Int) -> Int = {
+  let a = (abs(seed % 2147483647) + i * 7919 + 1) % 2147483647
+  ((a * 48271) % 2147483647) * 48271 % 2147483647
+}
+
+/// Splits a list into (train, test): element `i` goes to the test set when
+/// `draw(seed, i) % 1000 < round(testFraction * 1000)`. Order is kept.
+pub fn trainTestSplit<T>(xs: List<T>, testFraction: Float, seed: Int) -> (List<T>, List<T>) = {
+  let cut = round(testFraction * 1000.0)
+  let tagged = zip(range(0, length(xs)), xs)
+  (map(filter(tagged, ((i, x)) => draw(seed, i) % 1000 >= cut), ((i, x)) => x),
+    map(filter(tagged, ((i, x)) => draw(seed, i) % 1000 < cut), ((i, x)) => x))
+}
+
+/// The list in a seeded pseudo-random order.
+pub fn shuffle<T>(xs: List<T>, seed: Int) -> List<T> =
+  map(sortBy(zip(range(0, length(xs)), xs), ((i, x)) => draw(seed, i)), ((i, x)) => x)
+
+// A timer that fires only at the end of bounded input (the final watermark).
+let endOfTime = fromMillis(9000000000000000)
+
+/// Folds a stream into a model: `init` builds the first model from the first
+/// event (so it can size vectors), `update` applies one event. Emits the
+/// model every `every` events, and at the end of bounded input if the last
+/// event did not just emit. Runs on one global key.
+pub fn trainOnline<T, M>(s: Stream<T>, init: (T) -> M, update: (M, T) -> M, every: Int) -> Stream<Snapshot<M>> =
+  s |> keyBy(e => 0) |> process(
+    init: { n: 0, model: null },
+    onEvent: (st, e, ctx) => {
+      let start = match st.model { null => init(e), m => m }
+      let model = update(start, e)
+      let n = st.n + 1
+      { state: { n, model },
+        emit: if every > 0 && n % every == 0 then [{ n, model }] else [],
+        timers: if st.n == 0 then [endOfTime] else [] }
+    },
+    onTimer: (st, t, ctx) => match st.model {
+      null => { state: st, emit: [], timers: [] },
+      m => { state: st, emit: if every > 0 && st.n % every == 0 then [] else [{ n: st.n, model: m }], timers: [] },
+    })
+
+/// Applies the latest model to each event: events that arrive before the
+/// first model wait for it; each new model replaces the old one. Events still
+/// waiting when input ends (no model ever came) are dropped.
+pub fn withModel<T, M, O>(events: Stream<T>, models: Stream<M>, f: (M, T) -> O) -> Stream<O> =
+  connect(events |> keyBy(e => 0), models |> keyBy(m => 0),
+    init: { model: null, waiting: [] },
+    onLeft: (st, e, ctx) => match st.model {
+      null => { state: { st with waiting: append(st.waiting, e) }, emit: [], timers: [] },
+      m => { state: st, emit: [f(m, e)], timers: [] },
+    },
+    onRight: (st, m, ctx) =>
+      { state: { model: m, waiting: [] }, emit: map(st.waiting, e => f(m, e)), timers: [] })
+
+// ---------------------------------------------------------------- features
+
+/// Per-feature shift and scale: `transform` gives (v - offset) / scale.
+pub type Scaler = { offset: Vector, scale: Vector }
+
 /// Applies a learned scaler to one vector.
-pub fn transform(s: Scaler, v: Vector) -> Vector =
-  vector(map(zip(toList(v - s.mean), toList(s.scale)), ((x, sd)) => x / sd))
+pub fn transform(s: Scaler, v: Vector) -> Vector = elementDiv(v - s.offset, s.scale)
 
-fn square(v: Vector) -> Vector = vector(map(toList(v), x => x * x))
+// Zeros (constant features) become 1 so that scaling never divides by zero.
+fn nonZero(v: Vector) -> Vector = vector(map(toList(v), x => if x > 0.0 then x else 1.0))
 
-/// Squared Euclidean distance.
-pub fn distance2(a: Vector, b: Vector) -> Float = dot(a - b, a - b)
+/// Running count, mean and sum of squared deviations per feature (Welford).
+pub type Moments = { n: Int, mean: Vector, m2: Vector }
 
-/// The index of the centroid nearest to `v`.
-pub fn nearest(centroids: List<Vector>, v: Vector) -> Int =
-  fold(range(0, length(centroids)), 0, (best, i) => {
-    let c = centroids[i] ?? v
-    let b = centroids[best] ?? v
-    if distance2(c, v) < distance2(b, v) then i else best
+pub fn observe(m: Moments, v: Vector) -> Moments = {
+  let mean0 = if m.n == 0 then zeros(dim(v)) else m.mean
+  let n = m.n + 1
+  let delta = v - mean0
+  let mean = mean0 + delta / toFloat(n)
+  { n, mean, m2: (if m.n == 0 then zeros(dim(v)) else m.m2) + elementMul(delta, v - mean) }
+}
+
+pub let noMoments: Moments = { n: 0, mean: zeros(0), m2: zeros(0) }
+
+/// Standard scaling (zero mean, unit population variance) from moments.
+pub fn momentsScaler(m: Moments) -> Scaler =
+  { offset: m.mean, scale: nonZero(elementSqrt(m.m2 / toFloat(max(m.n, 1)))) }
+
+/// Learns standard scaling (zero mean, unit variance per feature).
+pub fn standardScaler(data: List<Vector>) -> Scaler = momentsScaler(fold(data, noMoments, observe))
+
+/// Running per-feature minimum and maximum.
+pub type Range = { n: Int, lo: Vector, hi: Vector }
+
+pub fn observeRange(r: Range, v: Vector) -> Range =
+  if r.n == 0 then { n: 1, lo: v, hi: v }
+  else { n: r.n + 1, lo: elementMin(r.lo, v), hi: elementMax(r.hi, v) }
+
+pub let noRange: Range = { n: 0, lo: zeros(0), hi: zeros(0) }
+
+/// Min-max scaling to [0, 1] from a range.
+pub fn rangeScaler(r: Range) -> Scaler = { offset: r.lo, scale: nonZero(r.hi - r.lo) }
+
+/// Learns min-max scaling to [0, 1] per feature.
+pub fn minMaxScaler(data: List<Vector>) -> Scaler = rangeScaler(fold(data, noRange, observeRange))
+
+/// Online standard scaling: each event with its features scaled by the
+/// statistics of all events so far (itself included).
+pub fn standardScaleOnline<T>(s: Stream<T>, features: (T) -> Vector) -> Stream<{ event: T, scaled: Vector }> =
+  s |> keyBy(e => 0) |> process(
+    init: noMoments,
+    onEvent: (m, e, ctx) => {
+      let next = observe(m, features(e))
+      { state: next, emit: [{ event: e, scaled: transform(momentsScaler(next), features(e)) }], timers: [] }
+    })
+
+/// Online min-max scaling, like `standardScaleOnline`.
+pub fn minMaxScaleOnline<T>(s: Stream<T>, features: (T) -> Vector) -> Stream<{ event: T, scaled: Vector }> =
+  s |> keyBy(e => 0) |> process(
+    init: noRange,
+    onEvent: (r, e, ctx) => {
+      let next = observeRange(r, features(e))
+      { state: next, emit: [{ event: e, scaled: transform(rangeScaler(next), features(e)) }], timers: [] }
+    })
+
+/// String indexing: each distinct value gets an index, in sorted order.
+pub fn stringIndexer(values: List<String>) -> Map<String, Int> =
+  fold(sort(distinct(values)), [:], (m, v) => put(m, v, length(m)))
+
+/// The index of a value; -1 for a value the indexer has not seen.
+pub fn indexOf(index: Map<String, Int>, value: String) -> Int = index[value] ?? -1
+
+/// One-hot encoding; an unseen value is all zeros.
+pub fn oneHot(index: Map<String, Int>, value: String) -> Vector = match index[value] {
+  null => zeros(length(index)),
+  i => basis(length(index), i),
+}
+
+/// The hashing trick: token counts in `buckets` slots by a stable hash.
+pub fn hashFeatures(tokens: List<String>, buckets: Int) -> Vector =
+  fold(tokens, zeros(buckets), (v, t) => addAt(v, ((hash(t) % buckets) + buckets) % buckets, 1.0))
+
+/// Counts of the words of a vocabulary (bag of words); other words are ignored.
+pub fn bagOfWords(vocabulary: Map<String, Int>, tokens: List<String>) -> Vector =
+  fold(tokens, zeros(length(vocabulary)), (v, t) => match vocabulary[t] {
+    null => v,
+    i => addAt(v, i, 1.0),
   })
 
-/// Lloyd's k-means: starts from the first `k` points, runs `iterations`
-/// rounds, and returns the centroids.
-pub fn kmeans(data: List<Vector>, k: Int, iterations: Int) -> List<Vector> =
-  lloyd(data, take(data, k), iterations)
+/// The bucket of `x` among sorted split points: how many splits are <= x.
+pub fn bucketize(splits: List<Float>, x: Float) -> Int = length(filter(splits, s => s <= x))
+
+// ---------------------------------------------------------------- linear regression
+
+pub type LinearModel = { weights: Vector, intercept: Float }
+
+pub fn zeroLinear(d: Int) -> LinearModel = { weights: zeros(d), intercept: 0.0 }
+
+pub fn predictLinear(m: LinearModel, x: Vector) -> Float = dot(m.weights, x) + m.intercept
+
+/// The closed form: least squares with an intercept by the normal equations,
+/// solved by Gauss-Jordan elimination with partial pivoting. `l2` > 0 adds
+/// ridge regularisation (not on the intercept); for small dimensions.
+pub fn fitLinear(data: List<Sample>, l2: Float = 0.0) -> LinearModel = {
+  let d = match head(data) { null => 0, s => dim(s.features) }
+  let gram0 = map(range(0, d + 1), i => zeros(d + 1))
+  let gram = fold(data, gram0, (g, s) => {
+    let x = concat(ones(1), s.features)
+    map(zip(range(0, d + 1), g), ((i, row)) => axpy(x[i] ?? 0.0, x, row))
+  })
+  let ridge = map(zip(range(0, d + 1), gram), ((i, row)) => if i == 0 then row else addAt(row, i, l2))
+  let xty = fold(data, zeros(d + 1), (acc, s) => axpy(s.target, concat(ones(1), s.features), acc))
+  let w = solve(ridge, xty)
+  { weights: slice(w, 1, d + 1), intercept: w[0] ?? 0.0 }
+}
+
+/// Solves `a x = b` (a square, rows as vectors); a singular system gives NaNs.
+pub fn solve(a: List<Vector>, b: Vector) -> Vector = {
+  let n = length(a)
+  let augmented = map(zip(range(0, n), a), ((i, row)) => concat(row, vector([b[i] ?? 0.0])))
+  let reduced = fold(range(0, n), augmented, eliminate)
+  vector(map(reduced, row => row[n] ?? 0.0))
+}
+
+fn entry(m: List<Vector>, i: Int, j: Int) -> Float = (m[i] ?? zeros(0))[j] ?? 0.0
+
+// One Gauss-Jordan step on column k: move the largest pivot up, scale its
+// row to 1 and clear column k in every other row.
+fn eliminate(m: List<Vector>, k: Int) -> List<Vector> = {
+  let p = fold(range(k, length(m)), k, (best, i) => if abs(entry(m, i, k)) > abs(entry(m, best, k)) then i else best)
+  let pivotRow = m[p] ?? zeros(0)
+  let unit = pivotRow / (pivotRow[k] ?? 0.0)
+  map(range(0, length(m)), i => {
+    let row = if i == p then m[k] ?? zeros(0) else m[i] ?? zeros(0)
+    if i == k then unit else axpy(0.0 - (row[k] ?? 0.0), unit, row)
+  })
+}
+
+/// One stochastic gradient step on squared error.
+pub fn sgdLinearStep(m: LinearModel, s: Sample, rate: Float) -> LinearModel = {
+  let err = predictLinear(m, s.features) - s.target
+  { weights: axpy(0.0 - rate * err, s.features, m.weights), intercept: m.intercept - rate * err }
+}
+
+/// Linear regression by `epochs` passes of SGD over the list, in order.
+pub fn fitLinearSGD(data: List<Sample>, epochs: Int, rate: Float) -> LinearModel = {
+  let d = match head(data) { null => 0, s => dim(s.features) }
+  fold(range(0, epochs), zeroLinear(d), (m, e) => fold(data, m, (acc, s) => sgdLinearStep(acc, s, rate)))
+}
+
+/// Online linear regression by SGD; the model every `every` events.
+pub fn linearOnline<T>(s: Stream<T>, sample: (T) -> Sample, rate: Float, every: Int) -> Stream<Snapshot<LinearModel>> =
+  trainOnline(s, e => zeroLinear(dim(sample(e).features)), (m, e) => sgdLinearStep(m, sample(e), rate), every)
+
+// ---------------------------------------------------------------- logistic regression
+
+pub type LogisticModel = { weights: Vector, intercept: Float }
+
+pub fn zeroLogistic(d: Int) -> LogisticModel = { weights: zeros(d), intercept: 0.0 }
+
+/// The probability of class 1.
+pub fn probability(m: LogisticModel, x: Vector) -> Float = sigmoid(dot(m.weights, x) + m.intercept)
+
+/// 1 when the probability of class 1 is at least 0.5, else 0.
+pub fn classify(m: LogisticModel, x: Vector) -> Int = if probability(m, x) >= 0.5 then 1 else 0
+
+/// One stochastic gradient step on log loss with L2 penalty `l2` (not on the intercept).
+pub fn sgdLogisticStep(m: LogisticModel, p: Labeled, rate: Float, l2: Float) -> LogisticModel = {
+  let g = probability(m, p.features) - toFloat(p.label)
+  { weights: axpy(0.0 - rate * g, p.features, m.weights * (1.0 - rate * l2)), intercept: m.intercept - rate * g }
+}
+
+/// Binary logistic regression (labels 0 and 1) by full-batch gradient
+/// descent on the mean log loss plus `l2 / 2 * |w|^2`: order-independent.
+pub fn fitLogistic(data: List<Labeled>, epochs: Int, rate: Float, l2: Float) -> LogisticModel = {
+  let d = match head(data) { null => 0, p => dim(p.features) }
+  let n = toFloat(max(length(data), 1))
+  fold(range(0, epochs), zeroLogistic(d), (m, e) => {
+    let grad = fold(data, zeroLogistic(d), (g, p) => {
+      let err = probability(m, p.features) - toFloat(p.label)
+      { weights: axpy(err, p.features, g.weights), intercept: g.intercept + err }
+    })
+    { weights: axpy(0.0 - rate / n, grad.weights, m.weights * (1.0 - rate * l2)),
+      intercept: m.intercept - rate * grad.intercept / n }
+  })
+}
+
+/// Online logistic regression by SGD with L2; the model every `every` events.
+pub fn logisticOnline<T>(s: Stream<T>, example: (T) -> Labeled, rate: Float, l2: Float, every: Int) -> Stream<Snapshot<LogisticModel>> =
+  trainOnline(s, e => zeroLogistic(dim(example(e).features)), (m, e) => sgdLogisticStep(m, example(e), rate, l2), every)
+
+/// One binary model per class (one-vs-rest) for labels 0 ..< classes.
+pub fn fitOneVsRest(data: List<Labeled>, classes: Int, epochs: Int, rate: Float, l2: Float) -> List<LogisticModel> =
+  map(range(0, classes), c =>
+    fitLogistic(map(data, p => { features: p.features, label: if p.label == c then 1 else 0 }), epochs, rate, l2))
+
+/// The class whose one-vs-rest model gives the highest probability.
+pub fn classifyOneVsRest(models: List<LogisticModel>, x: Vector) -> Int =
+  argmax(vector(map(models, m => probability(m, x))))
+
+// ---------------------------------------------------------------- k-means
+
+/// Squared Euclidean distance.
+pub fn distance2(a: Vector, b: Vector) -> Float = squaredDistance(a, b)
+
+/// The index of the centroid nearest to `v` (the first of equals).
+pub fn nearest(centroids: List<Vector>, v: Vector) -> Int =
+  fold(zip(range(0, length(centroids)), centroids), { best: -1, d: 0.0 }, (acc, ic) => {
+    let d = squaredDistance(ic.1, v)
+    if acc.best < 0 || d < acc.d then { best: ic.0, d } else acc
+  }).best
+
+/// Lloyd's k-means from k-means++ seeding with `seed`; at most `iterations`
+/// rounds, fewer when the centroids stop moving. Returns the centroids.
+pub fn kmeans(data: List<Vector>, k: Int, iterations: Int, seed: Int = 1) -> List<Vector> =
+  lloyd(data, kmeansPlusPlus(data, k, seed), iterations)
+
+/// k-means++ seeding: each next centre is drawn with probability
+/// proportional to its squared distance from the centres chosen so far.
+pub fn kmeansPlusPlus(data: List<Vector>, k: Int, seed: Int) -> List<Vector> = {
+  let n = length(data)
+  let first = data[draw(seed, 0) % max(n, 1)] ?? zeros(0)
+  fold(range(1, min(k, n)), [first], (centres, j) => {
+    let d2 = map(data, v => squaredDistance(v, centres[nearest(centres, v)] ?? v))
+    let target = toFloat(draw(seed, j)) / 2147483647.0 * sum(d2)
+    let pick = fold(zip(data, d2), { acc: 0.0, chosen: first, done: false }, (st, vd) =>
+      if st.done then st
+      else if st.acc + vd.1 > target then { acc: st.acc + vd.1, chosen: vd.0, done: true }
+      else { st with acc: st.acc + vd.1 })
+    append(centres, pick.chosen)
+  })
+}
 
 fn lloyd(data: List<Vector>, centroids: List<Vector>, rounds: Int) -> List<Vector> =
   if rounds <= 0 then centroids
-  else lloyd(data, recenter(data, centroids), rounds - 1)
+  else {
+    let next = recenter(data, centroids)
+    if next == centroids then centroids else lloyd(data, next, rounds - 1)
+  }
 
-fn recenter(data: List<Vector>, centroids: List<Vector>) -> List<Vector> =
-  map(range(0, length(centroids)), i => {
-    let members = filter(data, v => nearest(centroids, v) == i)
-    if length(members) == 0 then centroids[i] ?? zeros(0)
-    else fold(members, zeros(dim(members[0] ?? zeros(0))), (acc, v) => acc + v) * (1.0 / toFloat(length(members)))
+// Sums and counts per cluster in one pass; an empty cluster keeps its centroid.
+fn recenter(data: List<Vector>, centroids: List<Vector>) -> List<Vector> = {
+  let k = length(centroids)
+  let d = dim(centroids[0] ?? zeros(0))
+  let sums = fold(data, map(centroids, c => zeros(d)), (acc, v) => {
+    let c = nearest(centroids, v)
+    map(zip(range(0, k), acc), ((i, s)) => if i == c then s + v else s)
   })
+  let counts = fold(data, zeros(k), (acc, v) => addAt(acc, nearest(centroids, v), 1.0))
+  map(zip(range(0, k), sums), ((i, s)) => {
+    let n = counts[i] ?? 0.0
+    if n > 0.0 then s / n else centroids[i] ?? s
+  })
+}
 
 /// The sum of squared distances of points to their nearest centroid.
 pub fn inertia(data: List<Vector>, centroids: List<Vector>) -> Float =
-  sum(map(data, v => distance2(v, centroids[nearest(centroids, v)] ?? v)))
+  sum(map(data, v => squaredDistance(v, centroids[nearest(centroids, v)] ?? v)))
+
+/// Streaming k-means state: centroids, their weights, and the mini-batch being filled.
+pub type StreamingKMeans = { centroids: List<Vector>, weights: List<Float>, batch: List<Vector> }
+
+/// Adds one point: the first `k` distinct points become the centroids; then
+/// every `batchSize` points update them as a mini-batch, with old weight
+/// multiplied by `decay` (1.0 remembers everything, 0.0 only the last batch).
+pub fn kmeansUpdate(m: StreamingKMeans, v: Vector, k: Int, batchSize: Int, decay: Float) -> StreamingKMeans =
+  if length(m.centroids) < k then
+    (if contains(m.centroids, v) then m
+      else { m with centroids: append(m.centroids, v), weights: append(m.weights, 1.0) })
+  else {
+    let batch = append(m.batch, v)
+    if length(batch) < batchSize then { m with batch } else applyBatch(m.centroids, m.weights, batch, decay)
+  }
+
+fn applyBatch(centroids: List<Vector>, weights: List<Float>, batch: List<Vector>, decay: Float) -> StreamingKMeans = {
+  let k = length(centroids)
+  let assigned = map(batch, v => nearest(centroids, v))
+  let updated = map(range(0, k), i => {
+    let members = map(filter(zip(assigned, batch), ((c, v)) => c == i), ((c, v)) => v)
+    let n = toFloat(length(members))
+    let c = centroids[i] ?? zeros(0)
+    let w = (weights[i] ?? 0.0) * decay
+    if n == 0.0 then (c, w)
+    else (c * (w / (w + n)) + fold(members, zeros(dim(c)), (a, v) => a + v) / (w + n), w + n)
+  })
+  { centroids: map(updated, u => u.0), weights: map(updated, u => u.1), batch: [] }
+}
+
+/// Online mini-batch k-means with decay; the model every `every` events.
+pub fn kmeansOnline<T>(s: Stream<T>, features: (T) -> Vector, k: Int, batchSize: Int, decay: Float, every: Int) -> Stream<Snapshot<StreamingKMeans>> =
+  trainOnline(s, e => { centroids: [], weights: [], batch: [] },
+    (m, e) => kmeansUpdate(m, features(e), k, batchSize, decay), every)
+
+// ---------------------------------------------------------------- naive Bayes
+
+/// Multinomial naive Bayes counts: examples per class and feature totals per class.
+pub type NaiveBayesCounts = { classCounts: Vector, featureCounts: List<Vector> }
+/// A multinomial naive Bayes model: log priors and log feature probabilities per class.
+pub type NaiveBayes = { logPrior: Vector, logLikelihood: List<Vector> }
+
+pub fn emptyCounts(classes: Int, d: Int) -> NaiveBayesCounts =
+  { classCounts: zeros(classes), featureCounts: map(range(0, classes), c => zeros(d)) }
+
+/// Adds one example (its label must be below the number of classes).
+pub fn countExample(c: NaiveBayesCounts, p: Labeled) -> NaiveBayesCounts =
+  { classCounts: addAt(c.classCounts, p.label, 1.0),
+    featureCounts: map(zip(range(0, length(c.featureCounts)), c.featureCounts), ((i, f)) => if i == p.label then f + p.features else f) }
+
+fn logEach(v: Vector) -> Vector = vector(map(toList(v), x => ln(x)))
+
+/// The model from counts with additive (Laplace) smoothing `alpha`; the same
+/// estimates as scikit-learn's MultinomialNB.
+pub fn naiveBayesModel(c: NaiveBayesCounts, alpha: Float = 1.0) -> NaiveBayes = {
+  let n = max(sum(c.classCounts), 1.0)
+  { logPrior: logEach(c.classCounts / n),
+    logLikelihood: map(c.featureCounts, f => {
+      let smoothed = f + ones(dim(f)) * alpha
+      logEach(smoothed / sum(smoothed))
+    }) }
+}
+
+/// Trains multinomial naive Bayes for labels 0 ..< classes on count features.
+pub fn fitNaiveBayes(data: List<Labeled>, classes: Int, alpha: Float = 1.0) -> NaiveBayes = {
+  let d = match head(data) { null => 0, p => dim(p.features) }
+  naiveBayesModel(fold(data, emptyCounts(classes, d), countExample), alpha)
+}
+
+/// The log posterior (up to a constant) of each class.
+pub fn naiveBayesScores(m: NaiveBayes, x: Vector) -> Vector =
+  vector(map(zip(toList(m.logPrior), m.logLikelihood), ((prior, ll)) => prior + dot(ll, x)))
+
+pub fn predictNaiveBayes(m: NaiveBayes, x: Vector) -> Int = argmax(naiveBayesScores(m, x))
+
+/// Online naive Bayes: the counts every `every` events (`naiveBayesModel` makes the model).
+pub fn naiveBayesOnline<T>(s: Stream<T>, example: (T) -> Labeled, classes: Int, every: Int) -> Stream<Snapshot<NaiveBayesCounts>> =
+  trainOnline(s, e => emptyCounts(classes, dim(example(e).features)), (c, e) => countExample(c, example(e)), every)
+
+// ---------------------------------------------------------------- k-nearest neighbours
+
+/// The most common label among the `k` training examples nearest to `x`
+/// (ties go to the smaller label).
+pub fn knnClassify(train: List<Labeled>, k: Int, x: Vector) -> Int = {
+  let near = take(sortBy(train, p => squaredDistance(p.features, x)), k)
+  let votes = fold(near, [:], (m, p) => put(m, p.label, (m[p.label] ?? 0) + 1))
+  fold(sort(keys(votes)), -1, (best, l) => if best < 0 || (votes[l] ?? 0) > (votes[best] ?? 0) then l else best)
+}
+
+/// The mean target of the `k` training samples nearest to `x`.
+pub fn knnRegress(train: List<Sample>, k: Int, x: Vector) -> Float = {
+  let near = take(sortBy(train, s => squaredDistance(s.features, x)), k)
+  sum(map(near, s => s.target)) / toFloat(max(length(near), 1))
+}
+
+/// Online k-NN memory: the last `capacity` examples, newest first.
+pub fn knnOnline<T>(s: Stream<T>, example: (T) -> Labeled, capacity: Int, every: Int) -> Stream<Snapshot<List<Labeled>>> =
+  trainOnline(s, e => [], (m, e) => take(concat([example(e)], m), capacity), every)
+
+// ---------------------------------------------------------------- evaluation
 
 /// Fraction of equal labels.
 pub fn accuracy<T>(predicted: List<T>, actual: List<T>) -> Float =
   if length(actual) == 0 then 0.0
   else toFloat(length(filter(zip(predicted, actual), ((p, a)) => p == a))) / toFloat(length(actual))
 
+/// Counts: row = actual class, column = predicted class, for 0 ..< classes.
+pub fn confusionMatrix(predicted: List<Int>, actual: List<Int>, classes: Int) -> List<List<Int>> =
+  map(range(0, classes), a => map(range(0, classes), p =>
+    length(filter(zip(predicted, actual), pa => pa.0 == p && pa.1 == a))))
+
+fn ratio(num: Int, den: Int) -> Float = if den == 0 then 0.0 else toFloat(num) / toFloat(den)
+
+/// Of the examples predicted `positive`, the fraction that are (0 when none are predicted).
+pub fn precision(predicted: List<Int>, actual: List<Int>, positive: Int = 1) -> Float =
+  ratio(length(filter(zip(predicted, actual), pa => pa.0 == positive && pa.1 == positive)),
+    length(filter(predicted, p => p == positive)))
+
+/// Of the examples that are `positive`, the fraction predicted so (0 when there are none).
+pub fn recall(predicted: List<Int>, actual: List<Int>, positive: Int = 1) -> Float =
+  ratio(length(filter(zip(predicted, actual), pa => pa.0 == positive && pa.1 == positive)),
+    length(filter(actual, a => a == positive)))
+
+/// The harmonic mean of precision and recall.
+pub fn f1(predicted: List<Int>, actual: List<Int>, positive: Int = 1) -> Float = {
+  let p = precision(predicted, actual, positive)
+  let r = recall(predicted, actual, positive)
+  if p + r == 0.0 then 0.0 else 2.0 * p * r / (p + r)
+}
+
+/// The unweighted mean of F1 over the classes 0 ..< classes.
+pub fn macroF1(predicted: List<Int>, actual: List<Int>, classes: Int) -> Float =
+  sum(map(range(0, classes), c => f1(predicted, actual, c))) / toFloat(max(classes, 1))
+
 /// Root mean squared error.
 pub fn rmse(predicted: List<Float>, actual: List<Float>) -> Float =
   if length(actual) == 0 then 0.0
   else sqrt(sum(map(zip(predicted, actual), ((p, a)) => (p - a) * (p - a))) / toFloat(length(actual)))
+
+/// Mean absolute error.
+pub fn mae(predicted: List<Float>, actual: List<Float>) -> Float =
+  if length(actual) == 0 then 0.0
+  else sum(map(zip(predicted, actual), ((p, a)) => abs(p - a))) / toFloat(length(actual))
+
+/// The coefficient of determination: 1 - residual / total sum of squares.
+pub fn r2(predicted: List<Float>, actual: List<Float>) -> Float = {
+  let n = toFloat(max(length(actual), 1))
+  let m = sum(actual) / n
+  let total = sum(map(actual, a => (a - m) * (a - m)))
+  let residual = sum(map(zip(predicted, actual), ((p, a)) => (p - a) * (p - a)))
+  if total == 0.0 then 0.0 else 1.0 - residual / total
+}
+
+/// The area under the ROC curve for scores of class 1 (labels 0 and 1): the
+/// chance that a positive scores above a negative, ties counting half.
+pub fn rocAuc(scores: List<Float>, labels: List<Int>) -> Float = {
+  let sorted = sortBy(zip(scores, labels), sl => sl.0)
+  let pos = length(filter(labels, l => l == 1))
+  let neg = length(labels) - pos
+  let st = fold(sorted, { below: 0.0, score: 0.0, gPos: 0.0, gNeg: 0.0, acc: 0.0 }, (s, sl) =>
+    if sl.0 == s.score then addToGroup(s, sl.1)
+    else addToGroup({ below: s.below + s.gNeg, score: sl.0, gPos: 0.0, gNeg: 0.0, acc: s.acc + s.gPos * (s.below + 0.5 * s.gNeg) }, sl.1))
+  let total = st.acc + st.gPos * (st.below + 0.5 * st.gNeg)
+  if pos == 0 || neg == 0 then 0.0 else total / (toFloat(pos) * toFloat(neg))
+}
+
+fn addToGroup(s: { below: Float, score: Float, gPos: Float, gNeg: Float, acc: Float }, label: Int) -> { below: Float, score: Float, gPos: Float, gNeg: Float, acc: Float } =
+  if label == 1 then { s with gPos: s.gPos + 1.0 } else { s with gNeg: s.gNeg + 1.0 }
+
+// ---------------------------------------------------------------- saving models
+
+/// A linear or logistic model as a JSON Lines record (`writeJsonl` writes
+/// vectors as arrays; `readJsonl` reads them back as lists).
+pub type LinearFile = { weights: List<Float>, intercept: Float }
+
+pub fn toLinearFile(m: { weights: Vector, intercept: Float }) -> LinearFile =
+  { weights: toList(m.weights), intercept: m.intercept }
+
+pub fn fromLinearFile(r: LinearFile) -> { weights: Vector, intercept: Float } =
+  { weights: vector(r.weights), intercept: r.intercept }
+
+/// Writes models (one JSON object a line) to a file.
+pub fn saveLinear(models: Stream<{ weights: Vector, intercept: Float }>, path: String) -> Sink =
+  models |> map(toLinearFile) |> writeJsonl(path)
+
+/// Reads models written by `saveLinear`.
+pub fn loadLinear(path: String) -> Stream<{ weights: Vector, intercept: Float }> =
+  readJsonl(path, schema: LinearFile) |> map(fromLinearFile)
+
+/// Centroids as a JSON Lines record.
+pub type CentroidsFile = { centroids: List<List<Float>> }
+
+pub fn saveCentroids(models: Stream<List<Vector>>, path: String) -> Sink =
+  models |> map(cs => { centroids: map(cs, toList) }) |> writeJsonl(path)
+
+pub fn loadCentroids(path: String) -> Stream<List<Vector>> =
+  readJsonl(path, schema: CentroidsFile) |> map(r => map(r.centroids, vector))
+
+/// Naive Bayes as a JSON Lines record.
+pub type NaiveBayesFile = { logPrior: List<Float>, logLikelihood: List<List<Float>> }
+
+pub fn saveNaiveBayes(models: Stream<NaiveBayes>, path: String) -> Sink =
+  models |> map(m => { logPrior: toList(m.logPrior), logLikelihood: map(m.logLikelihood, toList) }) |> writeJsonl(path)
+
+pub fn loadNaiveBayes(path: String) -> Stream<NaiveBayes> =
+  readJsonl(path, schema: NaiveBayesFile) |> map(r => { logPrior: vector(r.logPrior), logLikelihood: map(r.logLikelihood, vector) })
 """##,
     "std.prelude": ##"""
 module std.prelude
@@ -772,10 +1255,39 @@ pub extern fn entries<K, V>(m: Map<K, V>) -> List<(K, V)>
 
 pub extern fn vector(xs: List<Float>) -> Vector
 pub extern fn zeros(n: Int) -> Vector
-pub extern fn dot(a: Vector, b: Vector) -> Float
-pub extern fn norm(v: Vector) -> Float
-pub extern fn dim(v: Vector) -> Int
+pub extern fn ones(n: Int) -> Vector
+/// The one-hot vector of size `n` with a 1 at `i`.
+pub extern fn basis(n: Int, i: Int) -> Vector
+/// `n` seeded uniform Floats in [0, 1): the same for the same seed.
+pub extern fn randomVector(n: Int, seed: Int) -> Vector
+/// `n` seeded standard normal Floats.
+pub extern fn gaussianVector(n: Int, seed: Int) -> Vector
+/// The named number fields of a record, in the order given.
+pub extern fn vectorOf<R>(r: R, fields: List<String>) -> Vector
 pub extern fn toList(v: Vector) -> List<Float>
+/// Elements `from` (inclusive) to `to` (exclusive), clamped to the vector.
+pub extern fn slice(v: Vector, from: Int, to: Int) -> Vector
+pub extern fn concat(a: Vector, b: Vector) -> Vector
+pub extern fn setAt(v: Vector, i: Int, x: Float) -> Vector
+pub extern fn addAt(v: Vector, i: Int, x: Float) -> Vector
+pub extern fn scale(v: Vector, k: Float) -> Vector
+/// `a * x + y` in one pass.
+pub extern fn axpy(a: Float, x: Vector, y: Vector) -> Vector
+pub extern fn elementMul(a: Vector, b: Vector) -> Vector
+pub extern fn elementDiv(a: Vector, b: Vector) -> Vector
+pub extern fn elementMin(a: Vector, b: Vector) -> Vector
+pub extern fn elementMax(a: Vector, b: Vector) -> Vector
+pub extern fn elementSqrt(v: Vector) -> Vector
+pub extern fn dot(a: Vector, b: Vector) -> Float
+pub extern fn squaredDistance(a: Vector, b: Vector) -> Float
+/// The Euclidean (L2) length.
+pub extern fn norm(v: Vector) -> Float
+pub extern fn norm1(v: Vector) -> Float
+pub extern fn normInf(v: Vector) -> Float
+pub extern fn sum(v: Vector) -> Float
+pub extern fn dim(v: Vector) -> Int
+/// The index of the largest element (the first of equals); -1 when empty.
+pub extern fn argmax(v: Vector) -> Int
 """##,
     "std.stats": ##"""
 module std.stats

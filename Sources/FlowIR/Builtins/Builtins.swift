@@ -17,6 +17,7 @@ public enum Builtins {
     registerStrings(&t)
     registerNumbers(&t)
     registerCollections(&t)
+    registerVectors(&t)
     return t
   }()
 

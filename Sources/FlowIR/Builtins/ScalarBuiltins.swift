@@ -174,27 +174,6 @@ extension Builtins {
       m[a[1]] = nil
       return .map(m)
     }
-    // Vectors.
-    func vec(_ v: Value, _ s: CallSite) throws -> [Double] {
-      if case .vector(let x) = v { return x }
-      throw RuntimeError("internal: expected Vector", at: s.location)
-    }
-    t["vector/List"] = { s, a in .vector(try list(a[0], s).map { try asDouble($0) }) }
-    t["zeros/Int"] = { s, a in
-      let n = try int(a[0], s)
-      guard n >= 0, n <= 100_000_000 else { throw RuntimeError("zeros(\(n)): size out of range", at: s.location) }
-      return .vector(Array(repeating: 0, count: Int(n)))
-    }
-    t["dot/Vector"] = { s, a in
-      let x = try vec(a[0], s), y = try vec(a[1], s)
-      guard x.count == y.count else { throw RuntimeError("dot of vectors of sizes \(x.count) and \(y.count)", at: s.location) }
-      var acc = 0.0
-      for i in 0..<x.count { acc += x[i] * y[i] }
-      return .float(acc)
-    }
-    t["norm/Vector"] = { s, a in .float(Foundation.sqrt(try vec(a[0], s).reduce(0) { $0 + $1 * $1 })) }
-    t["dim/Vector"] = { s, a in .int(Int64(try vec(a[0], s).count)) }
-    t["toList/Vector"] = { s, a in .list(try vec(a[0], s).map { .float($0) }) }
   }
 }
 
