@@ -44,6 +44,21 @@ final class ParallelExecutionTests: XCTestCase {
     }
   }
 
+  func testSplitSourcesReadEveryEventExactlyOnce() throws {
+    let dir = try tempDir()
+    let script = dir.appendingPathComponent("split.flow")
+    for source in ["nexmarkBids(events: 7777)", "nexmark(events: 5555) |> map(e => e.bid?.price ?? e.auction?.id ?? e.person?.id ?? 0)", "sequence(from: -50, to: 4321)"] {
+      try "\(source) |> writeStdout()".write(to: script, atomically: true, encoding: .utf8)
+      let one = try FlowBinary.run(["run", "--parallelism", "1", "--no-progress", script.path])
+      XCTAssertEqual(one.status, 0, one.stderr)
+      for p in ["2", "3"] {
+        let r = try FlowBinary.run(["run", "--parallelism", p, "--no-progress", script.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(sortedLines(r.stdout), sortedLines(one.stdout), "\(source) at parallelism \(p)")
+      }
+    }
+  }
+
   func testPerKeyOrderIsPreserved() throws {
     // Running state per key: each key's events must arrive in the order
     // the (single) source read them. A split source would interleave its

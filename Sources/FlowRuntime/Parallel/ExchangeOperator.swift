@@ -30,6 +30,7 @@ final class ExchangeOperator: Operator {
   let batch: Int
   private var values: [[Value]]
   private var times: [[Int64]]
+  private var marks: [[(at: Int, watermark: Int64)]]
   private var next = 0
   /// Nanoseconds spent blocked on full inboxes (backpressure).
   var blockedNanos: UInt64 = 0
@@ -40,6 +41,7 @@ final class ExchangeOperator: Operator {
     self.batch = batch
     values = Array(repeating: [], count: targets.count)
     times = Array(repeating: [], count: targets.count)
+    marks = Array(repeating: [], count: targets.count)
     super.init(name: "exchange", location: location)
   }
 
@@ -63,9 +65,10 @@ final class ExchangeOperator: Operator {
   }
 
   private func ship(_ i: Int) {
-    guard !values[i].isEmpty else { return }
+    guard !values[i].isEmpty || !marks[i].isEmpty else { return }
     let t = targets[i]
-    blockedNanos += t.inbox.put(Envelope(channel: t.channel, kind: .events, values: values[i], times: times[i]))
+    blockedNanos += t.inbox.put(Envelope(channel: t.channel, kind: .events, values: values[i], times: times[i], marks: marks[i]))
+    marks[i] = []
     values[i] = []
     values[i].reserveCapacity(batch)
     times[i] = []
@@ -78,9 +81,17 @@ final class ExchangeOperator: Operator {
     for i in targets.indices { ship(i) }
   }
 
+  /// The watermark joins every receiver's batch at its place in the stream
+  /// (a newer one replaces one with no event after it).
   override func onWatermark(_ wm: Int64) throws {
-    flush()
-    for t in targets { blockedNanos += t.inbox.put(Envelope(channel: t.channel, kind: .watermark, watermark: wm)) }
+    for i in targets.indices {
+      let at = values[i].count
+      if let last = marks[i].last, last.at == at {
+        marks[i][marks[i].count - 1].watermark = wm
+      } else {
+        marks[i].append((at, wm))
+      }
+    }
   }
 
   override func onFinish() throws {

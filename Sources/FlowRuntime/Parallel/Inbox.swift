@@ -1,15 +1,18 @@
 import Foundation
 
 /// What travels on a channel between subtasks: a batch of events with their
-/// timestamps, a watermark, or the end of the channel.
+/// timestamps and the watermarks between them, or the end of the channel.
 struct Envelope {
-  enum Kind { case events, watermark, end }
+  enum Kind { case events, end }
   /// Which of the receiving task's input channels it came on.
   let channel: Int
   let kind: Kind
   var values: [Value] = []
   var times: [Int64] = []
-  var watermark: Int64 = .min
+  /// Watermarks in stream order: `at` is how many of `values` precede it.
+  /// A source that advances the watermark with every event would otherwise
+  /// need a message per event; inline, they ride in the batch.
+  var marks: [(at: Int, watermark: Int64)] = []
 }
 
 /// The input queue of one task: every channel into the task feeds it. It is

@@ -86,13 +86,17 @@ final class ParallelTask {
       switch e.kind {
       case .events:
         head.recordsIn += e.values.count
-        for i in e.values.indices { try head.process(e.values[i], ts: e.times[i], port: port) }
-      case .watermark:
-        channelWatermark[e.channel] = max(channelWatermark[e.channel], e.watermark)
-        let m = portChannels[port].reduce(Int64.max) { min($0, channelWatermark[$1]) }
-        if m > portWatermark[port] {
-          portWatermark[port] = m
-          try head.watermark(m, port: port)
+        var next = 0
+        for i in e.values.indices {
+          while next < e.marks.count && e.marks[next].at == i {
+            try watermark(e.marks[next].watermark, channel: e.channel, port: port)
+            next += 1
+          }
+          try head.process(e.values[i], ts: e.times[i], port: port)
+        }
+        while next < e.marks.count {
+          try watermark(e.marks[next].watermark, channel: e.channel, port: port)
+          next += 1
         }
       case .end:
         channelEnded[e.channel] = true
@@ -106,6 +110,18 @@ final class ParallelTask {
       job.inFlight.add(-1)
     }
     flush()
+  }
+
+  /// A channel's watermark advanced: the head's port moves to the minimum
+  /// over that port's channels.
+  private func watermark(_ wm: Int64, channel: Int, port: Int) throws {
+    guard wm > channelWatermark[channel] else { return }
+    channelWatermark[channel] = wm
+    let m = portChannels[port].reduce(Int64.max) { min($0, channelWatermark[$1]) }
+    if m > portWatermark[port] {
+      portWatermark[port] = m
+      try head.watermark(m, port: port)
+    }
   }
 
   private func finishSideOutputs() throws {
