@@ -156,6 +156,7 @@ public struct RunDriver {
     let total = e.stats.first.map { _ in e.stats.filter { $0.name.hasPrefix("source") }.reduce(0) { $0 + $1.outCount } } ?? 0
     lines.append(String(format: "%.3f s, %@ events/s from sources", seconds, formatRate(seconds > 0 ? Double(total) / seconds : 0)))
     if e.lateEventsDropped > 0 { lines.append("\(e.lateEventsDropped) late event(s) were dropped or sent to lateEvents") }
+    if e.patternLateEvents > 0 { lines.append("\(e.patternLateEvents) late event(s) reached a pattern and were dropped or sent to lateEvents") }
     return lines.joined(separator: "\n")
   }
 }
