@@ -22,6 +22,7 @@ let benchmarks: [Benchmark] = [
   nexmarkBenchmark,
   slidingBenchmark(every: "2s"),
   slidingBenchmark(every: "500ms"),
+  cepFraudBenchmark,
 ]
 
 func usage() -> Never {
