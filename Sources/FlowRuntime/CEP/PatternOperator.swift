@@ -47,7 +47,7 @@ public final class PatternOperator: Operator {
 
   private func feed(_ k: Value, _ v: Value, ts: Int64) throws {
     let nfa = nfas[k] ?? idle
-    if ts != Int64.min { try handleExpired(nfa, nfa.expire(now: ts)) }
+    if ts != Int64.min { try handleExpired(nfa, nfa.expire(now: ts), now: ts) }
     let matches = try nfa.advance(v, ts: ts)
     for m in matches { try emit(m, ts: ts) }
     try settle(k, nfa)
@@ -79,18 +79,21 @@ public final class PatternOperator: Operator {
     while let (d, k) = deadlines.popDue(wm) {
       guard let nfa = nfas[k], nfa.scheduled == d else { continue }
       nfa.scheduled = Int64.max
-      try handleExpired(nfa, nfa.expire(now: wm))
+      try handleExpired(nfa, nfa.expire(now: wm), now: wm)
       try settle(k, nfa)
     }
   }
 
-  private func handleExpired(_ nfa: NFA, _ r: (matches: [Value], timedOut: [(Value, Int64)])) throws {
+  /// Timed-out partial matches go out at their deadline; matches completed
+  /// by the expiry (a trailing `notFollowedBy`) at `now`, which is ahead of
+  /// the watermark downstream operators have seen.
+  private func handleExpired(_ nfa: NFA, _ r: (matches: [Value], timedOut: [(Value, Int64)]), now: Int64) throws {
     for (m, t) in r.timedOut {
       guard let out = timedOut else { break }
       out.recordsIn += 1
       try out.process(m, ts: t, port: 0)
     }
-    for m in r.matches { try emit(m, ts: currentWatermark) }
+    for m in r.matches { try emit(m, ts: now) }
   }
 
   override public func snapshotState(_ w: inout StateWriter) throws {
