@@ -12,8 +12,8 @@ let cepFraudBenchmark = Benchmark(name: "cep-fraud", summary: "10M txns |> keyBy
     type Txn = { card: Int, amount: Float, merchant: Int, time: Time }
     sequence(from: 1, to: \(n))
       |> map(i => {
-           let r = (i * 2654435761 / 65536) % 1000
-           let amount = if r < 50 then 0.5 else if r >= 990 then 900.0 else toFloat(r)
+           let r = ((i * i) % 1000003 * 7919) % 1000
+           let amount = if r < 50 then 0.5 else if r >= 990 then 900.0 else toFloat(r) / 10.0
            { card: (i * 7919) % \(cards), amount, merchant: r % 7, time: fromMillis(1704067200000 + i * \(max(1, 100_000 / cards))) }
          })
       |> withTimestamps(t => t.time)
