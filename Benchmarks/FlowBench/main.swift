@@ -23,6 +23,7 @@ let benchmarks: [Benchmark] = [
   slidingBenchmark(every: "2s"),
   slidingBenchmark(every: "500ms"),
   cepFraudBenchmark,
+  cepFraudScriptBenchmark,
 ]
 
 func usage() -> Never {

@@ -1,7 +1,15 @@
 /// Events waiting for the watermark, released in (time, arrival) order.
 /// Input that is already in time order (the usual case) is never sorted.
 struct EventBuffer {
-  private var items: [(ts: Int64, seq: Int, key: Value, value: Value)] = []
+  /// A concrete struct, not a tuple: tuples of enums are copied through
+  /// generic value witnesses, which showed in profiles.
+  struct Item {
+    var ts: Int64
+    var seq: Int
+    var key: Value
+    var value: Value
+  }
+  private var items: [Item] = []
   private var head = 0
   private var sorted = true
   private var seq = 0
@@ -9,27 +17,25 @@ struct EventBuffer {
   mutating func append(ts: Int64, key: Value, value: Value) {
     seq += 1
     if let l = items.last, head < items.count, ts < l.ts { sorted = false }
-    items.append((ts, seq, key, value))
+    items.append(Item(ts: ts, seq: seq, key: key, value: value))
   }
 
-  mutating func popDue(_ wm: Int64) -> (ts: Int64, key: Value, value: Value)? {
+  mutating func popDue(_ wm: Int64) -> Item? {
     if !sorted {
       items.removeFirst(head)
       head = 0
       items.sort { ($0.ts, $0.seq) < ($1.ts, $1.seq) }
       sorted = true
     }
-    guard head < items.count, items[head].ts <= wm else {
-      if head > 0 && head == items.count { items.removeAll(keepingCapacity: true); head = 0 }
-      return nil
-    }
+    guard head < items.count, items[head].ts <= wm else { return nil }
     let e = items[head]
     head += 1
-    if head == items.count { items.removeAll(keepingCapacity: true); head = 0 } else if head > 4096 && head * 2 > items.count {
+    // Released items are dropped in batches, not one by one.
+    if head >= 256 && head * 2 >= items.count {
       items.removeFirst(head)
       head = 0
     }
-    return (e.ts, e.key, e.value)
+    return e
   }
 
   func save(_ w: inout StateWriter) throws {
@@ -46,7 +52,7 @@ struct EventBuffer {
     for _ in 0..<n {
       let ts = try r.int(), sq = Int(try r.int())
       let k = try r.value()
-      items.append((ts, sq, k, try r.value()))
+      items.append(Item(ts: ts, seq: sq, key: k, value: try r.value()))
     }
     sorted = false
   }

@@ -76,7 +76,9 @@ public final class NFA {
   private var found: [Run] = []
   private var cache: [UInt8]
   private var stack: [Int] = []
-  private var edges: [(NFAGraph.Edge, Int)] = []
+  private var edges: [(NFAGraph.FlatEdge, Int)] = []
+  private var bools: [Bool] = []
+  private var todo: [Int] = []
   private var context: Value? = nil
 
   init(program: NFAProgram) {
@@ -91,27 +93,46 @@ public final class NFA {
 
   // MARK: conditions
 
-  private func eval(_ c: NFAGraph.Cond, _ e: Value, _ last: MatchNode?) throws -> Bool {
-    switch c {
-    case .always: return true
-    case .leaf(let i):
-      let k = cache[i]
-      if k != 0 { return k == 1 }
-      let l = graph.leaves[i]
-      let r: Value
-      if l.arity == 2 {
-        if context == nil { context = program.record(last) }
-        r = try l.fn.call([e, context!])
-      } else {
-        r = try l.fn.apply1(e)
-      }
-      let ok: Bool
-      if case .bool(true) = r { ok = true } else { ok = false }
-      cache[i] = ok ? 1 : 2
-      return ok
-    case .not(let x): return try !eval(x, e, last)
-    case .and(let a, let b): return try eval(a, e, last) && eval(b, e, last)
+  /// Leaf condition `i` for event `e`, evaluated at most once per run and event.
+  @inline(__always)
+  private func leaf(_ i: Int, _ e: Value, _ last: MatchNode?) throws -> Bool {
+    let k = cache[i]
+    if k != 0 { return k == 1 }
+    let l = graph.leaves[i]
+    let r: Value
+    if l.arity == 2 {
+      if context == nil { context = program.record(last) }
+      r = try l.fn.call([e, context!])
+    } else {
+      r = try l.fn.apply1(e)
     }
+    let ok: Bool
+    if case .bool(true) = r { ok = true } else { ok = false }
+    cache[i] = ok ? 1 : 2
+    return ok
+  }
+
+  /// Runs the postfix condition code of an edge.
+  private func holds(_ edge: NFAGraph.FlatEdge, _ e: Value, _ last: MatchNode?) throws -> Bool {
+    let n = Int(edge.codeCount)
+    if n == 0 { return true }
+    let c0 = Int(edge.codeStart)
+    let code = graph.code
+    if n == 1 { return try leaf(Int(code[c0]), e, last) }
+    if n == 2 && code[c0 + 1] == NFAGraph.opNot && code[c0] >= 0 { return try !leaf(Int(code[c0]), e, last) }
+    bools.removeAll(keepingCapacity: true)
+    for k in c0..<(c0 + n) {
+      let op = code[k]
+      switch op {
+      case NFAGraph.opTrue: bools.append(true)
+      case NFAGraph.opNot: bools[bools.count - 1].toggle()
+      case NFAGraph.opAnd:
+        let b = bools.removeLast()
+        bools[bools.count - 1] = bools[bools.count - 1] && b
+      default: bools.append(try leaf(Int(op), e, last))
+      }
+    }
+    return bools.last ?? true
   }
 
   /// TAKE and IGNORE edges reachable from `state` through PROCEED edges
@@ -121,16 +142,19 @@ public final class NFA {
     edges.removeAll(keepingCapacity: true)
     stack.removeAll(keepingCapacity: true)
     stack.append(state)
+    let g = graph
+    let stop = Int32(g.stopState)
     var steps = 0
     while let s = stack.popLast() {
       steps += 1
-      if steps > 4 * graph.states.count { break }
-      for edge in graph.states[s].edges {
-        guard try eval(edge.cond, e, last) else { continue }
+      if steps > 4 * g.states.count { break }
+      for k in Int(g.edgeStart[s])..<Int(g.edgeStart[s + 1]) {
+        let edge = g.flatEdges[k]
+        guard try holds(edge, e, last) else { continue }
         switch edge.action {
         case .proceed:
-          if edge.target == graph.stopState { return false }
-          stack.append(edge.target)
+          if edge.target == stop { return false }
+          stack.append(Int(edge.target))
         case .take, .ignore:
           edges.append((edge, s))
         }
@@ -141,15 +165,18 @@ public final class NFA {
 
   /// Whether the final state is reachable from `state` by PROCEED edges.
   private func reachesFinal(_ state: Int, _ e: Value, _ last: MatchNode?) throws -> Bool {
-    var todo = [state]
+    let g = graph
+    todo.removeAll(keepingCapacity: true)
+    todo.append(state)
     var steps = 0
     while let s = todo.popLast() {
       steps += 1
-      if steps > 4 * graph.states.count { return false }
-      for edge in graph.states[s].edges where edge.action == .proceed {
-        guard try eval(edge.cond, e, last) else { continue }
-        if edge.target == graph.finalState { return true }
-        if edge.target != graph.stopState { todo.append(edge.target) }
+      if steps > 4 * g.states.count { return false }
+      for k in Int(g.edgeStart[s])..<Int(g.edgeStart[s + 1]) {
+        let edge = g.flatEdges[k]
+        guard edge.action == .proceed, try holds(edge, e, last) else { continue }
+        if Int(edge.target) == g.finalState { return true }
+        if Int(edge.target) != g.stopState { todo.append(Int(edge.target)) }
       }
     }
     return false
@@ -174,9 +201,8 @@ public final class NFA {
     context = nil
     guard try decide(r.state, e, r.last) else { return }
     if edges.isEmpty { return }
-    let out = edges
-    for (edge, from) in out {
-      let target = edge.target
+    for (edge, from) in edges {
+      let target = Int(edge.target)
       let kind = graph.states[target].kind
       switch edge.action {
       case .take:
@@ -255,7 +281,7 @@ public final class NFA {
   /// waiting out a trailing `notFollowedBy` complete (returned first), the
   /// others are returned as timed out.
   func expire(now: Int64) -> (matches: [Value], timedOut: [(Value, Int64)]) {
-    guard let w = program.within, !runs.isEmpty else { return ([], []) }
+    guard let w = program.within, runs.contains(where: { now &- $0.startTime >= w }) else { return ([], []) }
     var timedOut: [(Value, Int64)] = []
     runs.removeAll { r in
       guard now &- r.startTime >= w else { return false }

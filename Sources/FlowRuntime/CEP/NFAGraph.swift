@@ -48,6 +48,44 @@ final class NFAGraph {
     stopState = 1
     states = [State(slot: -1, kind: .final), State(slot: -1, kind: .stop)]
     start = compileSequence(spec.parts, sink: finalState, head: nil)
+    flatten()
+  }
+
+  // MARK: the flat form the engine runs
+
+  /// An edge with its condition as a slice of `code`: plain integers, so
+  /// walking edges touches no reference counts.
+  struct FlatEdge {
+    var action: Action
+    var target: Int32
+    var codeStart: Int32
+    var codeCount: Int32
+  }
+  /// Postfix condition code: a leaf index (>= 0), or one of these.
+  static let opTrue: Int32 = -1, opNot: Int32 = -2, opAnd: Int32 = -3
+  private(set) var flatEdges: [FlatEdge] = []
+  /// The edges of state `s` are `flatEdges[edgeStart[s] ..< edgeStart[s + 1]]`.
+  private(set) var edgeStart: [Int32] = []
+  private(set) var code: [Int32] = []
+
+  private func flatten() {
+    func emit(_ c: Cond) {
+      switch c {
+      case .always: code.append(NFAGraph.opTrue)
+      case .leaf(let i): code.append(Int32(i))
+      case .not(let x): emit(x); code.append(NFAGraph.opNot)
+      case .and(let a, let b): emit(a); emit(b); code.append(NFAGraph.opAnd)
+      }
+    }
+    for st in states {
+      edgeStart.append(Int32(flatEdges.count))
+      for e in st.edges {
+        let c0 = code.count
+        if case .always = e.cond {} else { emit(e.cond) }
+        flatEdges.append(FlatEdge(action: e.action, target: Int32(e.target), codeStart: Int32(c0), codeCount: Int32(code.count - c0)))
+      }
+    }
+    edgeStart.append(Int32(flatEdges.count))
   }
 
   var usesMatchSoFar: Bool { leaves.contains { $0.arity == 2 } }
