@@ -281,10 +281,13 @@ public final class NFA {
   /// waiting out a trailing `notFollowedBy` complete (returned first), the
   /// others are returned as timed out.
   func expire(now: Int64) -> (matches: [Value], timedOut: [(Value, Int64)]) {
-    guard let w = program.within, runs.contains(where: { now &- $0.startTime >= w }) else { return ([], []) }
+    guard let w = program.within else { return ([], []) }
+    // A run started by an event without event time (Int64.min) never expires.
+    func old(_ r: Run) -> Bool { r.startTime != Int64.min && now &- r.startTime >= w }
+    guard runs.contains(where: old) else { return ([], []) }
     var timedOut: [(Value, Int64)] = []
     runs.removeAll { r in
-      guard now &- r.startTime >= w else { return false }
+      guard old(r) else { return false }
       if graph.states[r.state].kind == .pending {
         found.append(r)
       } else {

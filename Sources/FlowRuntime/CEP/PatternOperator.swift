@@ -65,7 +65,7 @@ public final class PatternOperator: Operator {
       nfas[k] = nfa
       idle = NFA(program: program)
     }
-    if let w = program.within, let s = nfa.earliestStart {
+    if let w = program.within, let s = nfa.earliestStart, s != Int64.min {
       let d = s &+ w
       if d < nfa.scheduled {
         nfa.scheduled = d
