@@ -26,6 +26,8 @@ let benchmarks: [Benchmark] = [
   keyedWindowBenchmark(parallelism: 1),
   keyedWindowBenchmark(parallelism: 2),
   onlineLogisticBenchmark,
+  cepFraudBenchmark,
+  cepFraudScriptBenchmark,
 ]
 
 func usage() -> Never {

@@ -1901,7 +1901,8 @@ sequence(from: 1, to: 10)
 
 A CEP pattern part (`begin`, `next`, `followedBy`, `followedByAny`,
 `notNext`, `notFollowedBy`) is not given its name as a string literal and a
-condition, or the name is already used by another part of the pattern.
+condition (or, for a group, a pattern), or the name is already used by
+another part of the pattern (also a part inside a group).
 
 Example:
 

@@ -74,5 +74,6 @@ final class JobRunner {
     }
   }
   var skippedRows: Int { switch engine { case .serial(let e): return e.skippedRows; case .parallel(let p): return p.skippedRows } }
+  var patternLateEvents: Int { switch engine { case .serial(let e): return e.patternLateEvents; case .parallel(let p): return p.patternLateEvents } }
   var lateEventsDropped: Int { switch engine { case .serial(let e): return e.lateEventsDropped; case .parallel(let p): return p.lateEventsDropped } }
 }

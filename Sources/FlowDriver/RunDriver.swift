@@ -186,6 +186,7 @@ public struct RunDriver {
     let total = rows.filter { $0.name.hasPrefix("source") }.reduce(0) { $0 + $1.outCount }
     lines.append(String(format: "%.3f s, %@ events/s from sources", seconds, formatRate(seconds > 0 ? Double(total) / seconds : 0)) + (job.isParallel ? ", parallelism \(job.parallelism)" : "") + ", peak memory \(peakMemoryMB()) MB")
     if job.lateEventsDropped > 0 { lines.append("\(job.lateEventsDropped) late event(s) were dropped or sent to lateEvents") }
+    if job.patternLateEvents > 0 { lines.append("\(job.patternLateEvents) late event(s) reached a pattern and were dropped or sent to lateEvents") }
     return lines.joined(separator: "\n")
   }
 

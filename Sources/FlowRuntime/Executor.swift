@@ -59,6 +59,7 @@ public final class Executor {
         // Late events come from the operator that runs the window: the
         // aggregate reading the window node.
         if let w = n.inputs.first {
+          if let pop = operators[w.id] as? PatternOperator { pop.late = op }
           for m in order where m.inputs.first === w {
             if let wop = operators[m.id] as? WindowOperator { wop.late = op }
           }

@@ -4,12 +4,13 @@ import FlowSyntax
 /// literal name, beyond what a plain signature can say. Their declarations
 /// in `std/prelude.flow` document them; their typing rules live here.
 extension Checker {
-  static let intrinsicNames: Set<String> = ["aggregate", "begin", "next", "followedBy", "followedByAny", "notNext", "notFollowedBy"]
+  static let intrinsicNames: Set<String> = ["aggregate", "begin", "next", "followedBy", "followedByAny", "notNext", "notFollowedBy", "lateEvents"]
 
   func intrinsic(_ name: String, _ e: Expr, _ callee: Expr, _ args: [Arg], _ scope: Scope) -> Type? {
     guard Checker.intrinsicNames.contains(name) else { return nil }
     switch name {
     case "aggregate": return aggregateCall(e, callee, args, scope)
+    case "lateEvents": return lateEventsCall(e, callee, args, scope)
     case "begin": return patternPart(e, nil, args, scope, name: name)
     default:
       guard let first = args.first else {
@@ -80,6 +81,10 @@ extension Checker {
     } else {
       t = fresh()
     }
+    let negative = name == "notNext" || name == "notFollowedBy"
+    if args.count == 1, !negative, args[0].label == nil, !isStringLiteral(args[0].value) {
+      return patternGroup(args[0].value, t, parts, scope, name: name)
+    }
     guard args.count == 2, case .string(let pieces) = args[0].value.kind, pieces.count <= 1,
           case .text(let partName)? = pieces.first ?? .text("") else {
       // With two arguments, the name is the one that is wrong: show it, and
@@ -91,7 +96,6 @@ extension Checker {
     if parts.contains(where: { $0.0 == partName }) {
       error("E0503", "the pattern already has a part named '\(partName)'", at: args[0].value.span)
     }
-    let negative = name == "notNext" || name == "notFollowedBy"
     let withThis = negative ? parts : parts + [(partName, Type.list(t))]
     let matched = Type.record(withThis, tail: nil)
     let cond = args[1].value
@@ -101,5 +105,50 @@ extension Checker {
       check(cond, .fn([t, matched], .bool), scope)
     }
     return .con("Pattern", [t, matched])
+  }
+
+  private func isStringLiteral(_ e: Expr) -> Bool {
+    if case .string = e.kind { return true }
+    return false
+  }
+
+  /// A group part: `p |> next(begin("b", ...) |> followedBy("c", ...))`
+  /// adds the group's parts to the match record.
+  private func patternGroup(_ g: Expr, _ t: Type, _ parts: [(String, Type)], _ scope: Scope, name: String) -> Type {
+    let gt = infer(g, scope).resolved
+    guard case .con("Pattern", let a) = gt, a.count == 2, case .record(let gfs, _) = a[1].resolved else {
+      error("E0503", "'\(name)' takes a part name and a condition, or a pattern to match as a group, e.g. `\(name)(begin(\"b\", t => t.ok) |> next(\"c\", t => !t.ok))`", at: g.span)
+      return .con("Pattern", [t, .record(parts, tail: nil)])
+    }
+    unify(t, a[0], at: g.span, "pattern group")
+    for f in gfs where parts.contains(where: { $0.0 == f.0 }) {
+      error("E0503", "the pattern already has a part named '\(f.0)'", at: g.span)
+    }
+    return .con("Pattern", [t, .record(parts + gfs, tail: nil)])
+  }
+
+  /// `lateEvents(windowed)` and `lateEvents(matches)`: the events that came
+  /// behind the watermark. For a pattern's matches (records of `List<T>`,
+  /// one per part) they are the input events `T`.
+  private func lateEventsCall(_ e: Expr, _ callee: Expr, _ args: [Arg], _ scope: Scope) -> Type {
+    guard args.count == 1 else {
+      error("E0305", "'lateEvents' takes one argument: a windowed stream or the matches of `pattern(...)`", at: callSite(e))
+      for a in args { infer(a.value, scope) }
+      return fresh()
+    }
+    let st = infer(args[0].value, scope).resolved
+    switch st {
+    case .con("Windowed", let a) where a.count == 2: return .stream(a[1])
+    case .con("Stream", let a) where a.count == 1:
+      if case .record(let fs, _) = a[0].resolved, !fs.isEmpty,
+         fs.allSatisfy({ if case .con("List", _) = $0.1.resolved { return true } else { return false } }) {
+        let t = fresh()
+        for f in fs { unify(.list(t), f.1, at: args[0].value.span, "lateEvents") }
+        return .stream(t)
+      }
+    default: break
+    }
+    error("E0501", "'lateEvents' needs a windowed stream (Windowed) or the matches of `pattern(...)`, but it is given \(TypePrinter().print(st))", at: argumentSite(args[0].value, e, callee), notes: ["help: read late events from `keyed |> window(...)` or from `keyed |> pattern(...)`"])
+    return fresh()
   }
 }

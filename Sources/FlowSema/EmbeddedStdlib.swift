@@ -1155,6 +1155,9 @@ pub extern fn iterateDelta<K, T, W>(solution: Stream<T>, workset: Stream<W>, key
 
 // ---------------------------------------------------------------- complex event processing
 
+/// Pattern parts (typed by the checker's intrinsic rules). `begin`, `next`,
+/// `followedBy` and `followedByAny` also take a whole pattern instead of a
+/// name and a condition: a group, matched as one step.
 pub extern fn begin<T, M>(name: String, cond: (T, M) -> Bool) -> Pattern<T, M>
 pub extern fn next<T, M, N>(p: Pattern<T, M>, name: String, cond: (T, N) -> Bool) -> Pattern<T, N>
 pub extern fn followedBy<T, M, N>(p: Pattern<T, M>, name: String, cond: (T, N) -> Bool) -> Pattern<T, N>
@@ -1172,6 +1175,8 @@ pub extern fn until<T, M>(p: Pattern<T, M>, stop: (T) -> Bool) -> Pattern<T, M>
 pub extern fn within<T, M>(p: Pattern<T, M>, d: Duration) -> Pattern<T, M>
 /// Matches of `p` on each key, in event-time order.
 pub extern fn pattern<K, T, M>(s: Keyed<K, T>, p: Pattern<T, M>, skip: AfterMatch = noSkip) -> Stream<M>
+/// `lateEvents(matches)` (typed by an intrinsic rule, like the windowed
+/// form above) gives the input events that reached `pattern` late.
 /// The partial matches of a `pattern` stream that timed out (`within`),
 /// with the parts matched so far.
 pub extern fn timedOut<M>(matches: Stream<M>) -> Stream<M>

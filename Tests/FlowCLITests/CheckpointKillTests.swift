@@ -18,6 +18,7 @@ final class CheckpointKillTests: XCTestCase {
     "Examples/streaming/joins_and_iteration.flow",
     "Examples/cep/small_then_large.flow",
     "Examples/cep/login_brute_force.flow",
+    "Examples/cep/door_flapping.flow",
     "Examples/cep/rising_temperature.flow",
     "Tests/corpus/run/joins.flow",
   ]

@@ -33,9 +33,15 @@ extension Builtins {
     }
     quantifier("oneOrMore/Pattern") { _, _, p in p.min = 1; p.max = nil }
     quantifier("optional/Pattern") { _, _, p in p.min = 0 }
-    quantifier("greedy/Pattern") { _, _, p in p.greedy = true }
+    quantifier("greedy/Pattern") { _, s, p in
+      guard p.group == nil else { throw RuntimeError("greedy applies to a part, not to a group", at: s.location) }
+      p.greedy = true
+    }
     quantifier("consecutive/Pattern") { _, _, p in p.consecutive = true }
-    quantifier("until/Pattern") { a, s, p in p.until = try function(a[1], s) }
+    quantifier("until/Pattern") { a, s, p in
+      guard p.group == nil else { throw RuntimeError("until applies to a looping part, not to a group", at: s.location) }
+      p.until = try function(a[1], s)
+    }
     t["within/Pattern"] = { site, a in
       guard case .opaque(let o) = a[0], let spec = o as? PatternSpec else { throw RuntimeError("internal: expected a pattern", at: site.location) }
       let d = try millis(a[1], site)

@@ -80,6 +80,7 @@ extension Lowering {
     if case .functions(let fs)? = checker.references[callee.id], let f = fs.first, f.module == "std.prelude" {
       switch f.name {
       case "aggregate": return try compileAggregate(e, all, s, site)
+      case "lateEvents": return try compileLateEvents(all, s, site)
       default: return try compilePatternPart(f.name, all, s, site)
       }
     }
@@ -95,8 +96,23 @@ extension Lowering {
   /// a pattern spec at plan time.
   func compilePatternPart(_ name: String, _ args: [Expr], _ s: FnScope, _ site: CallSite) throws -> Code {
     let hasBase = name != "begin"
+    let base = hasBase && !args.isEmpty ? try compile(args[0], s) : nil
+    let contiguity: PatternSpec.Contiguity = name == "next" || name == "notNext" ? .strict : name == "followedByAny" ? .any : .relaxed
+    if args.count == (hasBase ? 2 : 1) {
+      // A group: a sub-pattern matched as one step.
+      let group = try compile(args[hasBase ? 1 : 0], s)
+      return { f in
+        guard case .opaque(let g) = try group(f), let gs = g as? PatternSpec else { throw RuntimeError("internal: expected a pattern", at: site.location) }
+        if gs.parts.last?.negation == .notFollowedBy {
+          throw RuntimeError("a group cannot end with notFollowedBy: put the negative part after the group", at: site.location)
+        }
+        let part = PatternSpec.Part(group: gs, contiguity: contiguity)
+        guard let b = base else { return .opaque(PatternSpec(parts: [part], within: gs.within)) }
+        guard case .opaque(let o) = try b(f), let spec = o as? PatternSpec else { throw RuntimeError("internal: expected a pattern", at: site.location) }
+        return .opaque(spec.appending(part))
+      }
+    }
     guard args.count == (hasBase ? 3 : 2) else { throw LoweringError("internal: malformed \(name)", at: site.location) }
-    let base = hasBase ? try compile(args[0], s) : nil
     let nameExpr = args[hasBase ? 1 : 0], condExpr = args[hasBase ? 2 : 1]
     guard case .string(let pieces) = nameExpr.kind, pieces.count <= 1 else { throw LoweringError("internal: pattern part name", at: site.location) }
     var partName = ""
@@ -104,7 +120,6 @@ extension Lowering {
     let cond = try compile(condExpr, s)
     var arity = 2
     if case .lambda(let ps, _) = condExpr.kind { arity = ps.count }
-    let contiguity: PatternSpec.Contiguity = name == "next" || name == "notNext" ? .strict : name == "followedByAny" ? .any : .relaxed
     let negation: PatternSpec.Negation = name == "notNext" ? .notNext : name == "notFollowedBy" ? .notFollowedBy : .none
     let pn = partName
     return { f in
@@ -113,6 +128,20 @@ extension Lowering {
       guard let b = base else { return .opaque(PatternSpec(parts: [part], within: nil)) }
       guard case .opaque(let o) = try b(f), let spec = o as? PatternSpec else { throw RuntimeError("internal: expected a pattern", at: site.location) }
       return .opaque(spec.appending(part))
+    }
+  }
+
+  /// `lateEvents(windowed)` or `lateEvents(matches)`: the late events of the
+  /// window or pattern operator.
+  func compileLateEvents(_ args: [Expr], _ s: FnScope, _ site: CallSite) throws -> Code {
+    guard args.count == 1 else { throw LoweringError("internal: malformed lateEvents", at: site.location) }
+    let input = try compile(args[0], s)
+    return { [unowned self] f in
+      let n = try planNode(try input(f), site)
+      switch n.kind {
+      case .window, .pattern: return self.node(.lateEvents, [n], site, "lateEvents")
+      default: throw RuntimeError("lateEvents takes a windowed stream or the output of `pattern(...)` directly", at: site.location)
+      }
     }
   }
 

@@ -105,12 +105,7 @@ public struct PlanPrinter {
         return "iterateDelta at most \(spec.maxRounds) rounds: \(body)"
       }
     case .pattern(let spec, _):
-      return "pattern " + spec.parts.map { p in
-        var s = p.name
-        if p.negation == .notNext { s = "notNext " + s } else if p.negation == .notFollowedBy { s = "notFollowedBy " + s }
-        if p.min != 1 || p.max != 1 { s += "{\(p.min),\(p.max.map(String.init) ?? "")}" }
-        return s
-      }.joined(separator: " -> ") + (spec.within.map { " within \(formatDuration($0))" } ?? "")
+      return "pattern " + spec.summary + (spec.within.map { " within \(formatDuration($0))" } ?? "")
     case .lookup: return "lookup"
     case .connect: return "connect"
     case .broadcast: return "broadcast"

@@ -1,16 +1,18 @@
-/// The matching engine of one key: a set of partial matches (runs) advanced
-/// event by event in event-time order.
+/// The matching engine of one key: partial matches (runs) advanced event by
+/// event, in event-time order, over the states of an `NFAGraph`.
 ///
 /// Matched events are kept in a shared buffer: each run points at the last
-/// node of an immutable linked list of (part, event) nodes, so runs that
+/// node of an immutable linked list of (field, event) nodes, so runs that
 /// branch from a common prefix share it instead of copying it.
 final class MatchNode {
-  let part: Int
+  /// The match-record field the event belongs to.
+  let slot: Int
   let event: Value
+  /// The event's position in the key's input.
   let seq: Int
   let prev: MatchNode?
-  init(part: Int, event: Value, seq: Int, prev: MatchNode?) {
-    self.part = part
+  init(slot: Int, event: Value, seq: Int, prev: MatchNode?) {
+    self.slot = slot
     self.event = event
     self.seq = seq
     self.prev = prev
@@ -18,259 +20,337 @@ final class MatchNode {
 }
 
 struct Run {
-  /// The part being filled and how many events it holds.
-  var part: Int
-  var count: Int
-  var last: MatchNode
+  var state: Int
+  /// nil only for the start run, which is never stored.
+  var last: MatchNode?
   var startSeq: Int
   var startTime: Int64
-  /// `notNext` after this part has been checked against the next event.
-  var notNextChecked = false
-  var id: Int
 }
 
-public final class NFA {
-  let spec: PatternSpec
+/// The shared, read-only part of every key's NFA.
+final class NFAProgram {
+  let graph: NFAGraph
   let shape: Shape
-  var runs: [Run] = []
-  var nextRunID = 0
-  /// Parts that appear in matches, and their slot in the match record.
-  let slots: [Int?]
+  let skip: AfterMatch
+  let within: Int64?
+  /// The field a `toFirst` / `toLast` strategy names (-1: none).
+  let skipSlot: Int
 
-  public init(spec: PatternSpec) {
-    self.spec = spec
-    self.shape = Shape(spec.matchedNames)
-    var s: [Int?] = []
-    var k = 0
-    for p in spec.parts {
-      if p.negation == .none { s.append(k); k += 1 } else { s.append(nil) }
+  init(spec: PatternSpec, skip: AfterMatch) {
+    graph = NFAGraph(spec)
+    shape = Shape(graph.names)
+    self.skip = skip
+    within = spec.within
+    switch skip {
+    case .toFirst(let n), .toLast(let n): skipSlot = graph.names.firstIndex(of: n) ?? -1
+    default: skipSlot = -1
     }
-    self.slots = s
   }
-
-  var isEmpty: Bool { runs.isEmpty }
 
   /// The match record of a run: one list of events per named part.
   func record(_ last: MatchNode?) -> Value {
     var lists = Array(repeating: [Value](), count: shape.fields.count)
     var n = last
     while let node = n {
-      if let s = slots[node.part] { lists[s].append(node.event) }
+      if node.slot >= 0 && node.slot < lists.count { lists[node.slot].append(node.event) }
       n = node.prev
     }
     return .record(Record(shape: shape, values: lists.map { .list($0.reversed()) }))
   }
+}
 
-  func events(_ last: MatchNode) -> [MatchNode] {
-    var out: [MatchNode] = []
-    var n: MatchNode? = last
-    while let node = n { out.append(node); n = node.prev }
-    return out.reversed()
+public final class NFA {
+  let program: NFAProgram
+  var graph: NFAGraph { program.graph }
+  var runs: [Run] = []
+  /// Completed matches waiting for earlier-starting partial matches to
+  /// finish (skip strategies other than `noSkip` emit in start order).
+  var completed: [Run] = []
+  /// Events seen by this key.
+  var seq = 0
+  /// The `within` deadline queued for this key (Int64.max: none).
+  var scheduled = Int64.max
+
+  // Scratch space reused across events (no allocation per event).
+  private var next: [Run] = []
+  private var found: [Run] = []
+  private var cache: [UInt8]
+  private var stack: [Int] = []
+  private var edges: [(NFAGraph.FlatEdge, Int)] = []
+  private var bools: [Bool] = []
+  private var todo: [Int] = []
+  private var context: Value? = nil
+
+  init(program: NFAProgram) {
+    self.program = program
+    cache = Array(repeating: 0, count: program.graph.leaves.count)
   }
 
-  func accepts(_ p: PatternSpec.Part, _ e: Value, _ last: MatchNode?, part: Int, seq: Int) throws -> Bool {
+  var isEmpty: Bool { runs.isEmpty && completed.isEmpty }
+
+  /// The earliest start time of a stored partial match.
+  var earliestStart: Int64? { runs.lazy.map(\.startTime).min() }
+
+  // MARK: conditions
+
+  /// Leaf condition `i` for event `e`, evaluated at most once per run and event.
+  @inline(__always)
+  private func leaf(_ i: Int, _ e: Value, _ last: MatchNode?) throws -> Bool {
+    let k = cache[i]
+    if k != 0 { return k == 1 }
+    let l = graph.leaves[i]
     let r: Value
-    if p.conditionArity == 2 {
-      let tentative = MatchNode(part: part, event: e, seq: seq, prev: last)
-      r = try p.condition.call([e, record(tentative)])
+    if l.arity == 2 {
+      if context == nil { context = program.record(last) }
+      r = try l.fn.call([e, context!])
     } else {
-      r = try p.condition.apply1(e)
+      r = try l.fn.apply1(e)
     }
-    if case .bool(true) = r { return true }
-    return false
+    let ok: Bool
+    if case .bool(true) = r { ok = true } else { ok = false }
+    cache[i] = ok ? 1 : 2
+    return ok
   }
 
-  /// Whether parts after `i` are all optional (so a run at `i` is complete).
-  func restOptional(after i: Int) -> Bool {
-    var j = i + 1
-    while j < spec.parts.count {
-      let p = spec.parts[j]
-      if p.negation == .none && p.min > 0 { return false }
-      if p.negation == .notFollowedBy && j == spec.parts.count - 1 { return false }
-      j += 1
+  /// Runs the postfix condition code of an edge.
+  private func holds(_ edge: NFAGraph.FlatEdge, _ e: Value, _ last: MatchNode?) throws -> Bool {
+    let n = Int(edge.codeCount)
+    if n == 0 { return true }
+    let c0 = Int(edge.codeStart)
+    let code = graph.code
+    if n == 1 { return try leaf(Int(code[c0]), e, last) }
+    if n == 2 && code[c0 + 1] == NFAGraph.opNot && code[c0] >= 0 { return try !leaf(Int(code[c0]), e, last) }
+    bools.removeAll(keepingCapacity: true)
+    for k in c0..<(c0 + n) {
+      let op = code[k]
+      switch op {
+      case NFAGraph.opTrue: bools.append(true)
+      case NFAGraph.opNot: bools[bools.count - 1].toggle()
+      case NFAGraph.opAnd:
+        let b = bools.removeLast()
+        bools[bools.count - 1] = bools[bools.count - 1] && b
+      default: bools.append(try leaf(Int(op), e, last))
+      }
+    }
+    return bools.last ?? true
+  }
+
+  /// TAKE and IGNORE edges reachable from `state` through PROCEED edges
+  /// whose conditions hold for `e`; false when a stop state is reached
+  /// (the partial match is dead).
+  private func decide(_ state: Int, _ e: Value, _ last: MatchNode?) throws -> Bool {
+    edges.removeAll(keepingCapacity: true)
+    stack.removeAll(keepingCapacity: true)
+    stack.append(state)
+    let g = graph
+    let stop = Int32(g.stopState)
+    var steps = 0
+    while let s = stack.popLast() {
+      steps += 1
+      if steps > 4 * g.states.count { break }
+      for k in Int(g.edgeStart[s])..<Int(g.edgeStart[s + 1]) {
+        let edge = g.flatEdges[k]
+        guard try holds(edge, e, last) else { continue }
+        switch edge.action {
+        case .proceed:
+          if edge.target == stop { return false }
+          stack.append(Int(edge.target))
+        case .take, .ignore:
+          edges.append((edge, s))
+        }
+      }
     }
     return true
   }
 
-  /// A trailing `notFollowedBy` completes only when `within` expires.
-  var endsWithNotFollowedBy: Bool { spec.parts.last?.negation == .notFollowedBy }
-
-  struct Outcome {
-    var matches: [(Value, Run)] = []
-  }
-
-  /// Advances every run with event `e`; returns completed matches in order.
-  func advance(_ e: Value, seq: Int, ts: Int64) throws -> [(Value, Run)] {
-    var next: [Run] = []
-    var matches: [(Value, Run)] = []
-    func emitIfComplete(_ r: Run) {
-      let p = spec.parts[r.part]
-      if r.count >= p.min && restOptional(after: r.part) && !endsWithNotFollowedBy {
-        matches.append((record(r.last), r))
+  /// Whether the final state is reachable from `state` by PROCEED edges.
+  private func reachesFinal(_ state: Int, _ e: Value, _ last: MatchNode?) throws -> Bool {
+    let g = graph
+    todo.removeAll(keepingCapacity: true)
+    todo.append(state)
+    var steps = 0
+    while let s = todo.popLast() {
+      steps += 1
+      if steps > 4 * g.states.count { return false }
+      for k in Int(g.edgeStart[s])..<Int(g.edgeStart[s + 1]) {
+        let edge = g.flatEdges[k]
+        guard edge.action == .proceed, try holds(edge, e, last) else { continue }
+        if Int(edge.target) == g.finalState { return true }
+        if Int(edge.target) != g.stopState { todo.append(Int(edge.target)) }
       }
     }
-    func canLoopLater(_ r: Run) -> Bool {
-      let p = spec.parts[r.part]
-      return (p.max.map { r.count < $0 } ?? true) && !p.consecutive
-    }
-    for var r in runs {
-      let p = spec.parts[r.part]
-      var taken = false
-      var tookLoop = false
-      var killed = false
-      // Negative parts right after the current one.
-      var j = r.part + 1
-      var target: Int? = nil
-      var blockedByNegation = false
-      while j < spec.parts.count {
-        let q = spec.parts[j]
-        if q.negation == .notNext {
-          if r.count >= p.min && !r.notNextChecked && seq == r.last.seq + 1 {
-            if try accepts(q, e, r.last, part: j, seq: seq) { blockedByNegation = true }
-          }
-          j += 1
-          continue
+    return false
+  }
+
+  // MARK: advancing
+
+  /// Advances every partial match with event `e`; returns the matches to
+  /// emit now, in order.
+  func advance(_ e: Value, ts: Int64) throws -> [Value] {
+    seq += 1
+    next.removeAll(keepingCapacity: true)
+    found.removeAll(keepingCapacity: true)
+    for r in runs { try step(r, e, ts: ts, isStart: false) }
+    try step(Run(state: graph.start, last: nil, startSeq: seq, startTime: ts), e, ts: ts, isStart: true)
+    swap(&runs, &next)
+    return emitFound()
+  }
+
+  private func step(_ r: Run, _ e: Value, ts: Int64, isStart: Bool) throws {
+    for i in cache.indices { cache[i] = 0 }
+    context = nil
+    guard try decide(r.state, e, r.last) else { return }
+    if edges.isEmpty { return }
+    for (edge, from) in edges {
+      let target = Int(edge.target)
+      let kind = graph.states[target].kind
+      switch edge.action {
+      case .take:
+        let node = MatchNode(slot: graph.states[from].slot, event: e, seq: seq, prev: r.last)
+        let n = Run(state: target, last: node, startSeq: r.startSeq, startTime: r.startTime)
+        if kind == .final {
+          found.append(n)
+        } else {
+          next.append(n)
+          if try reachesFinal(target, e, r.last) { found.append(n) }
         }
-        if q.negation == .notFollowedBy {
-          if r.count >= p.min, try accepts(q, e, r.last, part: j, seq: seq) { killed = true }
-          j += 1
-          continue
-        }
-        target = j
+      case .ignore:
+        if isStart { continue }
+        let n = Run(state: target, last: r.last, startSeq: r.startSeq, startTime: r.startTime)
+        if kind == .final { found.append(n) } else { next.append(n) }
+      case .proceed:
         break
       }
-      // 1. Loop: take into the current part.
-      if let until = p.until, case .bool(true) = try until.apply1(e) {
-        // `until` closes the loop: the event is not taken into it.
-      } else if (p.max.map { r.count < $0 } ?? true),
-                !(p.consecutive && seq != r.last.seq + 1),
-                try accepts(p, e, r.last, part: r.part, seq: seq) {
-        var n = r
-        n.count += 1
-        n.last = MatchNode(part: r.part, event: e, seq: seq, prev: r.last)
-        n.notNextChecked = false
-        next.append(n)
-        emitIfComplete(n)
-        taken = true
-        tookLoop = true
-      }
-      // 2. Proceed to the next part (skipping optional ones).
-      if r.count >= p.min, !blockedByNegation, !killed, var t = target {
-        while t < spec.parts.count {
-          let q = spec.parts[t]
-          if q.negation != .none { t += 1; continue }
-          let strictOK = q.contiguity != .strict || seq == r.last.seq + 1
-          if strictOK, !(p.greedy && tookLoop), try accepts(q, e, r.last, part: t, seq: seq) {
-            nextRunID += 1
-            let n = Run(part: t, count: 1, last: MatchNode(part: t, event: e, seq: seq, prev: r.last), startSeq: r.startSeq, startTime: r.startTime, id: nextRunID)
-            next.append(n)
-            emitIfComplete(n)
-            taken = true
-          }
-          if q.min == 0 { t += 1 } else { break }
-        }
-      }
-      if killed { continue }
-      // 3. Ignore the event and stay, if the run can still progress: a
-      // relaxed loop skips events it does not take; a relaxed next part
-      // skips events it does not take; `followedByAny` also branches past
-      // events it takes.
-      if r.count >= p.min && seq == r.last.seq + 1 { r.notNextChecked = true }
-      let nextContiguity = target.map { spec.parts[$0].contiguity } ?? .relaxed
-      var stay: Bool
-      if tookLoop {
-        stay = false
-      } else if taken {
-        stay = canLoopLater(r) || nextContiguity == .any
-      } else if r.count < p.min {
-        stay = !p.consecutive
-      } else {
-        stay = canLoopLater(r) || (target != nil && nextContiguity != .strict && !blockedByNegation)
-      }
-      if stay { next.append(r) }
     }
-    // A new run starting at this event.
-    if let first = spec.parts.first, try accepts(first, e, nil, part: 0, seq: seq) {
-      nextRunID += 1
-      let n = Run(part: 0, count: 1, last: MatchNode(part: 0, event: e, seq: seq, prev: nil), startSeq: seq, startTime: ts, id: nextRunID)
-      next.append(n)
-      emitIfComplete(n)
-    }
-    // Drop runs that completed and can go no further.
-    runs = next.filter { r in
-      let p = spec.parts[r.part]
-      let complete = r.count >= p.min && r.part == spec.parts.count - 1
-      return !(complete && !(p.max.map { r.count < $0 } ?? true))
-    }
-    return matches
   }
 
-  /// Checkpoint support: each run with its matched events (shared prefixes
-  /// are written once per run; they are not shared again after a restore).
+  /// Emits completed matches: all of them with `noSkip`; otherwise in
+  /// start order, once no earlier-starting partial match is pending, each
+  /// emitted match discarding what its skip strategy says.
+  private func emitFound() -> [Value] {
+    if found.isEmpty && completed.isEmpty { return [] }
+    if case .noSkip = program.skip {
+      let out = stableByStart(found).map { program.record($0.last) }
+      found.removeAll(keepingCapacity: true)
+      return out
+    }
+    completed = stableByStart(completed + found)
+    found.removeAll(keepingCapacity: true)
+    var out: [Value] = []
+    while let m = completed.first {
+      let earliest = runs.lazy.map(\.startSeq).min() ?? Int.max
+      guard m.startSeq <= earliest else { break }
+      completed.removeFirst()
+      out.append(program.record(m.last))
+      if let (pivot, inclusive) = pruning(m) {
+        let gone: (Run) -> Bool = { inclusive ? $0.startSeq <= pivot : $0.startSeq < pivot }
+        runs.removeAll(where: gone)
+        completed.removeAll(where: gone)
+      }
+    }
+    return out
+  }
+
+  private func stableByStart(_ rs: [Run]) -> [Run] {
+    rs.enumerated().sorted { ($0.element.startSeq, $0.offset) < ($1.element.startSeq, $1.offset) }.map(\.element)
+  }
+
+  /// The event position before (or at, when inclusive) which partial
+  /// matches are discarded after match `m`.
+  private func pruning(_ m: Run) -> (Int, Bool)? {
+    switch program.skip {
+    case .noSkip: return nil
+    case .toNext: return (m.startSeq, true)
+    case .pastLastEvent: return m.last.map { ($0.seq, true) }
+    case .toFirst, .toLast:
+      var first: Int? = nil, last: Int? = nil
+      var n = m.last
+      while let node = n {
+        if node.slot == program.skipSlot {
+          if last == nil { last = node.seq }
+          first = node.seq
+        }
+        n = node.prev
+      }
+      if case .toFirst = program.skip { return first.map { ($0, false) } }
+      return last.map { ($0, false) }
+    }
+  }
+
+  /// Partial matches older than `within` at time `now` are removed: those
+  /// waiting out a trailing `notFollowedBy` complete (returned first), the
+  /// others are returned as timed out.
+  func expire(now: Int64) -> (matches: [Value], timedOut: [(Value, Int64)]) {
+    guard let w = program.within else { return ([], []) }
+    // A run started by an event without event time (Int64.min) never expires.
+    func old(_ r: Run) -> Bool { r.startTime != Int64.min && now &- r.startTime >= w }
+    guard runs.contains(where: old) else { return ([], []) }
+    var timedOut: [(Value, Int64)] = []
+    runs.removeAll { r in
+      guard old(r) else { return false }
+      if graph.states[r.state].kind == .pending {
+        found.append(r)
+      } else {
+        timedOut.append((program.record(r.last), r.startTime &+ w))
+      }
+      return true
+    }
+    return (emitFound(), timedOut)
+  }
+
+  // MARK: checkpoints
+
+  /// Writes runs and waiting matches; shared match prefixes are written
+  /// once and stay shared after a restore.
   func save(_ w: inout StateWriter) throws {
-    w.int(nextRunID)
-    w.int(runs.count)
-    for r in runs {
-      w.int(r.part); w.int(r.count); w.int(r.startSeq); w.int(r.startTime); w.bool(r.notNextChecked); w.int(r.id)
-      let evs = events(r.last)
-      w.int(evs.count)
-      for e in evs { w.int(e.part); w.int(e.seq); try w.value(e.event) }
+    var ids: [ObjectIdentifier: Int] = [:]
+    var nodes: [MatchNode] = []
+    func collect(_ n: MatchNode?) {
+      var chain: [MatchNode] = []
+      var c = n
+      while let x = c, ids[ObjectIdentifier(x)] == nil { chain.append(x); c = x.prev }
+      for x in chain.reversed() { ids[ObjectIdentifier(x)] = nodes.count; nodes.append(x) }
+    }
+    for r in runs { collect(r.last) }
+    for r in completed { collect(r.last) }
+    w.int(seq)
+    w.int(nodes.count)
+    for n in nodes {
+      w.int(n.slot); w.int(n.seq)
+      w.int(n.prev.flatMap { ids[ObjectIdentifier($0)] } ?? -1)
+      try w.value(n.event)
+    }
+    for list in [runs, completed] {
+      w.int(list.count)
+      for r in list {
+        w.int(r.state); w.int(r.startSeq); w.int(r.startTime)
+        w.int(r.last.flatMap { ids[ObjectIdentifier($0)] } ?? -1)
+      }
     }
   }
 
   func load(_ r: inout StateReader) throws {
-    nextRunID = Int(try r.int())
+    seq = Int(try r.int())
     let n = try r.count()
-    runs = []
+    var nodes: [MatchNode] = []
     for _ in 0..<n {
-      let part = Int(try r.int()), count = Int(try r.int()), startSeq = Int(try r.int())
-      let startTime = try r.int()
-      let checked = try r.bool()
-      let id = Int(try r.int())
+      let slot = Int(try r.int()), sq = Int(try r.int()), prev = Int(try r.int())
+      let v = try r.value()
+      guard prev < nodes.count else { throw RuntimeError("corrupt CEP checkpoint", at: "") }
+      nodes.append(MatchNode(slot: slot, event: v, seq: sq, prev: prev >= 0 ? nodes[prev] : nil))
+    }
+    var lists: [[Run]] = []
+    for _ in 0..<2 {
       let c = try r.count()
-      var last: MatchNode? = nil
+      var list: [Run] = []
       for _ in 0..<c {
-        let p = Int(try r.int()), sq = Int(try r.int())
-        last = MatchNode(part: p, event: try r.value(), seq: sq, prev: last)
+        let st = Int(try r.int()), ss = Int(try r.int()), t = try r.int(), l = Int(try r.int())
+        guard st >= 0, st < graph.states.count, l < nodes.count else { throw RuntimeError("corrupt CEP checkpoint", at: "") }
+        list.append(Run(state: st, last: l >= 0 ? nodes[l] : nil, startSeq: ss, startTime: t))
       }
-      guard let l = last else { continue }
-      var run = Run(part: part, count: count, last: l, startSeq: startSeq, startTime: startTime, id: id)
-      run.notNextChecked = checked
-      runs.append(run)
+      lists.append(list)
     }
-  }
-
-  /// Whether the after-match strategy discards run `c` once the match of
-  /// run `m` has been emitted.
-  func discards(_ c: Run, after m: Run, _ strategy: AfterMatch) -> Bool {
-    switch strategy {
-    case .noSkip: return false
-    case .toNext: return c.startSeq == m.startSeq
-    case .pastLastEvent: return c.startSeq <= m.last.seq
-    case .toFirst(let name), .toLast(let name):
-      guard let idx = spec.parts.firstIndex(where: { $0.name == name }) else { return false }
-      let inPart = events(m.last).filter { $0.part == idx }
-      let isFirst: Bool
-      if case .toFirst = strategy { isFirst = true } else { isFirst = false }
-      guard let pivot = (isFirst ? inPart.first : inPart.last)?.seq else { return false }
-      return c.startSeq < pivot
-    }
-  }
-
-  func skip(after m: Run, _ strategy: AfterMatch) {
-    runs.removeAll { discards($0, after: m, strategy) }
-  }
-
-  /// Runs older than `within` at time `now`: removed; returned so that they
-  /// can go to the timed-out side stream (or complete a trailing
-  /// `notFollowedBy`).
-  func expire(now: Int64) -> [Run] {
-    guard let w = spec.within else { return [] }
-    var gone: [Run] = []
-    runs.removeAll { r in
-      if now - r.startTime > w { gone.append(r); return true }
-      return false
-    }
-    return gone
+    runs = lists[0]
+    completed = lists[1]
   }
 }

@@ -1,124 +1,129 @@
 /// Matches a pattern on each key. Events with event times are buffered and
 /// fed to the key's NFA in time order once the watermark passes them (so
 /// out-of-order input matches as if it were ordered); events behind the
-/// watermark are late and dropped (counted). Partial matches older than
-/// `within` are dropped, or sent to `timedOut` when the script reads it.
+/// watermark are late: counted, and sent to `late` when the script reads
+/// `lateEvents(matches)`. Partial matches older than `within` are dropped,
+/// or sent to `timedOut` when the script reads it.
 public final class PatternOperator: Operator {
   let keyFn: FunctionValue
-  let spec: PatternSpec
-  let skip: AfterMatch
+  let program: NFAProgram
   var nfas: [Value: NFA] = [:]
-  /// Per-key event counters: `next` and `consecutive` mean the key's next
-  /// event, whatever other keys did in between.
-  var keySeq: [Value: Int] = [:]
-  var buffer: [(ts: Int64, seq: Int, key: Value, value: Value)] = []
-  var seq = 0
+  /// Keys without partial matches share this engine until one starts.
+  private var idle: NFA
+  private var buffer = EventBuffer()
+  private var deadlines = DeadlineQueue()
   public var timedOut: Operator?
+  public var late: Operator?
   public private(set) var droppedLate = 0
 
   public init(key: FunctionValue, spec: PatternSpec, skip: AfterMatch, location: String) {
     self.keyFn = key
-    self.spec = spec
-    self.skip = skip
+    self.program = NFAProgram(spec: spec, skip: skip)
+    self.idle = NFA(program: program)
     super.init(name: "pattern", location: location)
   }
 
   override public func process(_ v: Value, ts: Int64, port: Int) throws {
-    seq += 1
     let k = try keyFn.apply1(v)
     if ts == Int64.min {
-      try feed(k, v, ts: ts, seq: seq)
+      try feed(k, v, ts: ts)
       return
     }
     if ts <= currentWatermark {
       droppedLate += 1
+      if let l = late {
+        l.recordsIn += 1
+        try l.process(v, ts: ts, port: 0)
+      }
       return
     }
-    buffer.append((ts, seq, k, v))
+    buffer.append(ts: ts, key: k, value: v)
+  }
+
+  override public func onWatermark(_ wm: Int64) throws {
+    while let d = buffer.popDue(wm) { try feed(d.key, d.value, ts: d.ts) }
+    try expire(upTo: wm)
+  }
+
+  private func feed(_ k: Value, _ v: Value, ts: Int64) throws {
+    let nfa = nfas[k] ?? idle
+    if ts != Int64.min { try handleExpired(nfa, nfa.expire(now: ts), now: ts) }
+    let matches = try nfa.advance(v, ts: ts)
+    for m in matches { try emit(m, ts: ts) }
+    try settle(k, nfa)
+  }
+
+  /// Stores or forgets a key's engine after it changed, and schedules its
+  /// next `within` deadline.
+  private func settle(_ k: Value, _ nfa: NFA) throws {
+    if nfa.isEmpty {
+      if nfa !== idle { nfas[k] = nil }
+      idle.seq = 0
+      return
+    }
+    if nfa === idle {
+      nfas[k] = nfa
+      idle = NFA(program: program)
+    }
+    if let w = program.within, let s = nfa.earliestStart, s != Int64.min {
+      let d = s &+ w
+      if d < nfa.scheduled {
+        nfa.scheduled = d
+        deadlines.push(d, k)
+      }
+    }
+  }
+
+  private func expire(upTo wm: Int64) throws {
+    guard program.within != nil, wm != Int64.min else { return }
+    while let (d, k) = deadlines.popDue(wm) {
+      guard let nfa = nfas[k], nfa.scheduled == d else { continue }
+      nfa.scheduled = Int64.max
+      try handleExpired(nfa, nfa.expire(now: wm), now: wm)
+      try settle(k, nfa)
+    }
+  }
+
+  /// Timed-out partial matches go out at their deadline; matches completed
+  /// by the expiry (a trailing `notFollowedBy`) at `now`, which is ahead of
+  /// the watermark downstream operators have seen.
+  private func handleExpired(_ nfa: NFA, _ r: (matches: [Value], timedOut: [(Value, Int64)]), now: Int64) throws {
+    for (m, t) in r.timedOut {
+      guard let out = timedOut else { break }
+      out.recordsIn += 1
+      try out.process(m, ts: t, port: 0)
+    }
+    for m in r.matches { try emit(m, ts: now) }
   }
 
   override public func snapshotState(_ w: inout StateWriter) throws {
     try super.snapshotState(&w)
-    w.int(seq)
     w.int(droppedLate)
-    w.int(buffer.count)
-    for b in buffer { w.int(b.ts); w.int(b.seq); try w.value(b.key); try w.value(b.value) }
+    try buffer.save(&w)
     let keys = nfas.keys.sorted { compareValues($0, $1) < 0 }
     w.int(keys.count)
     for k in keys {
       try w.value(k)
       try nfas[k]?.save(&w)
     }
-    let counters = keySeq.sorted { compareValues($0.key, $1.key) < 0 }
-    w.int(counters.count)
-    for (k, n) in counters { try w.value(k); w.int(n) }
   }
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    seq = Int(try r.int())
     droppedLate = Int(try r.int())
-    let n = try r.count()
-    for _ in 0..<n {
-      let ts = try r.int(), sq = Int(try r.int())
-      let k = try r.value()
-      buffer.append((ts, sq, k, try r.value()))
-    }
+    try buffer.load(&r)
     let m = try r.count()
     for _ in 0..<m {
       let k = try r.value()
-      let nfa = NFA(spec: spec)
+      let nfa = NFA(program: program)
       try nfa.load(&r)
       nfas[k] = nfa
-    }
-    let c = try r.count()
-    for _ in 0..<c { let k = try r.value(); keySeq[k] = Int(try r.int()) }
-  }
-
-  override public func onWatermark(_ wm: Int64) throws {
-    guard !buffer.isEmpty else { return try expireAll(wm) }
-    let due = buffer.filter { $0.ts <= wm }.sorted { ($0.ts, $0.seq) < ($1.ts, $1.seq) }
-    buffer.removeAll { $0.ts <= wm }
-    for d in due { try feed(d.key, d.value, ts: d.ts, seq: d.seq) }
-    try expireAll(wm)
-  }
-
-  private func expireAll(_ wm: Int64) throws {
-    guard spec.within != nil, wm != Int64.min else { return }
-    for (k, nfa) in nfas {
-      try handleExpired(nfa, nfa.expire(now: wm), key: k)
-      if nfa.isEmpty { nfas[k] = nil }
+      try settle(k, nfa)
     }
   }
+}
 
-  private func handleExpired(_ nfa: NFA, _ gone: [Run], key: Value) throws {
-    for r in gone {
-      // A trailing notFollowedBy is satisfied when nothing violated it in time.
-      let p = spec.parts[r.part]
-      if nfa.endsWithNotFollowedBy && r.count >= p.min && r.part == spec.parts.count - 2 {
-        try emit(nfa.record(r.last), ts: r.startTime + (spec.within ?? 0))
-      } else if let t = timedOut {
-        t.recordsIn += 1
-        try t.process(nfa.record(r.last), ts: r.startTime + (spec.within ?? 0), port: 0)
-      }
-    }
-  }
-
-  private func feed(_ k: Value, _ v: Value, ts: Int64, seq _: Int) throws {
-    let seq = (keySeq[k] ?? 0) + 1
-    keySeq[k] = seq
-    let nfa = nfas[k] ?? { let n = NFA(spec: spec); nfas[k] = n; return n }()
-    if ts != Int64.min { try handleExpired(nfa, nfa.expire(now: ts), key: k) }
-    let matches = try nfa.advance(v, seq: seq, ts: ts)
-    var emitted: [Run] = []
-    for (m, run) in matches {
-      // A match completed by the same event is dropped when an earlier
-      // match's skip strategy discards its run.
-      if emitted.contains(where: { nfa.discards(run, after: $0, skip) }) { continue }
-      try emit(m, ts: ts)
-      nfa.skip(after: run, skip)
-      emitted.append(run)
-    }
-    if nfa.isEmpty && spec.within == nil { nfas[k] = nil }
-  }
+extension Executor {
+  /// Events that arrived behind the watermark at `pattern` operators.
+  public var patternLateEvents: Int { operators.values.compactMap { $0 as? PatternOperator }.reduce(0) { $0 + $1.droppedLate } }
 }

@@ -1,6 +1,7 @@
-/// A CEP pattern: a sequence of named parts, each with a condition, a
-/// quantifier and how it may follow the part before it. Built at plan time
-/// by `begin`, `next`, `followedBy`, ..., `times`, `within`.
+/// A CEP pattern: a sequence of parts, each with a condition (or a group:
+/// a sub-pattern used as one step), a quantifier and how it may follow the
+/// part before it. Built at plan time by `begin`, `next`, `followedBy`, ...,
+/// `times`, `within`; compiled to an NFA by `NFAGraph`.
 public final class PatternSpec: OpaqueValue, @unchecked Sendable {
   public enum Contiguity: String {
     /// `next`: the very next event.
@@ -20,10 +21,14 @@ public final class PatternSpec: OpaqueValue, @unchecked Sendable {
   }
 
   public struct Part {
+    /// The field of the match record (empty for a group).
     public var name: String
-    public var condition: FunctionValue
+    /// nil for a group.
+    public var condition: FunctionValue?
     /// 1: `t => ...`; 2: `(t, m) => ...` sees the parts matched so far.
     public var conditionArity: Int
+    /// A group part: the sub-pattern matched as one step.
+    public var group: PatternSpec?
     public var contiguity: Contiguity
     public var negation: Negation = .none
     public var min = 1
@@ -40,6 +45,16 @@ public final class PatternSpec: OpaqueValue, @unchecked Sendable {
       self.contiguity = contiguity
       self.negation = negation
     }
+
+    public init(group: PatternSpec, contiguity: Contiguity) {
+      self.name = ""
+      self.condition = nil
+      self.conditionArity = 1
+      self.group = group
+      self.contiguity = contiguity
+    }
+
+    var looping: Bool { max == nil }
   }
 
   public let parts: [Part]
@@ -60,8 +75,21 @@ public final class PatternSpec: OpaqueValue, @unchecked Sendable {
   public func appending(_ p: Part) -> PatternSpec { PatternSpec(parts: parts + [p], within: within) }
   public func within(_ d: Int64) -> PatternSpec { PatternSpec(parts: parts, within: d) }
 
-  /// Names of the parts that appear in a match (negative parts do not).
-  public var matchedNames: [String] { parts.filter { $0.negation == .none }.map(\.name) }
+  /// Names of the parts that appear in a match, groups flattened (negative
+  /// parts do not appear).
+  public var matchedNames: [String] {
+    parts.filter { $0.negation == .none }.flatMap { p in p.group?.matchedNames ?? [p.name] }
+  }
+
+  /// A one-line description for `flow plan`.
+  public var summary: String {
+    parts.map { p in
+      var s = p.group.map { "(" + $0.summary + ")" } ?? p.name
+      if p.negation == .notNext { s = "notNext " + s } else if p.negation == .notFollowedBy { s = "notFollowedBy " + s }
+      if p.min != 1 || p.max != 1 { s += "{\(p.min),\(p.max.map(String.init) ?? "")}" }
+      return s
+    }.joined(separator: " -> ")
+  }
 }
 
 /// Where matching resumes after a match (FlinkCEP's after-match skip).

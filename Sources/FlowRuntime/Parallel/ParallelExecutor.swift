@@ -129,6 +129,7 @@ public final class ParallelExecutor {
         if let m = ParallelLayout.windowOperator(of: n, in: order), let wops = instances[m.id], let ts = taskOf[m.id] {
           for (s, w) in wops.enumerated() where s < consumers.count {
             (w as? WindowOperator)?.late = consumers[s]
+            (w as? PatternOperator)?.late = consumers[s]
             ts[s].sideOutputs.append(consumers[s])
           }
         }
@@ -384,6 +385,7 @@ public final class ParallelExecutor {
 
   public var skippedRows: Int { sourceTasks.reduce(0) { $0 + ((($1.head as? SourceOperator)?.reader?.skippedRows) ?? 0) } }
   public var lateEventsDropped: Int { allOperators.compactMap { $0.op as? WindowOperator }.reduce(0) { $0 + $1.droppedLate } }
+  public var patternLateEvents: Int { allOperators.compactMap { $0.op as? PatternOperator }.reduce(0) { $0 + $1.droppedLate } }
 }
 
 /// One row of `--stats`.

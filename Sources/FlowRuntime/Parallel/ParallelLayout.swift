@@ -66,9 +66,11 @@ struct ParallelLayout {
     }
   }
 
-  /// The aggregate that runs the window a `lateEvents` node reads.
+  /// The operator a `lateEvents` node reads late events from: a `pattern`
+  /// (its input), or the aggregate that runs the window it reads.
   static func windowOperator(of n: PlanNode, in order: [PlanNode]) -> PlanNode? {
     guard let w = n.inputs.first else { return nil }
+    if case .pattern = w.kind { return w }
     return order.first { $0.inputs.first === w && isKeyed($0) }
   }
 
