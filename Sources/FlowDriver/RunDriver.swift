@@ -94,6 +94,7 @@ public struct RunDriver {
         if optimize { _ = try Optimizer().optimize(&copy) }
         return copy.sinks
       }
+      p.combiners = options.optimize
       job = p.taskCount > 1 ? .parallel(p) : .serial(Executor(sinks: plan.sinks))
     } else {
       job = .serial(Executor(sinks: plan.sinks))

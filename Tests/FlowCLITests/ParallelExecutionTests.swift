@@ -170,6 +170,28 @@ final class ParallelExecutionTests: XCTestCase {
     XCTAssertTrue(bad.stderr.contains("parallelism(0): expected 1 to 128 subtasks"), bad.stderr)
   }
 
+  func testCombinersPreAggregateBeforeTheExchange() throws {
+    let dir = try tempDir()
+    let script = dir.appendingPathComponent("combine.flow")
+    try """
+    sequence(from: 1, to: 50000)
+      |> keyBy(x => x % 100)
+      |> aggregate({ n: count(), total: sum(x => x), top: max(x => x) })
+      |> writeStdout()
+    """.write(to: script, atomically: true, encoding: .utf8)
+    let one = try FlowBinary.run(["run", "--parallelism", "1", "--no-progress", script.path])
+    let r = try FlowBinary.run(["run", "--parallelism", "2", "--no-progress", "--stats", script.path])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertEqual(sortedLines(r.stdout), sortedLines(one.stdout))
+    // Two source subtasks each send one partial per key: 200, not 50,000.
+    let row = r.stderr.split(separator: "\n").first { $0.hasPrefix("aggregate (combiner)") }
+    let nums = row.map { $0.split(separator: " ").compactMap { Int($0) } } ?? []
+    XCTAssertEqual(nums.prefix(3), [50000, 200, 2], r.stderr)
+    let plain = try FlowBinary.run(["run", "--parallelism", "2", "--no-progress", "--no-optimize", "--stats", script.path])
+    XCTAssertEqual(sortedLines(plain.stdout), sortedLines(one.stdout))
+    XCTAssertFalse(plain.stderr.contains("(combiner)"), plain.stderr)
+  }
+
   func testBadParallelismFlag() throws {
     let r = try FlowBinary.run(["run", "--parallelism", "0", "Examples/wordcount.flow"])
     XCTAssertEqual(r.status, 2)

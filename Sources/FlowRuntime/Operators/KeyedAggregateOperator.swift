@@ -29,7 +29,16 @@ public final class KeyedAggregateOperator: Operator {
     super.init(name: name, location: location)
   }
 
+  /// The role in a parallel job with a combiner: `.combine` runs before the
+  /// hash exchange and, at the end of bounded input, emits one partial
+  /// aggregate per key; `.mergePartials` runs after it and merges them.
+  enum Role { case whole, combine, mergePartials }
+  var role = Role.whole
+
   override public func process(_ v: Value, ts: Int64, port: Int) throws {
+    if role == .mergePartials, case .opaque(let o) = v, let p = o as? PartialAggregate {
+      return try merge(p)
+    }
     let k = try keyFn.apply1(v)
     let (i, isNew) = index.index(of: k)
     if countOnly {
@@ -61,7 +70,34 @@ public final class KeyedAggregateOperator: Operator {
 
   override public func onFinish() throws {
     guard bounded else { return }
+    if role == .combine {
+      for i in 0..<index.count { try emit(.opaque(partial(i)), ts: Int64.max) }
+      return
+    }
     for i in 0..<index.count { try emit(result(i), ts: Int64.max) }
+  }
+
+  func partial(_ i: Int) -> PartialAggregate {
+    if countOnly { return PartialAggregate(key: index.keys[i], count: counts[i], accs: [], reduced: nil) }
+    switch output {
+    case .record: return PartialAggregate(key: index.keys[i], count: 0, accs: accs[i], reduced: nil)
+    case .reduced: return PartialAggregate(key: index.keys[i], count: 0, accs: [], reduced: reduced[i])
+    }
+  }
+
+  func merge(_ p: PartialAggregate) throws {
+    let (i, isNew) = index.index(of: p.key)
+    if countOnly {
+      if isNew { counts.append(p.count) } else { counts[i] += p.count }
+      return
+    }
+    switch output {
+    case .record:
+      if isNew { accs.append(p.accs) } else { for (a, b) in zip(accs[i], p.accs) { try a.merge(b) } }
+    case .reduced(let f):
+      guard let x = p.reduced else { return }
+      if isNew { reduced.append(x) } else { reduced[i] = try f.call([reduced[i], x]) }
+    }
   }
 
   override public func snapshotState(_ w: inout StateWriter) throws {
@@ -95,6 +131,21 @@ public final class KeyedAggregateOperator: Operator {
         reduced.append(try r.value())
       }
     }
+  }
+}
+
+/// One key's partial aggregate, from a combiner to the final aggregate of a
+/// parallel job. It travels only between subtasks, never to a sink.
+final class PartialAggregate: OpaqueValue, @unchecked Sendable {
+  let key: Value
+  let count: Int64
+  let accs: [Accumulator]
+  let reduced: Value?
+  init(key: Value, count: Int64, accs: [Accumulator], reduced: Value?) {
+    self.key = key
+    self.count = count
+    self.accs = accs
+    self.reduced = reduced
   }
 }
 

@@ -17,6 +17,9 @@ public final class ParallelExecutor {
   /// Events per channel batch, and envelopes an inbox holds per channel.
   public var channelBatch = 512
   public var inboxSlotsPerChannel = 4
+  /// Pre-aggregate per key in the sending subtask before a hash exchange
+  /// into a keyed aggregate on bounded input (off: `flow run --no-optimize`).
+  public var combiners = true
   public var checkpoints: CheckpointStore?
   public var checkpointIntervalMillis: Int64 = 10_000
   public var restoreFrom: CheckpointStore.Snapshot?
@@ -155,9 +158,21 @@ public final class ParallelExecutor {
         guard let receivers = taskOf[n.id], let senders = taskOf[layout.region[src.id] ?? src.id] else {
           throw RuntimeError("internal: no task for '\(n.name)'", at: n.location)
         }
+        let combine = combiners ? combinable(n) : false
+        if combine { for c in consumers { (c as? KeyedAggregateOperator)?.role = .mergePartials } }
         for (s, p) in producers.enumerated() {
           // The key function runs in the sender's thread: take its copy.
-          let partitioner = layout.partitioner(into: n, port: port, view: { view($0, s) })
+          var partitioner = layout.partitioner(into: n, port: port, view: { view($0, s) })
+          var p = p
+          if combine, let c = try makeCombiner(view(n, s), subtask: s) {
+            p.connect(to: c, port: 0)
+            senders[s].operators.append((ParallelExecutor.combinerNode(n), c))
+            p = c
+            partitioner = .hash(FunctionValue(unary: { v in
+              if case .opaque(let o) = v, let part = o as? PartialAggregate { return part.key }
+              return .null
+            }))
+          }
           var targets: [ChannelTarget] = []
           if case .forward = partitioner {
             let r = receivers[s % receivers.count]
@@ -182,6 +197,38 @@ public final class ParallelExecutor {
   }
 
   var allOperators: [(node: PlanNode, op: Operator)] { tasks.flatMap { $0.operators } }
+
+  /// Whether a combiner may run before the exchange into `n`: a keyed
+  /// (not windowed) aggregate whose input is bounded, so it emits once at
+  /// the end and partial aggregates can be merged there.
+  func combinable(_ n: PlanNode) -> Bool {
+    guard n.isBounded, let input = n.inputs.first, case .keyBy = input.kind else { return false }
+    switch n.kind {
+    case .aggregate, .reduce: return true
+    default: return false
+    }
+  }
+
+  /// The combiner for subtask `s`: the same aggregate, emitting partials.
+  func makeCombiner(_ n: PlanNode, subtask s: Int) throws -> Operator? {
+    guard let input = n.inputs.first, let key = OperatorFactory.keyFunction(input) else { return nil }
+    let output: AggregateOutput
+    switch n.kind {
+    case .aggregate(let fields, let shape): output = .record(shape, fields.map { $0.1 })
+    case .reduce(let f): output = .reduced(f)
+    default: return nil
+    }
+    let c = KeyedAggregateOperator(key: key, output: output, name: "\(n.name) (combiner)", location: n.location)
+    c.role = .combine
+    c.bounded = true
+    c.uid = "\(n.uid)#combiner#\(s)"
+    return c
+  }
+
+  /// A stand-in plan node for a combiner's row in `--stats`.
+  static func combinerNode(_ n: PlanNode) -> PlanNode {
+    PlanNode(id: -n.id - 1, kind: n.kind, inputs: [], location: n.location, name: n.name + " (combiner)", schema: n.schema, uid: n.uid + "#combiner")
+  }
   var sourceTasks: [ParallelTask] { tasks.filter { $0.head is SourceOperator } }
 
   /// Runs until every source ends, or Ctrl-C. On an error, what the sinks
