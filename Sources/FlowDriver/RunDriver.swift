@@ -19,6 +19,9 @@ public struct RunOptions {
   public var checkpointIntervalMillis: Int64 = 10_000
   public var restore: String?
   public var savepointOnStop = false
+  /// Simulated processing time (`--clock-step`): ms per event read; 0 for
+  /// the wall clock.
+  public var clockStepMillis: Int64 = 0
   public init() {}
 }
 
@@ -76,6 +79,7 @@ public struct RunDriver {
     }
     let executor = Executor(sinks: plan.sinks)
     executor.onWarning = { err("flow: " + $0) }
+    if options.clockStepMillis > 0 { executor.clock = ProcessingClock(start: 0, step: options.clockStepMillis) }
     let env = ProcessInfo.processInfo.environment
     if let b = env["FLOW_BATCH_SIZE"].flatMap(Int.init), b > 0 { executor.batchSize = b }
     if let dir = options.checkpointDir {

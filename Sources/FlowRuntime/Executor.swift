@@ -27,6 +27,9 @@ public final class Executor {
   /// Messages for the user (warnings), e.g. a source that cannot be replayed.
   public var onWarning: ((String) -> Void)?
   public private(set) var checkpointsTaken = 0
+  /// Processing time for every operator (the wall clock unless a test or
+  /// `--clock-step` gives a simulated one).
+  public var clock = ProcessingClock()
   var nextCheckpointID = 1
 
   public init(sinks: [PlanNode]) {
@@ -46,6 +49,7 @@ public final class Executor {
       let op = try makeOperator(n)
       op.bounded = n.isBounded
       op.uid = n.uid
+      op.clock = clock
       operators[n.id] = op
       if let src = op as? SourceOperator { sources.append((n, src)) }
     }
@@ -99,9 +103,11 @@ public final class Executor {
     case .keyBy: return ForwardOperator(name: "keyBy", location: n.location)
     case .window: return ForwardOperator(name: "window", location: n.location)
     case .lateEvents: return ForwardOperator(name: "lateEvents", location: n.location)
-    case .withTimestamps(let f, let wm, _):
-      guard case .boundedDelay(let d) = wm else { return TimestampOperator(f, delay: 0, location: n.location) }
-      return TimestampOperator(f, delay: d, location: n.location)
+    case .withTimestamps(let f, let wm, let idle):
+      switch wm {
+      case .boundedDelay(let d): return TimestampOperator(f, delay: d, idleMillis: idle, location: n.location)
+      case .punctuated(let p): return TimestampOperator(f, delay: 0, punctuation: p, idleMillis: idle, location: n.location)
+      }
     case .aggregate(_, _), .reduce:
       let output: AggregateOutput
       if case .aggregate(let fields, let shape) = n.kind {
@@ -196,6 +202,7 @@ public final class Executor {
         if more { still.append(s) } else { try s.end() }
       }
       active = still
+      if !clock.isSimulated { try clock.poll() }
       if checkpoints != nil && !active.isEmpty {
         let now = DispatchTime.now().uptimeNanoseconds
         if Int64(now - lastCheckpoint) >= checkpointIntervalMillis * 1_000_000 {
@@ -304,7 +311,14 @@ public final class SourceOperator: Operator {
     buffer.removeAll(keepingCapacity: true)
     let more = try r.read(max: max, into: &buffer)
     lastBatch = buffer.count
-    for v in buffer { try emit(v, ts: Int64.min) }
+    if clock.isSimulated {
+      for v in buffer {
+        try clock.eventRead()
+        try emit(v, ts: Int64.min)
+      }
+    } else {
+      for v in buffer { try emit(v, ts: Int64.min) }
+    }
     return more
   }
 

@@ -206,6 +206,9 @@ pub extern fn withTimestamps<T>(s: Stream<T>, time: (T) -> Time, watermark: Wate
 pub extern fn boundedDelay(delay: Duration) -> WatermarkStrategy
 /// Watermark = largest time seen: for inputs in time order.
 pub extern fn monotonic() -> WatermarkStrategy
+/// Event times from `time`, and punctuated watermarks: after each event,
+/// `watermark(e)` may return a watermark (a Time) or null for none.
+pub extern fn withPunctuatedWatermarks<T>(s: Stream<T>, time: (T) -> Time, watermark: (T) -> Time?, idle: Duration = 0ms) -> Stream<T>
 
 // ---------------------------------------------------------------- keyed streams
 
@@ -246,6 +249,8 @@ pub extern fn tumbling(size: Duration, offset: Duration = 0ms) -> WindowSpec
 pub extern fn sliding(size: Duration, every: Duration) -> WindowSpec
 pub extern fn session(gap: Duration) -> WindowSpec
 pub extern fn global() -> WindowSpec
+/// The same tumbling or sliding windows, cut by processing time.
+pub extern fn inProcessingTime(spec: WindowSpec) -> WindowSpec
 /// Fires every `n` events.
 pub extern fn every(n: Int) -> Trigger
 /// Fires each `interval` of event time.

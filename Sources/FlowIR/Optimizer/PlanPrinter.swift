@@ -75,6 +75,7 @@ public struct PlanPrinter {
     case .keyBy(let f): return "keyBy \(fn(f))  (hash exchange)"
     case .withTimestamps(let f, let wm, _):
       if case .boundedDelay(let d) = wm { return "withTimestamps \(fn(f)) watermark: boundedDelay(\(formatDuration(d)))" }
+      if case .punctuated(let p) = wm { return "withTimestamps \(fn(f)) watermark: punctuated \(fn(p))" }
       return "withTimestamps \(fn(f))"
     case .window(let spec, _, let late): return "window \(spec)" + (late > 0 ? " allowedLateness: \(formatDuration(late))" : "")
     case .lateEvents: return "lateEvents"
