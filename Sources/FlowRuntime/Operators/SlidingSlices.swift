@@ -76,9 +76,10 @@ final class KeySlices {
     back = nil
   }
 
-  /// The merged accumulators of the window [end - size, end), or nil when
-  /// it holds no slice. `end` must not be below the previous call's.
-  func window(end: Int64, size: Int64) throws -> [Accumulator]? {
+  /// The results of the window [end - size, end), one per accumulator, or
+  /// nil when it holds no slice. `end` must not be below the previous
+  /// call's.
+  func window(end: Int64, size: Int64) throws -> [Value]? {
     let lo = end - size
     if viewHead < head { viewHead = head }
     while viewHead < starts.count && starts[viewHead] < lo { viewHead += 1 }
@@ -115,11 +116,13 @@ final class KeySlices {
       }
     }
     guard let front = suffix[viewHead] else { return nil }
-    let out = front.map { $0.copy() }
     if let b = back {
-      for (x, y) in zip(out, b) { try x.merge(y) }
+      var out: [Value] = []
+      out.reserveCapacity(front.count)
+      for (x, y) in zip(front, b) { out.append(try x.mergedResult(y)) }
+      return out
     }
-    return out
+    return try front.map { try $0.result() }
   }
 
   /// The window [end - size, end) merged directly from its slices (for

@@ -155,10 +155,10 @@ public final class WindowOperator: Operator {
 
   private func addToSlice(_ k: Int, _ v: Value, ts: Int64, size: Int64, slide: Int64) throws {
     let start = floorDiv(ts, sliceSize) * sliceSize
-    // The windows holding this slice end at the multiples of the slide in
-    // [start + sliceSize, start + size].
-    let lastEnd = floorDiv(start + size, slide) * slide
-    let firstEnd = floorDiv(start + sliceSize + slide - 1, slide) * slide
+    // Windows start at the multiples of the slide (as in Flink); the ones
+    // holding this slice start in [start + sliceSize - size, start].
+    let lastEnd = floorDiv(start, slide) * slide + size
+    let firstEnd = -floorDiv(-(start + sliceSize - size), slide) * slide + size
     guard firstEnd <= lastEnd else { return }  // between windows (size < slide)
     if lastEnd - 1 + lateness <= reached { return try lateEvent(v, ts) }
     while slices.count <= k { slices.append(nil) }
@@ -326,7 +326,7 @@ public final class WindowOperator: Operator {
         case .sliding(let size, _):
           if k < slices.count, let ks = slices[k], ks.lastFired < end {
             ks.lastFired = end
-            if let m = try ks.window(end: end, size: size) { try emitPane(k, start: end - size, end: end, accs: m, ts: end - 1) }
+            if let r = try ks.window(end: end, size: size) { try emitResults(k, start: end - size, end: end, r, ts: end - 1) }
             let keep = horizon + sliceSize - 1
             ks.dropExpired { $0 + keep <= limit }
           }
@@ -556,6 +556,17 @@ public final class WindowOperator: Operator {
       }
     }
     if processing, let e = pendingEnds.first { clock.schedule(self, at: e) }
+  }
+
+  private func emitResults(_ k: Int, start: Int64, end: Int64, _ results: [Value], ts: Int64) throws {
+    switch output {
+    case .record(let shape, _):
+      var values: [Value] = [keyList[k], .time(start), .time(end)]
+      values.append(contentsOf: results)
+      try emit(.record(Record(shape: shape, values: values)), ts: ts)
+    case .reduced:
+      try emit(results.first ?? .null, ts: ts)
+    }
   }
 
   private func emitPane(_ k: Int, start: Int64, end: Int64, accs: [Accumulator], ts: Int64) throws {
