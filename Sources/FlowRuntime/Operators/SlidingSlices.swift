@@ -35,28 +35,41 @@ final class KeySlices {
 
   var isEmpty: Bool { head >= starts.count }
 
-  /// The index of the slice starting at `start`, created if missing with
-  /// `make`; `inserted` says whether it is new.
-  func slice(at start: Int64, make: () -> [Accumulator]) -> (index: Int, inserted: Bool) {
+  /// The index of the slice starting at `start`, or nil.
+  @inline(__always)
+  func find(_ start: Int64) -> Int? {
     let n = starts.count
-    if n > head, starts[n - 1] == start { return (n - 1, false) }
-    if n == head || starts[n - 1] < start {
-      append(start, make())
-      return (n, true)
-    }
-    // Out of order: binary search among the live slices.
-    var lo = head, hi = n
+    if n > head, starts[n - 1] == start { return n - 1 }
+    if n == head || starts[n - 1] < start { return nil }
+    let i = position(start)
+    return i < n && starts[i] == start ? i : nil
+  }
+
+  /// Where a slice starting at `start` is or would go, among live slices.
+  private func position(_ start: Int64) -> Int {
+    var lo = head, hi = starts.count
     while lo < hi {
       let m = (lo + hi) / 2
       if starts[m] < start { lo = m + 1 } else { hi = m }
     }
-    if lo < n, starts[lo] == start { return (lo, false) }
+    return lo
+  }
+
+  /// Adds a slice (not present) with its accumulators; returns its index.
+  func insert(_ start: Int64, _ a: [Accumulator]) -> Int {
+    let n = starts.count
+    if n == head || starts[n - 1] < start {
+      append(start, a)
+      return n
+    }
+    // Out of order.
+    let lo = position(start)
     starts.insert(start, at: lo)
-    accs.insert(make(), at: lo)
+    accs.insert(a, at: lo)
     suffix.insert(nil, at: lo)
     if lo < viewHead { viewHead += 1 }
     if lo < top { invalidate() }
-    return (lo, true)
+    return lo
   }
 
   private func append(_ start: Int64, _ a: [Accumulator]) {

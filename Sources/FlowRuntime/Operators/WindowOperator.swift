@@ -163,7 +163,14 @@ public final class WindowOperator: Operator {
     if lastEnd - 1 + lateness <= reached { return try lateEvent(v, ts) }
     while slices.count <= k { slices.append(nil) }
     let ks = slices[k] ?? { let s = KeySlices(); slices[k] = s; return s }()
-    let (i, inserted) = ks.slice(at: start, make: newAccs)
+    let i: Int, inserted: Bool
+    if let j = ks.find(start) {
+      i = j
+      inserted = false
+    } else {
+      i = ks.insert(start, newAccs())
+      inserted = true
+    }
     for a in ks.accs[i] { try a.add(v) }
     if inserted {
       track(start + sliceSize)
@@ -198,15 +205,15 @@ public final class WindowOperator: Operator {
   }
 
   private func register(end: Int64, key: Int) {
-    if pending[end] == nil {
-      pending[end] = [key]
+    // In place (`default:`), so that the list is not copied per key.
+    var isNew = false
+    pending[end, default: { isNew = true; return [] }()].append(key)
+    if isNew {
       // Keep ends sorted; new ends are usually the largest.
       var i = pendingEnds.count
       while i > 0 && pendingEnds[i - 1] > end { i -= 1 }
       pendingEnds.insert(end, at: i)
       if processing && (i == 0) { clock.schedule(self, at: end) }
-    } else {
-      pending[end]?.append(key)
     }
   }
 
@@ -523,8 +530,7 @@ public final class WindowOperator: Operator {
       if case .sliding = spec {
         while slices.count <= k { slices.append(nil) }
         let ks = slices[k] ?? { let s = KeySlices(); slices[k] = s; return s }()
-        let (i, _) = ks.slice(at: start, make: { pane.accs })
-        ks.accs[i] = pane.accs
+        if let i = ks.find(start) { ks.accs[i] = pane.accs } else { _ = ks.insert(start, pane.accs) }
       } else {
         panes[PaneKey(key: k, start: start)] = pane
       }
@@ -561,7 +567,11 @@ public final class WindowOperator: Operator {
   private func emitResults(_ k: Int, start: Int64, end: Int64, _ results: [Value], ts: Int64) throws {
     switch output {
     case .record(let shape, _):
-      var values: [Value] = [keyList[k], .time(start), .time(end)]
+      var values: [Value] = []
+      values.reserveCapacity(3 + results.count)
+      values.append(keyList[k])
+      values.append(.time(start))
+      values.append(.time(end))
       values.append(contentsOf: results)
       try emit(.record(Record(shape: shape, values: values)), ts: ts)
     case .reduced:
