@@ -109,9 +109,23 @@ public final class WindowOperator: Operator {
     }
   }
 
+  /// Integer keys (the common case) are also indexed by their Int64,
+  /// which hashes much faster than a `Value`.
+  var intKeys: [Int64: Int] = [:]
+
   @inline(__always)
   private func keyID(_ k: Value) -> Int {
+    if case .int(let n) = k {
+      if let i = intKeys[n] { return i }
+      let i = newKey(k)
+      intKeys[n] = i
+      return i
+    }
     if let i = keySeq[k] { return i }
+    return newKey(k)
+  }
+
+  private func newKey(_ k: Value) -> Int {
     let i = keyList.count
     keySeq[k] = i
     keyList.append(k)
