@@ -295,6 +295,12 @@ public final class WindowOperator: Operator {
     try fire(upTo: wm)
   }
 
+  /// The late stream is fed from here rather than connected, so it ends
+  /// with this operator (a keyed aggregate on it then emits its results).
+  override public func onFinish() throws {
+    try late?.finish(port: 0)
+  }
+
   override public func onProcessingTime(_ now: Int64) throws {
     if processing { try fire(upTo: now &- 1) }
     if earlyByProcessingTime {
