@@ -44,10 +44,11 @@ final class SlidingSlicesTests: XCTestCase {
       // Fire the windows the watermark has passed.
       while nextEnd - 1 <= t - 1 {
         let want = Int64(times.filter { $0 >= nextEnd - size && $0 < nextEnd }.count)
-        let got = try ks.window(end: nextEnd, size: size).map { r -> Int64 in
-          if case .int(let n) = r[0] { return n }
-          return -1
-        } ?? 0
+        var r: [Value] = []
+        var got: Int64 = 0
+        if try ks.window(end: nextEnd, size: size, into: &r) {
+          if case .int(let n) = r[0] { got = n } else { got = -1 }
+        }
         XCTAssertEqual(got, want, "window ending \(nextEnd) (seed \(seed), size \(size), slide \(slide))")
         XCTAssertEqual(try counts(ks.mergedDirectly(end: nextEnd, size: size)), want)
         nextEnd += slide

@@ -89,10 +89,10 @@ final class KeySlices {
     back = nil
   }
 
-  /// The results of the window [end - size, end), one per accumulator, or
-  /// nil when it holds no slice. `end` must not be below the previous
-  /// call's.
-  func window(end: Int64, size: Int64) throws -> [Value]? {
+  /// Appends the results of the window [end - size, end) to `out`, one
+  /// per accumulator; false (nothing appended) when it holds no slice.
+  /// `end` must not be below the previous call's.
+  func window(end: Int64, size: Int64, into out: inout [Value]) throws -> Bool {
     let lo = end - size
     if viewHead < head { viewHead = head }
     while viewHead < starts.count && starts[viewHead] < lo { viewHead += 1 }
@@ -104,7 +104,7 @@ final class KeySlices {
       mid = viewHead
       top = viewHead
       back = nil
-      guard reach > viewHead else { return nil }
+      guard reach > viewHead else { return false }
       var i = reach - 1
       var acc = accs[i].map { $0.copy() }
       suffix[i] = acc
@@ -128,14 +128,13 @@ final class KeySlices {
         top += 1
       }
     }
-    guard let front = suffix[viewHead] else { return nil }
+    guard let front = suffix[viewHead] else { return false }
     if let b = back {
-      var out: [Value] = []
-      out.reserveCapacity(front.count)
       for (x, y) in zip(front, b) { out.append(try x.mergedResult(y)) }
-      return out
+    } else {
+      for x in front { out.append(try x.result()) }
     }
-    return try front.map { try $0.result() }
+    return true
   }
 
   /// The window [end - size, end) merged directly from its slices (for

@@ -353,7 +353,7 @@ public final class WindowOperator: Operator {
         case .sliding(let size, _):
           if k < slices.count, let ks = slices[k], ks.lastFired < end {
             ks.lastFired = end
-            if let r = try ks.window(end: end, size: size) { try emitResults(k, start: end - size, end: end, r, ts: end - 1) }
+            try emitSliding(k, ks, end: end, size: size)
             let keep = horizon + sliceSize - 1
             ks.dropExpired { $0 + keep <= limit }
           }
@@ -584,18 +584,22 @@ public final class WindowOperator: Operator {
     if processing, let e = pendingEnds.first { clock.schedule(self, at: e) }
   }
 
-  private func emitResults(_ k: Int, start: Int64, end: Int64, _ results: [Value], ts: Int64) throws {
+  /// Emits a sliding window's result, built straight into the record's
+  /// slots (no intermediate arrays).
+  private func emitSliding(_ k: Int, _ ks: KeySlices, end: Int64, size: Int64) throws {
     switch output {
-    case .record(let shape, _):
+    case .record(let shape, let specs):
       var values: [Value] = []
-      values.reserveCapacity(3 + results.count)
+      values.reserveCapacity(3 + specs.count)
       values.append(keyList[k])
-      values.append(.time(start))
+      values.append(.time(end - size))
       values.append(.time(end))
-      values.append(contentsOf: results)
-      try emit(.record(Record(shape: shape, values: values)), ts: ts)
+      if try ks.window(end: end, size: size, into: &values) {
+        try emit(.record(Record(shape: shape, values: values)), ts: end - 1)
+      }
     case .reduced:
-      try emit(results.first ?? .null, ts: ts)
+      var values: [Value] = []
+      if try ks.window(end: end, size: size, into: &values) { try emit(values.first ?? .null, ts: end - 1) }
     }
   }
 
