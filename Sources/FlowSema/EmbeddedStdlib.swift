@@ -255,7 +255,8 @@ pub extern fn inProcessingTime(spec: WindowSpec) -> WindowSpec
 pub extern fn every(n: Int) -> Trigger
 /// Fires each `interval` of event time.
 pub extern fn continuous(interval: Duration) -> Trigger
-/// Fires each `interval` of processing (wall-clock) time.
+/// Fires each `interval` of processing time (the wall clock, or the simulated
+/// clock of `flow run --clock-step`).
 pub extern fn processingTime(interval: Duration) -> Trigger
 /// Fires when the watermark passes the end of the window (the default).
 pub extern fn onWatermark() -> Trigger
