@@ -22,6 +22,8 @@ let benchmarks: [Benchmark] = [
   nexmarkBenchmark,
   slidingBenchmark(every: "2s"),
   slidingBenchmark(every: "500ms"),
+  slidingBenchmark(every: "2s", auctions: 10),
+  slidingBenchmark(every: "500ms", auctions: 10),
 ]
 
 func usage() -> Never {
