@@ -28,6 +28,8 @@ let benchmarks: [Benchmark] = [
   onlineLogisticBenchmark,
   cepFraudBenchmark,
   cepFraudScriptBenchmark,
+  slidingBenchmark(every: "2s", auctions: 10),
+  slidingBenchmark(every: "500ms", auctions: 10),
 ]
 
 func usage() -> Never {

@@ -22,6 +22,9 @@ public struct RunOptions {
   /// Subtasks per keyed operator and splittable source (nil: the
   /// FLOW_PARALLELISM environment variable, else the number of cores).
   public var parallelism: Int?
+  /// Simulated processing time (`--clock-step`): ms per event read; 0 for
+  /// the wall clock.
+  public var clockStepMillis: Int64 = 0
   public init() {}
 }
 
@@ -95,11 +98,16 @@ public struct RunDriver {
         return copy.sinks
       }
       p.combiners = options.optimize
-      job = p.taskCount > 1 ? .parallel(p) : .serial(Executor(sinks: plan.sinks))
+      // Processing time (a simulated clock, processing-time windows and
+      // triggers, idle timeouts) is driven by one job-wide clock: such jobs
+      // run on one thread.
+      let serial = options.clockStepMillis > 0 || p.serialReason != nil
+      job = p.taskCount > 1 && !serial ? .parallel(p) : .serial(Executor(sinks: plan.sinks))
     } else {
       job = .serial(Executor(sinks: plan.sinks))
     }
     job.onWarning = { err("flow: " + $0) }
+    if options.clockStepMillis > 0, case .serial(let e) = job.engine { e.clock = ProcessingClock(start: 0, step: options.clockStepMillis) }
     if let b = env["FLOW_BATCH_SIZE"].flatMap(Int.init), b > 0 { job.batchSize = b }
     if let dir = options.checkpointDir {
       do {

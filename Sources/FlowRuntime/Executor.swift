@@ -27,6 +27,9 @@ public final class Executor {
   /// Messages for the user (warnings), e.g. a source that cannot be replayed.
   public var onWarning: ((String) -> Void)?
   public private(set) var checkpointsTaken = 0
+  /// Processing time for every operator (the wall clock unless a test or
+  /// `--clock-step` gives a simulated one).
+  public var clock = ProcessingClock()
   var nextCheckpointID = 1
 
   public init(sinks: [PlanNode]) {
@@ -46,6 +49,7 @@ public final class Executor {
       let op = try makeOperator(n)
       op.bounded = n.isBounded
       op.uid = n.uid
+      op.clock = clock
       operators[n.id] = op
       if let src = op as? SourceOperator { sources.append((n, src)) }
     }
@@ -124,6 +128,7 @@ public final class Executor {
         if more { still.append(s) } else { try s.end() }
       }
       active = still
+      if !clock.isSimulated { try clock.poll() }
       if checkpoints != nil && !active.isEmpty {
         let now = DispatchTime.now().uptimeNanoseconds
         if Int64(now - lastCheckpoint) >= checkpointIntervalMillis * 1_000_000 {
@@ -255,7 +260,14 @@ public final class SourceOperator: Operator {
     buffer.removeAll(keepingCapacity: true)
     let more = try r.read(max: max, into: &buffer)
     lastBatch = buffer.count
-    for v in buffer { try emit(v, ts: Int64.min) }
+    if clock.isSimulated {
+      for v in buffer {
+        try clock.eventRead()
+        try emit(v, ts: Int64.min)
+      }
+    } else {
+      for v in buffer { try emit(v, ts: Int64.min) }
+    }
     return more
   }
 

@@ -1071,6 +1071,9 @@ pub extern fn withTimestamps<T>(s: Stream<T>, time: (T) -> Time, watermark: Wate
 pub extern fn boundedDelay(delay: Duration) -> WatermarkStrategy
 /// Watermark = largest time seen: for inputs in time order.
 pub extern fn monotonic() -> WatermarkStrategy
+/// Event times from `time`, and punctuated watermarks: after each event,
+/// `watermark(e)` may return a watermark (a Time) or null for none.
+pub extern fn withPunctuatedWatermarks<T>(s: Stream<T>, time: (T) -> Time, watermark: (T) -> Time?, idle: Duration = 0ms) -> Stream<T>
 
 // ---------------------------------------------------------------- keyed streams
 
@@ -1111,11 +1114,14 @@ pub extern fn tumbling(size: Duration, offset: Duration = 0ms) -> WindowSpec
 pub extern fn sliding(size: Duration, every: Duration) -> WindowSpec
 pub extern fn session(gap: Duration) -> WindowSpec
 pub extern fn global() -> WindowSpec
+/// The same tumbling or sliding windows, cut by processing time.
+pub extern fn inProcessingTime(spec: WindowSpec) -> WindowSpec
 /// Fires every `n` events.
 pub extern fn every(n: Int) -> Trigger
 /// Fires each `interval` of event time.
 pub extern fn continuous(interval: Duration) -> Trigger
-/// Fires each `interval` of processing (wall-clock) time.
+/// Fires each `interval` of processing time (the wall clock, or the simulated
+/// clock of `flow run --clock-step`).
 pub extern fn processingTime(interval: Duration) -> Trigger
 /// Fires when the watermark passes the end of the window (the default).
 pub extern fn onWatermark() -> Trigger

@@ -41,6 +41,9 @@ struct Run: ParsableCommand {
   @Flag(help: "On Ctrl-C or SIGTERM, take a final checkpoint (a savepoint) before exiting.")
   var savepointOnStop = false
 
+  @Option(help: ArgumentHelp("Simulate processing time for deterministic runs: it starts at 1970-01-01T00:00:00Z and advances this much per event read, e.g. 1ms.", valueName: "duration"))
+  var clockStep: String?
+
   @Flag(inversion: .prefixedNo, help: "Show a live progress line on stderr (default: when stderr is a terminal).")
   var progress: Bool? = nil
 
@@ -69,6 +72,13 @@ struct Run: ParsableCommand {
       throw ExitCode(2)
     }
     options.checkpointIntervalMillis = interval
+    if let c = clockStep {
+      guard let step = parseDuration(c), step > 0 else {
+        printErr("flow: error: --clock-step expects a positive duration such as 1ms or 1s, found '\(c)'")
+        throw ExitCode(2)
+      }
+      options.clockStepMillis = step
+    }
     options.optimize = !noOptimize
     options.progress = progress ?? (isatty(STDERR_FILENO) == 1)
     options.color = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil

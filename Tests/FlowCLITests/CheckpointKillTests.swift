@@ -14,6 +14,7 @@ final class CheckpointKillTests: XCTestCase {
     "Examples/windows/sliding_counts.flow",
     "Examples/windows/sessions.flow",
     "Examples/windows/late_and_split.flow",
+    "Examples/windows/early_results.flow",
     "Examples/streaming/spikes.flow",
     "Examples/streaming/joins_and_iteration.flow",
     "Examples/cep/small_then_large.flow",

@@ -64,11 +64,14 @@ final class ExamplesTests: XCTestCase {
 
   /// The optimizer never changes results: every example gives the same
   /// output with its rules switched off.
+  /// (Scripts whose output depends on processing time name a simulated
+  /// clock on an `// args:` line, see `scriptArguments`.)
   func testOptimizerOnAndOffGiveTheSameOutput() throws {
     let skip = checkOnly()
     for rel in scripts() where skip[rel] == nil {
-      let on = try FlowBinary.run(["run", "Examples/" + rel])
-      let off = try FlowBinary.run(["run", "--no-optimize", "Examples/" + rel])
+      let args = scriptArguments(Self.examples.appendingPathComponent(rel))
+      let on = try FlowBinary.run(["run", "Examples/" + rel] + args)
+      let off = try FlowBinary.run(["run", "--no-optimize", "Examples/" + rel] + args)
       XCTAssertEqual(off.status, 0, "\(rel) --no-optimize failed:\n\(off.stderr)")
       XCTAssertEqual(on.stdout, off.stdout, "\(rel): output differs with the optimizer off")
     }
@@ -81,4 +84,15 @@ final class ExamplesTests: XCTestCase {
       XCTAssertFalse(reason.isEmpty)
     }
   }
+}
+
+/// The extra `flow run` arguments a script names on a line
+/// `// args: --clock-step 10ms` at its top (empty if none).
+func scriptArguments(_ script: URL) -> [String] {
+  guard let text = try? String(contentsOf: script, encoding: .utf8) else { return [] }
+  for line in text.split(separator: "\n") {
+    guard line.hasPrefix("//") else { break }
+    if line.hasPrefix("// args: ") { return line.dropFirst(9).split(separator: " ").map(String.init) }
+  }
+  return []
 }

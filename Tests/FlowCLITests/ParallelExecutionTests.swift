@@ -35,7 +35,8 @@ final class ParallelExecutionTests: XCTestCase {
     for (script, expected) in cases {
       let want = sortedLines(try String(contentsOf: expected, encoding: .utf8))
       for p in ["2", "4"] {
-        let r = try FlowBinary.run(["run", "--parallelism", p, "--no-progress", script])
+        let args = scriptArguments(FlowBinary.root.appendingPathComponent(script))
+        let r = try FlowBinary.run(["run", "--parallelism", p, "--no-progress"] + args + [script])
         XCTAssertEqual(r.status, 0, "\(script) at parallelism \(p): \(r.stderr)")
         if sortedLines(r.stdout) != want {
           XCTFail("\(script) at parallelism \(p): output differs from \(expected.lastPathComponent) (as a multiset)\n\(r.stdout)")

@@ -270,6 +270,26 @@ def q11():
     return False, out
 
 
+# q12 runs with `flow run --clock-step 10ms` (its `// args:` line): the
+# simulated processing clock starts at the epoch and the i-th event read
+# (from 0) is processed at i * 10 ms. The bids file is the only source, so
+# bid i (in file order) has processing time i * 10 ms.
+Q12_CLOCK_STEP = 10
+
+
+def q12():
+    size = 10 * SECOND
+    counts = defaultdict(int)
+    for i, b in enumerate(BIDS):
+        p_time = i * Q12_CLOCK_STEP
+        start = p_time - p_time % size
+        counts[(b["bidder"], start)] += 1
+    out = []
+    for (bidder, start), n in counts.items():
+        out.append(record(("bidder", bidder), ("bid_count", n), ("starttime", Time(start)), ("endtime", Time(start + size))))
+    return False, out
+
+
 def q14():
     out = []
     for b in BIDS:
@@ -393,7 +413,7 @@ def q22():
 
 
 QUERIES = {"q0": q0, "q1": q1, "q2": q2, "q3": q3, "q4": q4, "q5": q5, "q6": q6, "q7": q7, "q8": q8,
-           "q11": q11, "q14": q14, "q15": q15, "q17": q17, "q18": q18, "q19": q19, "q20": q20,
+           "q11": q11, "q12": q12, "q14": q14, "q15": q15, "q17": q17, "q18": q18, "q19": q19, "q20": q20,
            "q21": q21, "q22": q22}
 
 

@@ -8,10 +8,16 @@ extension Builtins {
     }
     t["windowJoin/Keyed"] = { site, a in
       let spec = try opaque(a[2], WindowSpec.self, site)
+      if case .processingTime = spec {
+        throw RuntimeError("windowJoin needs event-time windows: inProcessingTime(...) cannot be used here", at: site.location)
+      }
       return site.lowering.node(.windowJoin(spec, coGroup: false), try two(site, a[0], a[1]), site, "windowJoin")
     }
     t["coGroup/Keyed"] = { site, a in
       let spec = try opaque(a[2], WindowSpec.self, site)
+      if case .processingTime = spec {
+        throw RuntimeError("coGroup needs event-time windows: inProcessingTime(...) cannot be used here", at: site.location)
+      }
       return site.lowering.node(.windowJoin(spec, coGroup: true), try two(site, a[0], a[1]), site, "coGroup")
     }
     t["intervalJoin/Keyed"] = { site, a in

@@ -49,6 +49,12 @@ extension Builtins {
       let idle = try millis(a[3], site)
       return site.lowering.node(.withTimestamps(time: f, watermark: wm, idleMillis: idle), [n], site, "withTimestamps")
     }
+    t["withPunctuatedWatermarks/Stream"] = { site, a in
+      let n = try planNode(a[0], site)
+      let f = try function(a[1], site), p = try function(a[2], site)
+      let idle = try millis(a[3], site)
+      return site.lowering.node(.withTimestamps(time: f, watermark: .punctuated(p), idleMillis: idle), [n], site, "withPunctuatedWatermarks")
+    }
     t["boundedDelay/Duration"] = { site, a in .opaque(PlanValue(WatermarkSpec.boundedDelay(try millis(a[0], site)))) }
     t["monotonic/"] = { _, _ in .opaque(PlanValue(WatermarkSpec.boundedDelay(0))) }
 
@@ -75,6 +81,23 @@ extension Builtins {
       guard n > 0 else { throw RuntimeError("every(n) needs n > 0", at: site.location) }
       return .opaque(PlanValue(TriggerSpec.count(Int(n))))
     }
+    t["continuous/Duration"] = { site, a in
+      let d = try millis(a[0], site)
+      guard d > 0 else { throw RuntimeError("continuous(interval) needs a positive interval", at: site.location) }
+      return .opaque(PlanValue(TriggerSpec.continuous(d)))
+    }
+    t["processingTime/Duration"] = { site, a in
+      let d = try millis(a[0], site)
+      guard d > 0 else { throw RuntimeError("processingTime(interval) needs a positive interval", at: site.location) }
+      return .opaque(PlanValue(TriggerSpec.processingTime(d)))
+    }
+    t["inProcessingTime/WindowSpec"] = { site, a in
+      let spec = try opaque(a[0], WindowSpec.self, site)
+      switch spec {
+      case .tumbling, .sliding: return .opaque(PlanValue(WindowSpec.processingTime(spec)))
+      default: throw RuntimeError("inProcessingTime takes a tumbling or sliding window, not \(spec)", at: site.location)
+      }
+    }
     t["window/Keyed"] = { site, a in
       let n = try planNode(a[0], site)
       let spec = try opaque(a[1], WindowSpec.self, site)
@@ -82,7 +105,11 @@ extension Builtins {
       if case .count = trigger, !isGlobal(spec) {
         throw RuntimeError("an every(n) trigger is implemented for global() windows only", at: site.location)
       }
-      return site.lowering.node(.window(spec, trigger, latenessMillis: try millis(a[3], site)), [n], site, "window")
+      let lateness = try millis(a[3], site)
+      if case .processingTime = spec, lateness > 0 {
+        throw RuntimeError("processing-time windows have no late events: allowedLateness does not apply to them", at: site.location)
+      }
+      return site.lowering.node(.window(spec, trigger, latenessMillis: lateness), [n], site, "window")
     }
     t["lateEvents/Windowed"] = { site, a in
       site.lowering.node(.lateEvents, [try planNode(a[0], site)], site, "lateEvents")

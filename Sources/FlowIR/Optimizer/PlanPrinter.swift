@@ -81,10 +81,20 @@ public struct PlanPrinter {
     case .flatMap(let f): return "flatMap \(fn(f))"
     case .union: return "union"
     case .keyBy(let f): return "keyBy \(fn(f))  (hash exchange)"
-    case .withTimestamps(let f, let wm, _):
-      if case .boundedDelay(let d) = wm { return "withTimestamps \(fn(f)) watermark: boundedDelay(\(formatDuration(d)))" }
-      return "withTimestamps \(fn(f))"
-    case .window(let spec, _, let late): return "window \(spec)" + (late > 0 ? " allowedLateness: \(formatDuration(late))" : "")
+    case .withTimestamps(let f, let wm, let idle):
+      let idleText = idle > 0 ? " idle: \(formatDuration(idle))" : ""
+      if case .boundedDelay(let d) = wm { return "withTimestamps \(fn(f)) watermark: boundedDelay(\(formatDuration(d)))" + idleText }
+      if case .punctuated(let p) = wm { return "withTimestamps \(fn(f)) watermark: punctuated \(fn(p))" + idleText }
+      return "withTimestamps \(fn(f))" + idleText
+    case .window(let spec, let trigger, let late):
+      var d = "window \(spec)"
+      switch trigger {
+      case .onWatermark: break
+      case .count(let n): d += " trigger: every(\(n))"
+      case .continuous(let i): d += " trigger: continuous(\(formatDuration(i)))"
+      case .processingTime(let i): d += " trigger: processingTime(\(formatDuration(i)))"
+      }
+      return d + (late > 0 ? " allowedLateness: \(formatDuration(late))" : "")
     case .lateEvents: return "lateEvents"
     case .aggregate(let fields, _): return "aggregate { " + fields.map { "\($0.0): \($0.1.name)" }.joined(separator: ", ") + " }"
     case .reduce(let f): return "reduce \(fn(f))"

@@ -49,6 +49,17 @@ public protocol Accumulator: AnyObject {
   func merge(_ other: Accumulator) throws
   func result() throws -> Value
   func copy() -> Accumulator
+  /// The result of this accumulator merged with `other`, leaving both
+  /// unchanged (sliding windows assemble results this way).
+  func mergedResult(_ other: Accumulator) throws -> Value
+}
+
+extension Accumulator {
+  public func mergedResult(_ other: Accumulator) throws -> Value {
+    let c = copy()
+    try c.merge(other)
+    return try c.result()
+  }
 }
 
 final class CountAcc: Accumulator {
@@ -59,6 +70,7 @@ final class CountAcc: Accumulator {
   func merge(_ o: Accumulator) throws { if let o = o as? CountAcc { n += o.n } }
   func result() throws -> Value { .int(n) }
   func copy() -> Accumulator { let c = CountAcc(); c.n = n; return c }
+  func mergedResult(_ o: Accumulator) throws -> Value { .int(n + ((o as? CountAcc)?.n ?? 0)) }
 }
 
 final class SumAcc: Accumulator {
@@ -71,6 +83,10 @@ final class SumAcc: Accumulator {
   func merge(_ o: Accumulator) throws { if let o = o as? SumAcc { total = try addNumbers(total, o.total) } }
   func result() throws -> Value { total }
   func copy() -> Accumulator { let c = SumAcc(f); c.total = total; return c }
+  func mergedResult(_ o: Accumulator) throws -> Value {
+    guard let o = o as? SumAcc else { return total }
+    return try addNumbers(total, o.total)
+  }
 }
 
 final class AvgAcc: Accumulator {

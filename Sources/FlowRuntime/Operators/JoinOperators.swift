@@ -284,7 +284,7 @@ public final class ConnectOperator: Operator {
   }
 
   func context(_ k: Value, _ ts: Int64) -> Value {
-    .record(Record(shape: ctxShape, values: [k, .time(ts), .time(currentWatermark), .time(0)]))
+    .record(Record(shape: ctxShape, values: [k, .time(ts), .time(currentWatermark), .time(clock.now)]))
   }
 
   override public func snapshotState(_ w: inout StateWriter) throws {

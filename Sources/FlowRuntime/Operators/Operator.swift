@@ -20,6 +20,12 @@ open class Operator {
   public var bounded = true
   /// Stable id from the plan; checkpoints key state by it.
   public var uid = ""
+  /// Processing time (the executor gives every operator its job's clock).
+  public var clock = ProcessingClock()
+  /// Inputs marked idle (no events for their idle timeout): they do not
+  /// hold back the combined watermark until they produce again.
+  private var inputIdle: [Bool] = []
+  private var isIdle = false
 
   public init(name: String, location: String) {
     self.name = name
@@ -32,6 +38,7 @@ open class Operator {
 
   open func open() throws {
     inputWatermarks = Array(repeating: Int64.min, count: max(1, inputCount))
+    inputIdle = Array(repeating: false, count: max(1, inputCount))
   }
 
   /// Handles one event arriving on input `port`.
@@ -41,6 +48,10 @@ open class Operator {
 
   /// Called when the combined watermark advances.
   open func onWatermark(_ wm: Int64) throws {}
+
+  /// Called when processing time reaches a moment asked for with
+  /// `clock.schedule(self, at:)`.
+  open func onProcessingTime(_ now: Int64) throws {}
 
   /// Called once all inputs have ended: emit final results here.
   open func onFinish() throws {}
@@ -77,12 +88,39 @@ open class Operator {
     guard port < inputWatermarks.count else { return }
     if wm <= inputWatermarks[port] { return }
     inputWatermarks[port] = wm
-    let m = inputWatermarks.min() ?? wm
-    if m > currentWatermark {
+    try combineWatermarks()
+  }
+
+  /// The combined watermark: the minimum over the inputs that are not idle.
+  private func combineWatermarks() throws {
+    var m = Int64.max
+    var any = false
+    for (i, w) in inputWatermarks.enumerated() where !inputIdle[i] {
+      any = true
+      if w < m { m = w }
+    }
+    if any && m > currentWatermark {
       currentWatermark = m
       try onWatermark(m)
       try forwardWatermark(m)
     }
+  }
+
+  /// Input `port` became idle or active again. An operator whose inputs
+  /// are all idle is idle itself, and says so downstream.
+  public final func setIdle(_ idle: Bool, port: Int) throws {
+    guard port < inputIdle.count, inputIdle[port] != idle else { return }
+    inputIdle[port] = idle
+    let all = !inputIdle.contains(false)
+    if all != isIdle {
+      isIdle = all
+      try forwardIdle(all)
+    }
+    if idle { try combineWatermarks() }
+  }
+
+  public final func forwardIdle(_ idle: Bool) throws {
+    for (op, port) in outputs { try op.setIdle(idle, port: port) }
   }
 
   public final func forwardWatermark(_ wm: Int64) throws {
@@ -148,29 +186,77 @@ public final class ForwardOperator: Operator {
   override public init(name: String, location: String) { super.init(name: name, location: location) }
 }
 
-/// Assigns event times and generates watermarks (largest time seen minus
-/// the allowed delay, minus 1 ms, as in Flink).
+/// Assigns event times and generates watermarks: the largest time seen
+/// minus the allowed delay, minus 1 ms, as in Flink; or, punctuated, the
+/// times a user function returns for some events.
+///
+/// With an idle timeout, an input that has produced nothing for that long
+/// (in processing time) is marked idle downstream, so that it does not hold
+/// back the watermark of operators that combine it with other inputs; its
+/// next event makes it active again.
 public final class TimestampOperator: Operator {
   let f: FunctionValue
   let delay: Int64
+  let punctuation: FunctionValue?
+  let idleTimeout: Int64
   var maxSeen = Int64.min
-  public init(_ f: FunctionValue, delay: Int64, location: String) {
+  private var emitted = Int64.min
+  private var lastActive = Int64.min
+  private var idle = false
+
+  public init(_ f: FunctionValue, delay: Int64, punctuation: FunctionValue? = nil, idleMillis: Int64 = 0, location: String) {
     self.f = f
     self.delay = delay
+    self.punctuation = punctuation
+    self.idleTimeout = max(0, idleMillis)
     super.init(name: "withTimestamps", location: location)
   }
+
+  override public func open() throws {
+    try super.open()
+    if idleTimeout > 0 {
+      lastActive = clock.now
+      clock.schedule(self, at: lastActive &+ idleTimeout)
+    }
+  }
+
   override public func process(_ v: Value, ts: Int64, port: Int) throws {
     guard case .time(let t) = try f.apply1(v) else {
       throw RuntimeError("the timestamp function did not return a Time", at: location)
     }
+    if idleTimeout > 0 {
+      lastActive = clock.now
+      if idle {
+        idle = false
+        try forwardIdle(false)
+        clock.schedule(self, at: lastActive &+ idleTimeout)
+      }
+    }
     try emit(v, ts: t)
+    if let p = punctuation {
+      switch try p.apply1(v) {
+      case .time(let w): try forwardWatermarkOnly(w)
+      case .null: break
+      default: throw RuntimeError("the watermark function did not return a Time or null", at: location)
+      }
+      return
+    }
     if t > maxSeen {
       maxSeen = t
       let wm = t &- delay &- 1
       if wm > currentWatermark { try forwardWatermarkOnly(wm) }
     }
   }
-  private var emitted = Int64.min
+
+  override public func onProcessingTime(_ now: Int64) throws {
+    guard idleTimeout > 0, !idle else { return }
+    if now &- lastActive >= idleTimeout {
+      idle = true
+      try forwardIdle(true)
+    } else {
+      clock.schedule(self, at: lastActive &+ idleTimeout)
+    }
+  }
 
   override public func snapshotState(_ w: inout StateWriter) throws {
     try super.snapshotState(&w)

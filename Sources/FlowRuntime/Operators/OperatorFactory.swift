@@ -23,9 +23,11 @@ struct OperatorFactory {
     case .keyBy: return ForwardOperator(name: "keyBy", location: n.location)
     case .window: return ForwardOperator(name: "window", location: n.location)
     case .lateEvents: return ForwardOperator(name: "lateEvents", location: n.location)
-    case .withTimestamps(let f, let wm, _):
-      guard case .boundedDelay(let d) = wm else { return TimestampOperator(f, delay: 0, location: n.location) }
-      return TimestampOperator(f, delay: d, location: n.location)
+    case .withTimestamps(let f, let wm, let idle):
+      switch wm {
+      case .boundedDelay(let d): return TimestampOperator(f, delay: d, idleMillis: idle, location: n.location)
+      case .punctuated(let p): return TimestampOperator(f, delay: 0, punctuation: p, idleMillis: idle, location: n.location)
+      }
     case .aggregate(_, _), .reduce:
       let output: AggregateOutput
       if case .aggregate(let fields, let shape) = n.kind {

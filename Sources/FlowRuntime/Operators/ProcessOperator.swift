@@ -12,8 +12,6 @@ public final class ProcessOperator: Operator {
   var lastAccess: [Value: Int64] = [:]
   var timers = TimerQueue()
   let ctxShape = Shape(["key", "time", "watermark", "processingTime"])
-  /// Processing time source; tests inject a fixed clock.
-  public var clock: () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
   public init(key: FunctionValue, spec: ProcessSpec, location: String) {
     self.keyFn = key
@@ -22,7 +20,7 @@ public final class ProcessOperator: Operator {
   }
 
   func context(_ k: Value, _ time: Int64) -> Value {
-    .record(Record(shape: ctxShape, values: [k, .time(time), .time(currentWatermark), .time(clock())]))
+    .record(Record(shape: ctxShape, values: [k, .time(time), .time(currentWatermark), .time(clock.now)]))
   }
 
   func currentState(_ k: Value, _ ts: Int64) -> Value {

@@ -70,6 +70,10 @@ public final class ParallelExecutor {
   /// element-wise operators).
   public var taskCount: Int { layout.taskCount }
 
+  /// Why this plan runs on one thread whatever the parallelism (nil: it
+  /// can run in parallel).
+  public var serialReason: String? { ParallelLayout.needsOneThread(order) }
+
   public func build() throws {
     let factory = OperatorFactory(exactlyOnce: checkpoints != nil)
     // One plan copy per task: task k of the job runs nodes of copy k.

@@ -103,6 +103,23 @@ struct ParallelLayout {
     return (parallelism[src.id] ?? 1) == (parallelism[n.id] ?? 1) ? .forward : .rebalance
   }
 
+  /// Why the plan must run on one thread, if it must: processing time
+  /// (processing-time windows and triggers, idle-input timeouts) is driven
+  /// by one job-wide clock that the single-threaded executor polls.
+  static func needsOneThread(_ order: [PlanNode]) -> String? {
+    for n in order {
+      switch n.kind {
+      case .withTimestamps(_, _, let idle) where idle > 0:
+        return "an idle timeout (withTimestamps idle:) at \(n.location)"
+      case .window(let spec, let trigger, _):
+        if case .processingTime = spec { return "a processing-time window at \(n.location)" }
+        if case .processingTime = trigger { return "a processingTime trigger at \(n.location)" }
+      default: break
+      }
+    }
+    return nil
+  }
+
   /// The number of tasks the job would run.
   var taskCount: Int {
     region.filter { $0.key == $0.value }.keys.reduce(0) { $0 + (parallelism[$1] ?? 1) }

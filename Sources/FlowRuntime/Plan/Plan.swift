@@ -187,6 +187,9 @@ extension SinkWriter {
 public enum WatermarkSpec {
   /// Watermark = largest event time seen minus `delay` minus 1 ms.
   case boundedDelay(Int64)
+  /// Punctuated: after each event, the function may return a watermark
+  /// (a Time) or null.
+  case punctuated(FunctionValue)
 }
 
 public enum WindowSpec: CustomStringConvertible {
@@ -194,9 +197,13 @@ public enum WindowSpec: CustomStringConvertible {
   case sliding(size: Int64, slide: Int64)
   case session(gap: Int64)
   case global
+  /// The same windows cut by processing time instead of event time
+  /// (tumbling and sliding only).
+  indirect case processingTime(WindowSpec)
 
   public var description: String {
     switch self {
+    case .processingTime(let w): return "inProcessingTime(\(w))"
     case .tumbling(let s, let o): return o == 0 ? "tumbling(\(formatDuration(s)))" : "tumbling(\(formatDuration(s)), offset: \(formatDuration(o)))"
     case .sliding(let s, let e): return "sliding(size: \(formatDuration(s)), every: \(formatDuration(e)))"
     case .session(let g): return "session(gap: \(formatDuration(g)))"
@@ -208,7 +215,10 @@ public enum WindowSpec: CustomStringConvertible {
 public enum TriggerSpec {
   case onWatermark
   case count(Int)
+  /// Early results every `interval` of event time (continuous event time).
   case continuous(Int64)
+  /// Early results every `interval` of processing time.
+  case processingTime(Int64)
 }
 
 /// `process`: state as a value, with event-time timers.
