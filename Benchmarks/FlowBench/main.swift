@@ -26,6 +26,7 @@ let benchmarks: [Benchmark] = [
   keyedWindowBenchmark(parallelism: 1),
   keyedWindowBenchmark(parallelism: 2),
   onlineLogisticBenchmark,
+  checkpointBenchmark,
 ]
 
 func usage() -> Never {

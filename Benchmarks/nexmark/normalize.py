@@ -1,0 +1,114 @@
+"""Result rows of both engines in one canonical form, compared as multisets.
+
+Flow prints records (`{auction: 1001, price: 124.396, dateTime:
+2015-07-15T00:00:00.080Z, extra: "abc"}`); Flink's CSV sink writes
+`1001,124.396,"2015-07-15 00:00:00.08",abc`. Both become tuples of
+canonical strings, in the query's column order:
+- times: milliseconds since the epoch (UTC, as both engines write them);
+- numbers: integers as they are, other numbers rounded to 3 decimals (Flink
+  computes q1's price as DECIMAL(23, 3), Flow as a Float);
+- strings: unquoted.
+"""
+
+import collections
+import csv
+import os
+import re
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation, ROUND_HALF_EVEN
+
+import flink_queries
+
+TIME = re.compile(r"^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(\.\d+)?Z?$")
+
+
+def canonical(text):
+    m = TIME.match(text)
+    if m:
+        frac = (m.group(3) or ".0")[1:]
+        base = datetime.strptime(m.group(1) + " " + m.group(2), "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
+        return "t%d" % (int(base.timestamp()) * 1000 + int((frac + "000")[:3]))
+    if re.fullmatch(r"-?\d+", text):
+        return "i%d" % int(text)
+    try:
+        d = Decimal(text)
+        return "n%s" % d.quantize(Decimal("0.001"), rounding=ROUND_HALF_EVEN)
+    except InvalidOperation:
+        return "s" + text
+
+
+def parse_flow_record(line):
+    """{name: value, ...} -> {name: raw text}; quoted strings unescaped."""
+    line = line.strip()
+    if not (line.startswith("{") and line.endswith("}")):
+        raise ValueError("not a record: %r" % line[:80])
+    fields, i, n = {}, 1, len(line) - 1
+    while i < n:
+        colon = line.index(": ", i)
+        name = line[i:colon].strip()
+        i = colon + 2
+        if line[i] == '"':
+            out, i = [], i + 1
+            while line[i] != '"':
+                if line[i] == "\\":
+                    i += 1
+                    out.append({"n": "\n", "t": "\t", "r": "\r"}.get(line[i], line[i]))
+                else:
+                    out.append(line[i])
+                i += 1
+            value, i = "".join(out), i + 1
+        else:
+            end = i
+            while end < n and line[end] != ",":
+                end += 1
+            value, i = line[i:end], end
+        fields[name] = value
+        if i < n and line[i] == ",":
+            i += 1
+        while i < n and line[i] == " ":
+            i += 1
+    return fields
+
+
+def flow_rows(path, columns):
+    rows = collections.Counter()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                rec = parse_flow_record(line)
+                rows[tuple(canonical(rec[c]) for c in columns)] += 1
+    return rows
+
+
+def flink_rows(sink_dir, columns):
+    """Every committed part file under sink_dir; in-progress files (hidden,
+    `.part-...inprogress`) mean the sink did not commit: an error."""
+    rows = collections.Counter()
+    for dirpath, _, files in os.walk(sink_dir):
+        for name in files:
+            if name.startswith("."):
+                if "inprogress" in name:
+                    raise ValueError("Flink left an uncommitted file: %s" % os.path.join(dirpath, name))
+                continue
+            with open(os.path.join(dirpath, name), newline="", encoding="utf-8") as f:
+                for rec in csv.reader(f):
+                    if len(rec) != len(columns):
+                        raise ValueError("%s: %d columns, expected %d" % (name, len(rec), len(columns)))
+                    rows[tuple(canonical(v) for v in rec)] += 1
+    return rows
+
+
+def compare(query, flow_out, flink_sink):
+    """(same, note): whether both engines produced the same multiset of rows."""
+    columns = flink_queries.columns(query)
+    try:
+        a, b = flow_rows(flow_out, columns), flink_rows(flink_sink, columns)
+    except (OSError, ValueError, KeyError) as e:
+        return False, "cannot compare: %s" % e
+    if a == b:
+        return True, "%d rows" % sum(a.values())
+    only_flow, only_flink = a - b, b - a
+    note = "%d rows vs %d; %d only in flow, %d only in flink" % (
+        sum(a.values()), sum(b.values()), sum(only_flow.values()), sum(only_flink.values()))
+    example = next(iter(only_flow or only_flink))
+    return False, note + "; e.g. %s" % (example,)
