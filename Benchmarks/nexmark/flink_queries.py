@@ -14,13 +14,12 @@ Plain Python (no PyFlink import): run.py reads COLUMNS; flink_job.py runs
 the SQL.
 """
 
-# The CSV files have a header line; Flink's CSV format cannot skip it, so
-# 'csv.ignore-parse-errors' drops it (its first column does not parse as a
-# BIGINT) -- the only row dropped: the test data are written by Flow and
-# parse. Times are ISO-8601 strings with a 'Z' (`2015-07-15T00:00:00.080Z`,
-# or without milliseconds when they are zero); a computed column turns them
-# into TIMESTAMP(3), the event time, with a 1 s bounded-delay watermark like
-# the Flow scripts' `boundedDelay(1s)`.
+# Flink's CSV format cannot skip a header line, so Flink reads copies of the
+# files without it (run.py writes them once per data folder, in
+# DATA_DIR/flink/; not timed). Times are ISO-8601 strings with a 'Z'
+# (`2015-07-15T00:00:00.080Z`, or without milliseconds when they are zero);
+# a computed column turns them into TIMESTAMP(3), the event time, with a
+# 1 s bounded-delay watermark like the Flow scripts' `boundedDelay(1s)`.
 def _ts(col):
     return "CAST(REPLACE(REPLACE(`%s`, 'T', ' '), 'Z', '') AS TIMESTAMP(3))" % col
 
@@ -29,33 +28,31 @@ SOURCES = {
     "person": """CREATE TABLE person (
   id BIGINT, name STRING, emailAddress STRING, creditCard STRING, city STRING, state STRING,
   dateTimeText STRING, extra STRING,
-  dateTime AS %s,
-  WATERMARK FOR dateTime AS dateTime - INTERVAL '1' SECOND
-) WITH ('connector' = 'filesystem', 'path' = 'file://{dir}/persons.csv', 'format' = 'csv',
-  'csv.ignore-parse-errors' = 'true')""" % _ts("dateTimeText"),
+  `dateTime` AS %s,
+  WATERMARK FOR `dateTime` AS `dateTime` - INTERVAL '1' SECOND
+) WITH ('connector' = 'filesystem', 'path' = 'file://{dir}/persons.csv', 'format' = 'csv')""" % _ts("dateTimeText"),
     "auction": """CREATE TABLE auction (
   id BIGINT, itemName STRING, description STRING, initialBid BIGINT, reserve BIGINT,
   dateTimeText STRING, expiresText STRING, seller BIGINT, category BIGINT, extra STRING,
-  dateTime AS %s,
-  expires AS %s,
-  WATERMARK FOR dateTime AS dateTime - INTERVAL '1' SECOND
-) WITH ('connector' = 'filesystem', 'path' = 'file://{dir}/auctions.csv', 'format' = 'csv',
-  'csv.ignore-parse-errors' = 'true')""" % (_ts("dateTimeText"), _ts("expiresText")),
+  `dateTime` AS %s,
+  `expires` AS %s,
+  WATERMARK FOR `dateTime` AS `dateTime` - INTERVAL '1' SECOND
+) WITH ('connector' = 'filesystem', 'path' = 'file://{dir}/auctions.csv', 'format' = 'csv')""" % (_ts("dateTimeText"), _ts("expiresText")),
     "bid": """CREATE TABLE bid (
   auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, url STRING,
   dateTimeText STRING, extra STRING,
-  dateTime AS %s,
-  WATERMARK FOR dateTime AS dateTime - INTERVAL '1' SECOND
-) WITH ('connector' = 'filesystem', 'path' = 'file://{dir}/bids.csv', 'format' = 'csv',
-  'csv.ignore-parse-errors' = 'true')""" % _ts("dateTimeText"),
+  `dateTime` AS %s,
+  WATERMARK FOR `dateTime` AS `dateTime` - INTERVAL '1' SECOND
+) WITH ('connector' = 'filesystem', 'path' = 'file://{dir}/bids.csv', 'format' = 'csv')""" % _ts("dateTimeText"),
 }
 
-# query -> (input tables, output columns in Flow's order with their SQL types, SELECT)
+# query -> (input tables, output columns in Flow's order with their SQL types, SELECT).
+# `dateTime` is a reserved word in Flink SQL, hence the back quotes.
 QUERIES = {
     "q0": (["bid"], [("auction", "BIGINT"), ("bidder", "BIGINT"), ("price", "BIGINT"), ("dateTime", "TIMESTAMP(3)"), ("extra", "STRING")],
-           "SELECT auction, bidder, price, dateTime, extra FROM bid"),
+           "SELECT auction, bidder, price, `dateTime`, extra FROM bid"),
     "q1": (["bid"], [("auction", "BIGINT"), ("bidder", "BIGINT"), ("price", "DECIMAL(23, 3)"), ("dateTime", "TIMESTAMP(3)"), ("extra", "STRING")],
-           "SELECT auction, bidder, 0.908 * price AS price, dateTime, extra FROM bid"),
+           "SELECT auction, bidder, 0.908 * price AS price, `dateTime`, extra FROM bid"),
     "q2": (["bid"], [("auction", "BIGINT"), ("price", "BIGINT")],
            "SELECT auction, price FROM bid WHERE MOD(auction, 123) = 0"),
     "q3": (["person", "auction"], [("name", "STRING"), ("city", "STRING"), ("state", "STRING"), ("id", "BIGINT")],
@@ -67,14 +64,14 @@ WHERE A.category = 10 AND (P.state = 'OR' OR P.state = 'ID' OR P.state = 'CA')""
            """SELECT AuctionBids.auction, AuctionBids.num, AuctionBids.starttime, AuctionBids.endtime
 FROM (
   SELECT auction, count(*) AS num, window_start AS starttime, window_end AS endtime
-  FROM TABLE(HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
+  FROM TABLE(HOP(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
   GROUP BY auction, window_start, window_end
 ) AS AuctionBids
 JOIN (
   SELECT max(CountBids.num) AS maxn, CountBids.starttime, CountBids.endtime
   FROM (
     SELECT count(*) AS num, window_start AS starttime, window_end AS endtime
-    FROM TABLE(HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
+    FROM TABLE(HOP(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
     GROUP BY auction, window_start, window_end
   ) AS CountBids
   GROUP BY CountBids.starttime, CountBids.endtime
@@ -86,25 +83,25 @@ ON AuctionBids.starttime = MaxBids.starttime AND AuctionBids.endtime = MaxBids.e
     # the bid must lie in the window [start, end) as in Flow's q7 (the
     # README notes that no bid falls on a boundary in this data).
     "q7": (["bid"], [("auction", "BIGINT"), ("price", "BIGINT"), ("bidder", "BIGINT"), ("dateTime", "TIMESTAMP(3)"), ("extra", "STRING")],
-           """SELECT B.auction, B.price, B.bidder, B.dateTime, B.extra
+           """SELECT B.auction, B.price, B.bidder, B.`dateTime`, B.extra
 FROM bid B
 JOIN (
   SELECT MAX(price) AS maxprice, window_start AS wstart, window_end AS wend
-  FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '10' SECOND))
+  FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND))
   GROUP BY window_start, window_end
 ) B1
 ON B.price = B1.maxprice
-WHERE B.dateTime >= B1.wstart AND B.dateTime < B1.wend"""),
+WHERE B.`dateTime` >= B1.wstart AND B.`dateTime` < B1.wend"""),
     "q8": (["person", "auction"], [("id", "BIGINT"), ("name", "STRING"), ("starttime", "TIMESTAMP(3)")],
            """SELECT P.id, P.name, P.starttime
 FROM (
   SELECT id, name, window_start AS starttime, window_end AS endtime
-  FROM TABLE(TUMBLE(TABLE person, DESCRIPTOR(dateTime), INTERVAL '10' SECOND))
+  FROM TABLE(TUMBLE(TABLE person, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND))
   GROUP BY id, name, window_start, window_end
 ) P
 JOIN (
   SELECT seller, window_start AS starttime, window_end AS endtime
-  FROM TABLE(TUMBLE(TABLE auction, DESCRIPTOR(dateTime), INTERVAL '10' SECOND))
+  FROM TABLE(TUMBLE(TABLE auction, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND))
   GROUP BY seller, window_start, window_end
 ) A
 ON P.id = A.seller AND P.starttime = A.starttime AND P.endtime = A.endtime"""),

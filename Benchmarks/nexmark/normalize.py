@@ -5,8 +5,9 @@ Flow prints records (`{auction: 1001, price: 124.396, dateTime:
 `1001,124.396,"2015-07-15 00:00:00.08",abc`. Both become tuples of
 canonical strings, in the query's column order:
 - times: milliseconds since the epoch (UTC, as both engines write them);
-- numbers: integers as they are, other numbers rounded to 3 decimals (Flink
-  computes q1's price as DECIMAL(23, 3), Flow as a Float);
+- numbers: rounded to 3 decimals, written without a fraction when it is
+  zero (Flink computes q1's price as DECIMAL(23, 3) and writes `26792129`
+  or `5755.812`; Flow computes a Float and prints `26792129.0`);
 - strings: unquoted.
 """
 
@@ -29,12 +30,15 @@ def canonical(text):
         base = datetime.strptime(m.group(1) + " " + m.group(2), "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
         return "t%d" % (int(base.timestamp()) * 1000 + int((frac + "000")[:3]))
     if re.fullmatch(r"-?\d+", text):
-        return "i%d" % int(text)
+        return "n%d" % int(text)
+    if not re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", text):
+        return "s" + text
     try:
-        d = Decimal(text)
-        return "n%s" % d.quantize(Decimal("0.001"), rounding=ROUND_HALF_EVEN)
+        d = Decimal(text).quantize(Decimal("0.001"), rounding=ROUND_HALF_EVEN)
     except InvalidOperation:
         return "s" + text
+    # Flink writes DECIMAL 26792129.000 as `26792129`, Flow's Float as `26792129.0`.
+    return "n%d" % int(d) if d == d.to_integral_value() else "n%s" % d
 
 
 def parse_flow_record(line):
