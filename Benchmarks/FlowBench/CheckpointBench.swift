@@ -6,7 +6,7 @@ import FlowRuntime
 /// order, so equal state gives equal files) and the executor hands the bytes
 /// to `CheckpointStore.write` (CRC-32, fsync, rename, manifest). Timed: the
 /// encoding of a 1M-entry map (Int key -> record of a count, a sum and a
-/// 12-character string, like an aggregate's accumulators) and its durable
+/// 13-character string, like an aggregate's accumulators) and its durable
 /// write. The restore (load, checksum, decode) is timed separately and
 /// printed on standard error, and checked to give back every entry.
 let checkpointBenchmark = Benchmark(name: "checkpoint-1m", summary: "encode 1M keyed state entries with StateWriter + CheckpointStore.write (fsync); restore on stderr") {
