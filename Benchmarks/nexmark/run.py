@@ -222,17 +222,24 @@ def main():
                     rows.append(g)
         if flink_python and q in flink_queries.QUERIES:
             flow_rows = [r for r in rows if r["query"] == q and r["engine"] == "flow" and r["input"] == "csv" and "error" not in r]
+            # One untimed run writes Flink's rows to files; every Flow run
+            # (each parallelism) is compared with them.
+            log("flink %s p1 (result check, untimed) ..." % q)
+            check = run_flink(flink_python, q, 1, data_dir, out_dir, args.timeout, timed=False)
+            for fr in flow_rows:
+                if "error" in check:
+                    fr["result"] = "not compared: flink failed: " + check["error"]
+                    continue
+                same, note = normalize.compare(q, fr["out"], check["out"])
+                fr["result"] = ("same rows as flink (%s)" % note) if same else "DIFFERS from flink: " + note
             for p in parallelisms:
                 log("flink %s p%d ..." % (q, p))
-                f = run_flink(flink_python, q, p, data_dir, out_dir, args.timeout)
+                f = run_flink(flink_python, q, p, data_dir, out_dir, args.timeout, timed=True)
                 f.update(query=q, engine="flink", input="csv", p=p)
                 ref = [fr for fr in flow_rows if fr["p"] == p]
-                if "error" not in f and ref:
-                    same, note = normalize.compare(q, ref[0]["out"], f["out"])
-                    ref[0]["result"] = ("same rows as flink (%s)" % note) if same else "DIFFERS from flink: " + note
-                    if ref[0]["seconds"] > 0 and f["seconds"] > 0:
-                        ratio = (ref[0]["events"] / ref[0]["seconds"]) / (f["events"] / f["seconds"])
-                        f["result"] = "flow/flink throughput %.2fx" % ratio
+                if "error" not in f and ref and ref[0]["seconds"] > 0 and f["seconds"] > 0:
+                    ratio = (ref[0]["events"] / ref[0]["seconds"]) / (f["events"] / f["seconds"])
+                    f["result"] = "flow/flink throughput %.2fx" % ratio
                 rows.append(f)
 
     print("Nexmark, %d generated events (%s), flow %s" % (events, data_dir, flow))
@@ -256,12 +263,15 @@ def headerless_copies(data_dir):
     open(stamp, "w").close()
 
 
-def run_flink(python, query, parallelism, data_dir, out_dir, timeout):
+def run_flink(python, query, parallelism, data_dir, out_dir, timeout, timed):
     """Runs flink_job.py in the PyFlink environment: it prints one line
-    `FLINK seconds=<net job runtime> events=<rows read>` and writes the
-    result rows to a folder; peak memory is the JVM's and Python's (ps)."""
-    sink = os.path.join(out_dir, "%s-flink-p%d" % (query, parallelism))
-    cmd = [python, os.path.join(HERE, "flink_job.py"), query, os.path.join(data_dir, "flink"), sink, str(parallelism)]
+    `FLINK seconds=<net job runtime> events=<rows read>`. Timed runs write
+    into Flink's blackhole sink; the other writes the rows to a folder (with
+    checkpoints, which the file sink needs to commit). Peak memory is the
+    Python driver's and its JVM's, sampled from /proc."""
+    sink = os.path.join(out_dir, "%s-flink-p%d%s" % (query, parallelism, "" if timed else "-rows"))
+    cmd = [python, os.path.join(HERE, "flink_job.py"), query, os.path.join(data_dir, "flink"),
+           "blackhole" if timed else sink, str(parallelism)]
     start = time.monotonic()
     log_path = sink + ".log"
     with open(log_path, "wb") as logf:
