@@ -116,3 +116,44 @@ def compare(query, flow_out, flink_sink):
         sum(a.values()), sum(b.values()), sum(only_flow.values()), sum(only_flink.values()))
     example = next(iter(only_flow or only_flink))
     return False, note + "; e.g. %s" % (example,)
+
+
+def self_test():
+    """Checks the canonical forms and the comparison on hand-made rows of
+    both engines (NexmarkSuiteTests runs it: `python3 normalize.py --self-test`)."""
+    import tempfile
+    same = [("2015-07-15T00:00:00.080Z", "2015-07-15 00:00:00.08"), ("2015-07-15T00:00:01Z", "2015-07-15 00:00:01"),
+            ("26792129.0", "26792129"), ("90.80000000000001", "90.8"), ("124.396", "124.396"), ("12", "12.000")]
+    for a, b in same:
+        assert canonical(a) == canonical(b), (a, b, canonical(a), canonical(b))
+    differ = [("2015-07-15T00:00:00.080Z", "2015-07-15 00:00:00.081"), ("90.8", "90.81"), ("abc", "abd"), ("1", "s1")]
+    for a, b in differ:
+        assert canonical(a) != canonical(b), (a, b)
+    rec = parse_flow_record('{auction: 1, price: 2.5, dateTime: 2015-07-15T00:00:00Z, extra: "a, b: \\"c\\""}')
+    assert rec == {"auction": "1", "price": "2.5", "dateTime": "2015-07-15T00:00:00Z", "extra": 'a, b: "c"'}, rec
+    with tempfile.TemporaryDirectory() as d:
+        flow = os.path.join(d, "flow.txt")
+        sink = os.path.join(d, "sink")
+        os.makedirs(sink)
+        with open(flow, "w") as f:
+            f.write('{auction: 1, price: 2}\n{auction: 1, price: 2}\n{auction: 3, price: 4}\n')
+        with open(os.path.join(sink, "part-0"), "w") as f:
+            f.write("3,4\n1,2\n")
+        with open(os.path.join(sink, "part-1"), "w") as f:
+            f.write("1,2\n")
+        assert compare("q2", flow, sink) == (True, "3 rows"), compare("q2", flow, sink)
+        with open(os.path.join(sink, "part-1"), "w") as f:
+            f.write("1,5\n")
+        same_rows, note = compare("q2", flow, sink)
+        assert not same_rows and "1 only in flow, 1 only in flink" in note, note
+        open(os.path.join(sink, ".part-2.inprogress.x"), "w").close()
+        assert not compare("q2", flow, sink)[0]
+    print("normalize.py: self-test passed")
+
+
+if __name__ == "__main__":
+    import sys
+    if sys.argv[1:] == ["--self-test"]:
+        self_test()
+    else:
+        sys.exit("usage: python3 normalize.py --self-test")
