@@ -30,6 +30,7 @@ let benchmarks: [Benchmark] = [
   cepFraudScriptBenchmark,
   slidingBenchmark(every: "2s", auctions: 10),
   slidingBenchmark(every: "500ms", auctions: 10),
+  checkpointBenchmark,
 ]
 
 func usage() -> Never {
