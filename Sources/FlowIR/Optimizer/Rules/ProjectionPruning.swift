@@ -47,7 +47,7 @@ struct ProjectionPruning: PlanRule {
           case .sum(let f), .min(let f), .max(let f), .avg(let f), .first(let f), .last(let f), .collect(let f), .countDistinct(let f):
             guard let r = reads(f) else { return nil }
             out.formUnion(r)
-          case .topK, .accumulate:
+          case .topK, .accumulate, .custom:
             return nil
           }
         }
