@@ -328,7 +328,11 @@ struct SQLParser {
     var partition: [SQLExpr] = []
     if accept("PARTITION") {
       try expect("BY")
-      repeat { partition.append(try parseExpr()) } while acceptSymbol(",")
+      partition.append(try parseExpr())
+      while peek.isSymbol(","), !peek(1).isKeyword("DESCRIPTOR") {
+        _ = advance()
+        partition.append(try parseExpr())
+      }
     }
     try expectSymbol(",", " after the table")
     try expect("DESCRIPTOR")
