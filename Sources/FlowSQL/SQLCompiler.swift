@@ -68,7 +68,9 @@ public final class SQLCompiler {
   public static func compile(path: String, text: String) -> SQLCompilation {
     let c = SQLCompiler(path: path, text: text)
     let sinks = c.run()
-    return SQLCompilation(sources: c.sources, diagnostics: c.diag.items, sinks: c.diag.hasErrors ? [] : sinks)
+    // In text order (WHERE is bound before the SELECT list, for one).
+    let ordered = c.diag.items.enumerated().sorted { ($0.element.span.start, $0.offset) < ($1.element.span.start, $1.offset) }.map(\.element)
+    return SQLCompilation(sources: c.sources, diagnostics: ordered, sinks: c.diag.hasErrors ? [] : sinks)
   }
 
   func run() -> [PlanNode] {

@@ -373,7 +373,8 @@ final class ExprBinder {
 final class DiagnosticSink {
   var items: [Diagnostic] = []
   func add(_ d: Diagnostic) { items.append(d) }
-  var hasErrors: Bool { items.contains { $0.severity == .error } }
+  var hasErrors: Bool { errorCount > 0 }
+  var errorCount: Int { items.reduce(0) { $0 + ($1.severity == .error ? 1 : 0) } }
 }
 
 func arithmetic(_ op: String, _ x: Value, _ y: Value, _ loc: String) throws -> Value {

@@ -28,6 +28,13 @@ struct SQLParser {
     return Abort()
   }
 
+  /// A construct of Flink SQL that Flow does not support (yet): E0805, with
+  /// the nearest supported alternative in `notes`.
+  mutating func unsupported(_ message: String, at span: Span? = nil, notes: [String] = []) -> Abort {
+    diagnostics.append(.error("E0805", message, at: span ?? peek.span, notes: notes))
+    return Abort()
+  }
+
   func describe(_ t: SQLToken) -> String {
     switch t.kind {
     case .ident(let s, _): return "'\(s)'"
@@ -109,13 +116,13 @@ struct SQLParser {
       guard accept("INTO") || accept("OVERWRITE") else { throw fail("expected INTO after INSERT, found \(describe(peek))") }
       let (name, span) = try identifier("a table name")
       if peek.isSymbol("(") {
-        throw fail("a column list after INSERT INTO is not supported", notes: ["help: select the sink's columns in its order instead: INSERT INTO \(name) SELECT ..."])
+        throw unsupported("a column list after INSERT INTO is not supported", notes: ["help: select the sink's columns in its order instead: INSERT INTO \(name) SELECT ..."])
       }
       return .insert(table: name, tableSpan: span, query: try parseQuery())
     }
     if peek.isKeyword("SELECT") || peek.isSymbol("(") { return .query(try parseQuery()) }
     if peek.isKeyword("SET") || peek.isKeyword("USE") || peek.isKeyword("DROP") || peek.isKeyword("ALTER") || peek.isKeyword("EXPLAIN") {
-      throw fail("\(describe(peek)) statements are not supported", notes: ["help: a SQL file holds CREATE TABLE, CREATE VIEW, INSERT INTO and SELECT statements"])
+      throw unsupported("\(describe(peek)) statements are not supported", notes: ["help: a SQL file holds CREATE TABLE, CREATE VIEW, INSERT INTO and SELECT statements"])
     }
     throw fail("expected a statement (CREATE TABLE, CREATE VIEW, INSERT INTO or SELECT), found \(describe(peek))")
   }
@@ -132,14 +139,14 @@ struct SQLParser {
         try expect("AS")
         watermark = (col, colSpan, try parseExpr())
       } else if peek.isKeyword("PRIMARY") || peek.isKeyword("CONSTRAINT") {
-        throw fail("PRIMARY KEY constraints are not supported", notes: ["help: drop the constraint; sinks here are append-only"])
+        throw unsupported("PRIMARY KEY constraints are not supported", notes: ["help: drop the constraint; sinks here are append-only"])
       } else {
         let (col, colSpan) = try identifier("a column name")
         let type = try parseTypeName()
         var notNull = false
         if accept("NOT") { try expect("NULL"); notNull = true } else { _ = accept("NULL") }
         if peek.isKeyword("METADATA") || peek.isKeyword("AS") {
-          throw fail("computed and metadata columns are not supported", notes: ["help: declare plain columns and compute values in a view or query"])
+          throw unsupported("computed and metadata columns are not supported", notes: ["help: declare plain columns and compute values in a view or query"])
         }
         columns.append(SQLColumnDef(name: col, type: type, notNull: notNull, span: spanFrom(colSpan)))
       }
@@ -182,7 +189,7 @@ struct SQLParser {
       try expect("TIME"); try expect("ZONE")
     }
     if peek.isSymbol("<") || name == "ROW" || name == "ARRAY" || name == "MAP" || name == "MULTISET" {
-      throw fail("type \(name) is not supported", at: spanFrom(t.span), notes: ["help: use scalar columns: BIGINT, INT, DOUBLE, DECIMAL, VARCHAR/STRING, BOOLEAN, TIMESTAMP(3)"])
+      throw unsupported("type \(name) is not supported", at: spanFrom(t.span), notes: ["help: use scalar columns: BIGINT, INT, DOUBLE, DECIMAL, VARCHAR/STRING, BOOLEAN, TIMESTAMP(3)"])
     }
     return SQLTypeName(name: name, span: spanFrom(t.span))
   }
@@ -199,10 +206,10 @@ struct SQLParser {
         continue
       }
       let word = t.isKeyword("UNION") ? "UNION" : (t.isKeyword("EXCEPT") ? "EXCEPT" : "INTERSECT")
-      throw fail("\(word) without ALL is not supported", at: spanFrom(t.span), notes: ["help: use UNION ALL (rows of both inputs, duplicates kept)"])
+      throw unsupported("\(word) without ALL is not supported", at: spanFrom(t.span), notes: ["help: use UNION ALL (rows of both inputs, duplicates kept)"])
     }
     if peek.isKeyword("ORDER") || peek.isKeyword("LIMIT") {
-      throw fail("\(peek.isKeyword("ORDER") ? "ORDER BY" : "LIMIT") is not supported on a streaming query", notes: ["help: rows come out in processing order; sort the output file afterwards"])
+      throw unsupported("\(peek.isKeyword("ORDER") ? "ORDER BY" : "LIMIT") is not supported on a streaming query", notes: ["help: rows come out in processing order; sort the output file afterwards"])
     }
     return parts.count == 1 ? parts[0] : .unionAll(parts, span: spanFrom(start))
   }
@@ -221,7 +228,7 @@ struct SQLParser {
     try expect("SELECT")
     let s = SQLSelect(span: start)
     if peek.isKeyword("DISTINCT") {
-      throw fail("SELECT DISTINCT is not supported", notes: ["help: GROUP BY the selected columns instead"])
+      throw unsupported("SELECT DISTINCT is not supported", notes: ["help: GROUP BY the selected columns instead"])
     }
     _ = accept("ALL")
     repeat {
@@ -246,7 +253,7 @@ struct SQLParser {
     if accept("FROM") {
       s.from = try parseTableRef()
       if peek.isSymbol(",") || peek.isKeyword("JOIN") || peek.isKeyword("INNER") || peek.isKeyword("LEFT") || peek.isKeyword("RIGHT") || peek.isKeyword("FULL") || peek.isKeyword("CROSS") {
-        throw fail("joins are not supported yet", notes: ["help: join the streams in a Flow script (`join`, `intervalJoin`, `windowJoin`) and query the result"])
+        throw unsupported("joins are not supported yet", notes: ["help: join the streams in a Flow script (`join`, `intervalJoin`, `windowJoin`) and query the result"])
       }
     }
     if accept("WHERE") { s.whereClause = try parseExpr() }
@@ -256,7 +263,7 @@ struct SQLParser {
     }
     if accept("HAVING") { s.having = try parseExpr() }
     if peek.isKeyword("WINDOW") || peek.isKeyword("QUALIFY") {
-      throw fail("\(describe(peek)) is not supported", notes: ["help: Top-N and deduplication (ROW_NUMBER) are not supported yet"])
+      throw unsupported("\(describe(peek)) is not supported", notes: ["help: Top-N and deduplication (ROW_NUMBER) are not supported yet"])
     }
     s.span = spanFrom(start)
     return s
@@ -274,14 +281,14 @@ struct SQLParser {
       ref = .windowTVF(try parseWindowTVF(), alias: nil)
       try expectSymbol(")", " to close TABLE(...)")
     } else if peek.isKeyword("LATERAL") || peek.isKeyword("UNNEST") {
-      throw fail("\(describe(peek)) is not supported", notes: ["help: use a table, a subquery or a window function (TUMBLE, HOP, SESSION) in FROM"])
+      throw unsupported("\(describe(peek)) is not supported", notes: ["help: use a table, a subquery or a window function (TUMBLE, HOP, SESSION) in FROM"])
     } else {
       let (name, sp) = try identifier("a table name")
       if peek.isKeyword("FOR") {
-        throw fail("temporal joins (FOR SYSTEM_TIME AS OF) are not supported yet", notes: ["help: use `lookup` in a Flow script"])
+        throw unsupported("temporal joins (FOR SYSTEM_TIME AS OF) are not supported yet", notes: ["help: use `lookup` in a Flow script"])
       }
       if peek.isKeyword("MATCH_RECOGNIZE") {
-        throw fail("MATCH_RECOGNIZE is not supported yet", notes: ["help: use the CEP pattern API in a Flow script (Language/operators.md)"])
+        throw unsupported("MATCH_RECOGNIZE is not supported yet", notes: ["help: use the CEP pattern API in a Flow script (Language/operators.md)"])
       }
       ref = .table(name: name, alias: nil, span: sp)
     }
@@ -311,7 +318,7 @@ struct SQLParser {
     }
     try expectSymbol("(", " after \(name)")
     if case .ident = peek.kind, peek(1).isSymbol("=") {
-      throw fail("named arguments (DATA => ...) are not supported", notes: ["help: pass the arguments in order: \(name)(TABLE t, DESCRIPTOR(col), INTERVAL ...)"])
+      throw unsupported("named arguments (DATA => ...) are not supported", notes: ["help: pass the arguments in order: \(name)(TABLE t, DESCRIPTOR(col), INTERVAL ...)"])
     }
     let input: SQLTableRef
     let inStart = peek.span
@@ -402,7 +409,7 @@ struct SQLParser {
     if accept("IN") {
       try expectSymbol("(", " after IN")
       if peek.isKeyword("SELECT") {
-        throw fail("IN with a subquery is not supported", notes: ["help: list the values: x IN (1, 2, 3)"])
+        throw unsupported("IN with a subquery is not supported", notes: ["help: list the values: x IN (1, 2, 3)"])
       }
       var xs: [SQLExpr] = []
       repeat { xs.append(try parseExpr()) } while acceptSymbol(",")
@@ -465,7 +472,7 @@ struct SQLParser {
     case .symbol("("):
       _ = advance()
       if peek.isKeyword("SELECT") {
-        throw fail("subqueries in expressions are not supported", notes: ["help: subqueries are supported in FROM"])
+        throw unsupported("subqueries in expressions are not supported", notes: ["help: subqueries are supported in FROM"])
       }
       let e = try parseExpr()
       try expectSymbol(")", " to close the parenthesis")
@@ -487,7 +494,7 @@ struct SQLParser {
           return SQLExpr(.literal(.time(ms), .timestamp), spanFrom(t.span))
         case "CASE": return try parseCase()
         case "CAST", "TRY_CAST": return try parseCast()
-        case "EXISTS": throw fail("EXISTS subqueries are not supported", notes: ["help: subqueries are supported in FROM"])
+        case "EXISTS": throw unsupported("EXISTS subqueries are not supported", notes: ["help: subqueries are supported in FROM"])
         default:
           if Self.reserved.contains(upper) { throw fail("expected an expression, found \(describe(t))") }
         }
@@ -519,7 +526,7 @@ struct SQLParser {
       throw fail("expected a time unit (SECOND, MINUTE, HOUR, DAY, MILLISECOND) after the interval's amount, found \(describe(u))")
     }
     _ = advance()
-    if peek.isKeyword("TO") { throw fail("interval ranges (... TO ...) are not supported", notes: ["help: write one unit: INTERVAL '90' SECOND"]) }
+    if peek.isKeyword("TO") { throw unsupported("interval ranges (... TO ...) are not supported", notes: ["help: write one unit: INTERVAL '90' SECOND"]) }
     guard let amount = Int64(amountText) else {
       throw fail("'\(amountText)' is not a whole number of \(unitName.lowercased())s", at: t.span)
     }
@@ -569,7 +576,7 @@ struct SQLParser {
         if accept("FOR") { args.append(try parseExpr()) }
       } else if upper == "EXTRACT" || upper == "POSITION" || upper == "TRIM" || upper == "OVERLAY" {
         if peek.isKeyword("FROM") || peek.isKeyword("IN") || peek.isKeyword("PLACING") {
-          throw fail("\(upper)(... \(describe(peek)) ...) is not supported", notes: ["help: see Language/sql.md for the supported functions"])
+          throw unsupported("\(upper)(... \(describe(peek)) ...) is not supported", notes: ["help: see Language/sql.md for the supported functions"])
         }
       }
       while acceptSymbol(",") { args.append(try parseExpr()) }
@@ -597,7 +604,7 @@ struct SQLParser {
         _ = advance()
       }
       _ = o
-      return SQLExpr(.unsupported("OVER windows (\(upper)(...) OVER ...)", hint: upper == "ROW_NUMBER" ? "Top-N and deduplication with ROW_NUMBER are not supported yet; use `topK` in a Flow script" : "use a window table function (TUMBLE, HOP, SESSION) with GROUP BY window_start, window_end"), s)
+      return SQLExpr(.unsupported("\(upper)(...) OVER (...)", hint: upper == "ROW_NUMBER" ? "Top-N and deduplication with ROW_NUMBER are not supported yet; use `topK` in a Flow script" : "use a window table function (TUMBLE, HOP, SESSION) with GROUP BY window_start, window_end"), s)
     }
     return SQLExpr(.call(name: name, args: args, distinct: distinct, star: star, filter: filter), spanFrom(start))
   }

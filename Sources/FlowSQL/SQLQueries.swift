@@ -94,9 +94,11 @@ extension SQLCompiler {
       return nil
     }
     guard input.rowtime == w.descriptor else {
+      let isTime = input.columns.first { $0.name == w.descriptor }?.type == .timestamp
       diag.add(.error("E0804", "DESCRIPTOR(\(w.descriptor)) must name the event-time column", at: w.descriptorSpan,
                       notes: [input.rowtime.map { "note: the event-time column of this input is '\($0)'" } ?? "note: this input has no event-time column",
-                              "help: declare it in the table: WATERMARK FOR \(w.descriptor) AS \(w.descriptor) - INTERVAL '1' SECOND"]))
+                              isTime ? "help: declare it in the table: WATERMARK FOR \(w.descriptor) AS \(w.descriptor) - INTERVAL '1' SECOND"
+                                     : "help: DESCRIPTOR takes the TIMESTAMP(3) column that the table declares with WATERMARK FOR"]))
       return nil
     }
     for c in ["window_start", "window_end", "window_time"] where input.columns.contains(where: { $0.name == c }) {
@@ -211,6 +213,7 @@ extension SQLCompiler {
       diag.add(.error("E0805", "SELECT without FROM is not supported", at: s.span, notes: ["help: select from a table declared with CREATE TABLE"]))
       return nil
     }
+    let errorsBefore = diag.errorCount
     guard let rel = planTableRef(from) else { return nil }
     let b = binder(rel.columns)
     var whereT: Typed?
@@ -222,7 +225,7 @@ extension SQLCompiler {
       if case .expr(let e, _) = $0 { return containsAggregate(e) }
       return false
     }
-    if isAggregate { return planAggregate(s, rel, b, whereT) }
+    if isAggregate { return planAggregate(s, rel, b, whereT, errorsBefore) }
     if let w = rel.window, w.function == "SESSION" {
       diag.add(.error("E0805", "SESSION windows must be aggregated", at: s.span, notes: ["help: GROUP BY window_start, window_end and the PARTITION BY columns"]))
       return nil
@@ -244,7 +247,7 @@ extension SQLCompiler {
         outs.append(b.bind(e))
       }
     }
-    guard !diag.hasErrors else { return nil }
+    guard diag.errorCount == errorsBefore else { return nil }
     var node = rel.node
     if let w = whereT, let wc = s.whereClause { node = filterNode(node, w, wc.span) }
     let names = outputNames(exprs)
@@ -257,7 +260,7 @@ extension SQLCompiler {
     return Relation(columns: zip(names, outs).map { SQLColumn(name: $0.0, type: $0.1.type, qualifiers: []) }, node: node, rowtime: rowtime)
   }
 
-  func planAggregate(_ s: SQLSelect, _ rel: Relation, _ rowBinder: ExprBinder, _ whereT: Typed?) -> Relation? {
+  func planAggregate(_ s: SQLSelect, _ rel: Relation, _ rowBinder: ExprBinder, _ whereT: Typed?, _ errorsBefore: Int) -> Relation? {
     // Window aggregation: GROUP BY window_start, window_end of a window TVF.
     func isWindowColumn(_ e: SQLExpr, _ name: String) -> Bool {
       if case .column(_, let c) = e.kind, c == name { return true }
@@ -312,7 +315,7 @@ extension SQLCompiler {
       let t = outBinder.bind(h)
       if outBinder.expect(t, [.boolean], "HAVING") { havingT = t }
     }
-    guard !diag.hasErrors else { return nil }
+    guard diag.errorCount == errorsBefore else { return nil }
     if let w = whereT, let wc = s.whereClause { input = filterNode(input, w, wc.span) }
     let keyFn = scope.keyFunction
     var keyReads = Set<String>()

@@ -1,0 +1,117 @@
+import Foundation
+import XCTest
+
+/// `flow run` and `flow check` on SQL files (Language/sql.md):
+/// - Examples/nexmark/sql/qN.sql give the same rows as the Flow versions
+///   Examples/nexmark/qN.flow on the same CSV data;
+/// - Tests/sql/cases/*.sql give the rows DuckDB computes for the same query
+///   (NAME.expected, written by Tests/sql/reference.py);
+/// - Tests/sql/windows/NAME.sql give the rows of the Flow script NAME.flow;
+/// - Tests/sql/run/*.sql give their `-- expect:` rows, worked out by hand;
+/// - Tests/sql/errors/*.sql report each `-- error:` diagnostic at its
+///   line:col in the SQL text, with each `-- output:` line.
+/// Rows are compared as multisets unless stated otherwise.
+final class SQLTests: XCTestCase {
+  static let root = FlowBinary.root
+
+  func lines(_ text: String) -> [String] {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
+  }
+
+  func files(_ dir: String, _ ext: String) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent(dir).path).filter { $0.hasSuffix(ext) }.sorted()
+  }
+
+  func run(_ path: String, _ extra: [String] = []) throws -> [String] {
+    let r = try FlowBinary.run(["run", path, "--no-progress"] + extra, timeout: 120)
+    XCTAssertEqual(r.status, 0, "\(path) failed:\n\(r.stderr)")
+    return lines(r.stdout)
+  }
+
+  func assertSameRows(_ got: [String], _ want: [String], _ what: String, ordered: Bool = false) {
+    let g = ordered ? got : got.sorted(), w = ordered ? want : want.sorted()
+    XCTAssertFalse(w.isEmpty, "\(what): nothing expected")
+    if g != w {
+      let missing = w.filter { !g.contains($0) }.prefix(3), extra = g.filter { !w.contains($0) }.prefix(3)
+      XCTFail("\(what): \(g.count) rows, expected \(w.count)\(ordered ? " (in order)" : "")\nmissing: \(missing)\nunexpected: \(extra)")
+    }
+  }
+
+  func testNexmarkSQLMatchesTheFlowVersions() throws {
+    let queries = try files("Examples/nexmark/sql", ".sql")
+    XCTAssertGreaterThanOrEqual(queries.count, 8, "q0, q1, q2, q11, q15, q17, q21, q22")
+    for q in queries {
+      let name = String(q.dropLast(4))
+      let flowScript = "Examples/nexmark/\(name).flow"
+      let source = try String(contentsOf: Self.root.appendingPathComponent(flowScript), encoding: .utf8)
+      // Row order is part of the result for the element-wise queries.
+      let ordered = source.hasPrefix("// ordered output")
+      let sql = try run("Examples/nexmark/sql/\(q)", ["--parallelism", "1"])
+      let flow = try run(flowScript, ["--parallelism", "1"])
+      assertSameRows(sql, flow, "\(q) vs \(flowScript)", ordered: ordered)
+    }
+  }
+
+  func testParallelRunsGiveTheSameRows() throws {
+    for q in ["q15.sql", "q17.sql", "q11.sql"] {
+      let one = try run("Examples/nexmark/sql/\(q)", ["--parallelism", "1"])
+      let two = try run("Examples/nexmark/sql/\(q)", ["--parallelism", "2"])
+      assertSameRows(two, one, "\(q) at parallelism 2")
+    }
+  }
+
+  func testCasesMatchDuckDB() throws {
+    let cases = try files("Tests/sql/cases", ".sql")
+    XCTAssertGreaterThanOrEqual(cases.count, 6)
+    for c in cases {
+      let expectedPath = Self.root.appendingPathComponent("Tests/sql/cases/\(c.dropLast(4)).expected")
+      guard let expected = try? String(contentsOf: expectedPath, encoding: .utf8) else {
+        XCTFail("\(c) has no .expected file; run python3 Tests/sql/reference.py")
+        continue
+      }
+      assertSameRows(try run("Tests/sql/cases/\(c)"), lines(expected), c)
+      // The optimizer must not change the result.
+      assertSameRows(try run("Tests/sql/cases/\(c)", ["--no-optimize"]), lines(expected), "\(c) --no-optimize")
+    }
+  }
+
+  func testWindowQueriesMatchFlowScripts() throws {
+    let cases = try files("Tests/sql/windows", ".sql")
+    XCTAssertGreaterThanOrEqual(cases.count, 2)
+    for c in cases {
+      let flow = "Tests/sql/windows/\(c.dropLast(4)).flow"
+      assertSameRows(try run("Tests/sql/windows/\(c)"), try run(flow), "\(c) vs \(flow)")
+    }
+  }
+
+  func testHandComputedRows() throws {
+    for c in try files("Tests/sql/run", ".sql") {
+      let text = try String(contentsOf: Self.root.appendingPathComponent("Tests/sql/run/\(c)"), encoding: .utf8)
+      let want = lines(text).filter { $0.hasPrefix("-- expect: ") }.map { String($0.dropFirst("-- expect: ".count)) }
+      assertSameRows(try run("Tests/sql/run/\(c)"), want, c)
+    }
+  }
+
+  func testErrorsPointIntoTheSQLText() throws {
+    let cases = try files("Tests/sql/errors", ".sql")
+    XCTAssertGreaterThanOrEqual(cases.count, 10)
+    for c in cases {
+      let path = "Tests/sql/errors/\(c)"
+      let text = try String(contentsOf: Self.root.appendingPathComponent(path), encoding: .utf8)
+      let errors = lines(text).filter { $0.hasPrefix("-- error: ") }.map { path + ":" + $0.dropFirst("-- error: ".count) }
+      let outputs = lines(text).filter { $0.hasPrefix("-- output: ") }.map { String($0.dropFirst("-- output: ".count)) }
+      XCTAssertFalse(errors.isEmpty, "\(c) expects no error")
+      let check = try FlowBinary.run(["check", path])
+      let all = check.stdout + check.stderr
+      XCTAssertEqual(check.status, 1, "\(c): flow check exit code\n\(all)")
+      // Exactly the expected diagnostics, in text order.
+      let reported = lines(all).filter { $0.contains(": error[") }
+      XCTAssertEqual(reported, errors, c)
+      for o in outputs { XCTAssertTrue(all.contains(o), "\(c): output lacks '\(o)':\n\(all)") }
+      let r = try FlowBinary.run(["run", path, "--no-progress"])
+      XCTAssertEqual(r.status, 1, "\(c): flow run exit code")
+      XCTAssertTrue(r.stderr.contains(errors[0]), "\(c): flow run does not report \(errors[0]):\n\(r.stderr)")
+      XCTAssertTrue(r.stdout.isEmpty, "\(c): nothing may run")
+    }
+  }
+}
