@@ -115,3 +115,49 @@ final class SQLTests: XCTestCase {
     }
   }
 }
+
+/// The ```sql blocks of the manual: each in Language/sql.md runs (from the
+/// repository's root); each in Language/diagnostics.md (the fixes) checks.
+final class SQLDocsTests: XCTestCase {
+  static func sqlBlocks(_ doc: String) throws -> [String] {
+    let text = try String(contentsOf: FlowBinary.root.appendingPathComponent(doc), encoding: .utf8)
+    var blocks: [String] = []
+    var current: [Substring]?
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if current == nil {
+        if line == "```sql" { current = [] }
+      } else if line == "```" {
+        blocks.append(current!.joined(separator: "\n") + "\n")
+        current = nil
+      } else {
+        current!.append(line)
+      }
+    }
+    return blocks
+  }
+
+  func testManualExamplesRun() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flow-sql-docs-\(ProcessInfo.processInfo.processIdentifier)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let blocks = try Self.sqlBlocks("Language/sql.md")
+    XCTAssertGreaterThanOrEqual(blocks.count, 5)
+    for (i, block) in blocks.enumerated() {
+      let file = dir.appendingPathComponent("block\(i + 1).sql")
+      try block.write(to: file, atomically: true, encoding: .utf8)
+      let r = try FlowBinary.run(["run", file.path, "--no-progress"], timeout: 120)
+      XCTAssertEqual(r.status, 0, "Language/sql.md block \(i + 1) failed:\n\(block)\n\(r.stderr)")
+      if !block.contains("blackhole") {
+        XCTAssertFalse(r.stdout.isEmpty, "Language/sql.md block \(i + 1) printed nothing")
+      }
+    }
+    let diagnostics = try Self.sqlBlocks("Language/diagnostics.md")
+    XCTAssertGreaterThanOrEqual(diagnostics.count, 8)
+    for (i, block) in diagnostics.enumerated() {
+      let file = dir.appendingPathComponent("fix\(i + 1).sql")
+      try block.write(to: file, atomically: true, encoding: .utf8)
+      let r = try FlowBinary.run(["check", file.path])
+      XCTAssertEqual(r.status, 0, "Language/diagnostics.md SQL block \(i + 1) does not check:\n\(block)\n\(r.stdout)\(r.stderr)")
+    }
+  }
+}
