@@ -28,7 +28,7 @@ final class AggregateScope {
 
   func silentSlot(_ e: SQLExpr) -> Int? {
     guard case .column(let q, let name) = e.kind else { return nil }
-    let m = rowBinder.columns.indices.filter { rowBinder.columns[$0].name == name && (q == nil || rowBinder.columns[$0].qualifiers.contains(q!)) }
+    let m = rowBinder.columns.indices.filter { i in rowBinder.columns[i].name == name && (q.map { rowBinder.columns[i].qualifiers.contains($0) } ?? true) }
     return m.count == 1 ? m[0] : nil
   }
 

@@ -112,7 +112,7 @@ extension SQLCompiler {
     case "nexmark":
       let kinds: [String: NexmarkEventKind] = ["bid": .bid, "person": .person, "auction": .auction]
       guard let kind = kinds[option("nexmark.table") ?? "bid"] else {
-        diag.add(.error("E0808", "'nexmark.table' must be 'bid', 'auction' or 'person'", at: opts["nexmark.table"]!.1))
+        diag.add(.error("E0808", "'nexmark.table' must be 'bid', 'auction' or 'person'", at: opts["nexmark.table"]?.1 ?? connectorSpan))
         return
       }
       guard let events = Int(option("events") ?? "10000"), events >= 0, let seed = Int64(option("seed") ?? "42") else {

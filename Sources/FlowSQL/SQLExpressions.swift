@@ -51,7 +51,7 @@ final class ExprBinder {
   /// The slot of a column reference, or a diagnostic.
   func resolve(_ qualifier: String?, _ name: String, _ span: Span) -> Int? {
     let matches = columns.indices.filter { i in
-      columns[i].name == name && (qualifier == nil || columns[i].qualifiers.contains(qualifier!))
+      columns[i].name == name && (qualifier.map { columns[i].qualifiers.contains($0) } ?? true)
     }
     if matches.count == 1 { return matches[0] }
     if matches.count > 1 {
@@ -160,8 +160,9 @@ final class ExprBinder {
       var cache: (String, [Character])?
       return Typed(type: .boolean, eval: { row in
         guard case .string(let s) = try f(row), case .string(let pat) = try g(row) else { return .null }
-        if cache?.0 != pat { cache = (pat, Array(pat)) }
-        return .bool(likeMatch(Array(s), cache!.1) != neg)
+        let compiled: [Character]
+        if let c = cache, c.0 == pat { compiled = c.1 } else { compiled = Array(pat); cache = (pat, compiled) }
+        return .bool(likeMatch(Array(s), compiled) != neg)
       }, reads: a.reads.union(b.reads), isConstant: a.isConstant && b.isConstant, span: e.span)
     case .caseWhen(let operand, let whens, let elseExpr):
       return bindCase(operand, whens, elseExpr, e.span)

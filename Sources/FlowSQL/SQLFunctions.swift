@@ -80,9 +80,9 @@ extension ExprBinder {
           guard l >= 0 else { throw RuntimeError("SUBSTRING: negative length \(l)", at: loc) }
           len = l
         }
-        if from < 0 { len += from; from = 0 }
+        if from < 0 { len = len &+ from; from = 0 }
         guard len > 0, from < Int64(chars.count) else { return .string("") }
-        let to = min(Int64(chars.count), from + len)
+        let to = len >= Int64(chars.count) - from ? Int64(chars.count) : from + len
         return .string(String(chars[Int(from)..<Int(to)]))
       }
     case "CONCAT":
@@ -174,6 +174,8 @@ extension ExprBinder {
           return .float((d * scale).rounded(.toNearestOrAwayFromZero) / scale)
         case .int(let i):
           guard digits < 0 else { return .int(i) }
+          // 10^19 exceeds every Int64: rounding to that many digits gives 0.
+          guard digits > -19 else { return .int(0) }
           let scale = Int64(pow(10.0, Double(-digits)))
           return .int((Int64((Double(i) / Double(scale)).rounded(.toNearestOrAwayFromZero))) * scale)
         default: return .null

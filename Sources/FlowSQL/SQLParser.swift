@@ -530,7 +530,9 @@ struct SQLParser {
     guard let amount = Int64(amountText) else {
       throw fail("'\(amountText)' is not a whole number of \(unitName.lowercased())s", at: t.span)
     }
-    return SQLExpr(.literal(.duration(amount * unit), .interval), spanFrom(start))
+    let (ms, overflow) = amount.multipliedReportingOverflow(by: unit)
+    if overflow { throw fail("interval '\(amountText)' \(unitName) is too long", at: spanFrom(start)) }
+    return SQLExpr(.literal(.duration(ms), .interval), spanFrom(start))
   }
 
   mutating func parseCase() throws -> SQLExpr {

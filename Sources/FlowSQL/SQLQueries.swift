@@ -236,7 +236,7 @@ extension SQLCompiler {
     for item in s.items {
       switch item {
       case .star(let q, let span):
-        let cols = rel.columns.indices.filter { q == nil || rel.columns[$0].qualifiers.contains(q!) }
+        let cols = rel.columns.indices.filter { i in q.map { rel.columns[i].qualifiers.contains($0) } ?? true }
         if cols.isEmpty { diag.add(.error("E0803", "unknown table or alias '\(q ?? "")'", at: span)) }
         for i in cols {
           exprs.append((nil, nil, rel.columns[i].name))
@@ -283,7 +283,7 @@ extension SQLCompiler {
         windowSpec = spec
         input = w.input.node
         if let wt = whereT, wt.reads.contains(where: { ["window_start", "window_end", "window_time"].contains($0) }) {
-          diag.add(.error("E0805", "WHERE on window_start, window_end or window_time is not supported in a window aggregation", at: s.whereClause!.span, notes: ["help: filter the aggregated rows in an outer query"]))
+          diag.add(.error("E0805", "WHERE on window_start, window_end or window_time is not supported in a window aggregation", at: s.whereClause?.span ?? s.span, notes: ["help: filter the aggregated rows in an outer query"]))
           return nil
         }
       }
