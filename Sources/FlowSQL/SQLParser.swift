@@ -251,10 +251,26 @@ struct SQLParser {
       }
     } while acceptSymbol(",")
     if accept("FROM") {
-      s.from = try parseTableRef()
-      if peek.isSymbol(",") || peek.isKeyword("JOIN") || peek.isKeyword("INNER") || peek.isKeyword("LEFT") || peek.isKeyword("RIGHT") || peek.isKeyword("FULL") || peek.isKeyword("CROSS") {
-        throw unsupported("joins are not supported yet", notes: ["help: join the streams in a Flow script (`join`, `intervalJoin`, `windowJoin`) and query the result"])
+      var from = try parseTableRef()
+      while true {
+        let start = peek.span
+        if accept("JOIN") || (peek.isKeyword("INNER") && peek(1).isKeyword("JOIN")) {
+          if peek.isKeyword("INNER") { pos += 2 }
+          let right = try parseTableRef()
+          try expect("ON")
+          let cond = try parseExpr()
+          from = .join(from, right, on: cond, span: spanFrom(start))
+          continue
+        }
+        if peek.isSymbol(",") {
+          throw unsupported("comma joins (FROM a, b) are not supported", notes: ["help: write a JOIN with its equality condition: FROM a JOIN b ON a.k = b.k"])
+        }
+        for word in ["LEFT", "RIGHT", "FULL", "CROSS", "NATURAL"] where peek.isKeyword(word) {
+          throw unsupported("\(word) joins are not supported", notes: ["help: only inner equi-joins are supported: [INNER] JOIN ... ON a.k = b.k (outer joins need retractions)"])
+        }
+        break
       }
+      s.from = from
     }
     if accept("WHERE") { s.whereClause = try parseExpr() }
     if accept("GROUP") {
@@ -304,6 +320,7 @@ struct SQLParser {
       case .table(let n, _, let sp): ref = .table(name: n, alias: a, span: sp)
       case .subquery(let q, _, let sp): ref = .subquery(q, alias: a, span: sp)
       case .windowTVF(let w, _): ref = .windowTVF(w, alias: a)
+      case .join: break
       }
     }
     return ref

@@ -64,6 +64,8 @@ extension SQLCompiler {
     case .windowTVF(let w, let alias):
       guard let r = planWindowTVF(w) else { return nil }
       return alias.map { requalified(r, $0) } ?? r
+    case .join(let l, let r, let on, let span):
+      return planJoin(l, r, on, span)
     }
   }
 
