@@ -65,8 +65,9 @@ public indirect enum SQLTableRef {
   case subquery(SQLQuery, alias: String?, span: Span)
   /// `TABLE(TUMBLE(TABLE t, DESCRIPTOR(col), INTERVAL ...))`.
   case windowTVF(SQLWindowTVF, alias: String?)
-  /// `left [INNER] JOIN right ON condition`.
-  case join(SQLTableRef, SQLTableRef, on: SQLExpr, span: Span)
+  /// `left [INNER] JOIN right ON condition`; `on` is nil for `FROM a, b`,
+  /// whose condition is the WHERE clause.
+  case join(SQLTableRef, SQLTableRef, on: SQLExpr?, span: Span)
 }
 
 public struct SQLWindowTVF {

@@ -50,6 +50,8 @@ public final class SQLCompiler {
   var views: [String: (SQLQuery, Span)] = [:]
   var nextID = 0
   var uidCounts: [String: Int] = [:]
+  /// The WHERE clause of the SELECT whose FROM is a comma join being planned.
+  var pendingWhere: SQLExpr?
 
   init(path: String, text: String) {
     file = SourceFile(path: path, text: text)

@@ -263,7 +263,11 @@ struct SQLParser {
           continue
         }
         if peek.isSymbol(",") {
-          throw unsupported("comma joins (FROM a, b) are not supported", notes: ["help: write a JOIN with its equality condition: FROM a JOIN b ON a.k = b.k"])
+          // `FROM a, b WHERE ...`: the WHERE clause is the join condition.
+          _ = advance()
+          let right = try parseTableRef()
+          from = .join(from, right, on: nil, span: spanFrom(start))
+          continue
         }
         for word in ["LEFT", "RIGHT", "FULL", "CROSS", "NATURAL"] where peek.isKeyword(word) {
           throw unsupported("\(word) joins are not supported", notes: ["help: only inner equi-joins are supported: [INNER] JOIN ... ON a.k = b.k (outer joins need retractions)"])

@@ -65,8 +65,22 @@ extension SQLCompiler {
       guard let r = planWindowTVF(w) else { return nil }
       return alias.map { requalified(r, $0) } ?? r
     case .join(let l, let r, let on, let span):
-      return planJoin(l, r, on, span)
+      guard let cond = on ?? pendingWhere else {
+        diag.add(.error("E0805", "a comma join (FROM a, b) needs a WHERE clause with an equality between the two tables", at: span,
+                        notes: ["help: FROM a, b WHERE a.k = b.k, or FROM a JOIN b ON a.k = b.k"]))
+        return nil
+      }
+      if on == nil { pendingWhere = nil }
+      return planJoin(l, r, cond, span)
     }
+  }
+
+  func isCommaJoin(_ r: SQLTableRef) -> Bool {
+    if case .join(_, _, nil, let span) = r {
+      diag.add(.error("E0805", "a comma join of more than two tables is not supported", at: span, notes: ["help: write the joins out: FROM a JOIN b ON ... JOIN c ON ..."]))
+      return true
+    }
+    return false
   }
 
   func requalified(_ r: Relation, _ q: String) -> Relation {
@@ -216,10 +230,19 @@ extension SQLCompiler {
       return nil
     }
     let errorsBefore = diag.errorCount
-    guard let rel = planTableRef(from) else { return nil }
+    // A comma join takes the WHERE clause as its condition (applied there).
+    var whereClause = s.whereClause
+    if case .join(_, _, nil, _) = from {
+      guard case .join(let l, let r, _, _) = from, !isCommaJoin(l), !isCommaJoin(r) else { return nil }
+      pendingWhere = s.whereClause
+      whereClause = nil
+    }
+    let planned = planTableRef(from)
+    pendingWhere = nil
+    guard let rel = planned else { return nil }
     let b = binder(rel.columns)
     var whereT: Typed?
-    if let w = s.whereClause {
+    if let w = whereClause {
       let t = b.bind(w)
       if b.expect(t, [.boolean], "WHERE") { whereT = t }
     }
@@ -227,7 +250,7 @@ extension SQLCompiler {
       if case .expr(let e, _) = $0 { return containsAggregate(e) }
       return false
     }
-    if isAggregate { return planAggregate(s, rel, b, whereT, errorsBefore) }
+    if isAggregate { return planAggregate(s, rel, b, whereT, whereClause, errorsBefore) }
     if let w = rel.window, w.function == "SESSION" {
       diag.add(.error("E0805", "SESSION windows must be aggregated", at: s.span, notes: ["help: GROUP BY window_start, window_end and the PARTITION BY columns"]))
       return nil
@@ -251,7 +274,7 @@ extension SQLCompiler {
     }
     guard diag.errorCount == errorsBefore else { return nil }
     var node = rel.node
-    if let w = whereT, let wc = s.whereClause { node = filterNode(node, w, wc.span) }
+    if let w = whereT, let wc = whereClause { node = filterNode(node, w, wc.span) }
     let names = outputNames(exprs)
     node = projectNode(node, names, outs, s.span)
     var rowtime: String?
@@ -262,7 +285,7 @@ extension SQLCompiler {
     return Relation(columns: zip(names, outs).map { SQLColumn(name: $0.0, type: $0.1.type, qualifiers: []) }, node: node, rowtime: rowtime)
   }
 
-  func planAggregate(_ s: SQLSelect, _ rel: Relation, _ rowBinder: ExprBinder, _ whereT: Typed?, _ errorsBefore: Int) -> Relation? {
+  func planAggregate(_ s: SQLSelect, _ rel: Relation, _ rowBinder: ExprBinder, _ whereT: Typed?, _ whereClause: SQLExpr?, _ errorsBefore: Int) -> Relation? {
     // Window aggregation: GROUP BY window_start, window_end of a window TVF.
     func isWindowColumn(_ e: SQLExpr, _ name: String) -> Bool {
       if case .column(_, let c) = e.kind, c == name { return true }
@@ -285,7 +308,7 @@ extension SQLCompiler {
         windowSpec = spec
         input = w.input.node
         if let wt = whereT, wt.reads.contains(where: { ["window_start", "window_end", "window_time"].contains($0) }) {
-          diag.add(.error("E0805", "WHERE on window_start, window_end or window_time is not supported in a window aggregation", at: s.whereClause?.span ?? s.span, notes: ["help: filter the aggregated rows in an outer query"]))
+          diag.add(.error("E0805", "WHERE on window_start, window_end or window_time is not supported in a window aggregation", at: whereClause?.span ?? s.span, notes: ["help: filter the aggregated rows in an outer query"]))
           return nil
         }
       }
@@ -318,7 +341,7 @@ extension SQLCompiler {
       if outBinder.expect(t, [.boolean], "HAVING") { havingT = t }
     }
     guard diag.errorCount == errorsBefore else { return nil }
-    if let w = whereT, let wc = s.whereClause { input = filterNode(input, w, wc.span) }
+    if let w = whereT, let wc = whereClause { input = filterNode(input, w, wc.span) }
     let keyFn = scope.keyFunction
     var keyReads = Set<String>()
     for k in scope.keys { keyReads.formUnion(k.typed.reads) }

@@ -39,21 +39,52 @@ final class SQLTests: XCTestCase {
 
   func testNexmarkSQLMatchesTheFlowVersions() throws {
     let queries = try files("Examples/nexmark/sql", ".sql")
-    XCTAssertGreaterThanOrEqual(queries.count, 10, "q0, q1, q2, q3, q11, q15, q17, q20, q21, q22")
+    XCTAssertGreaterThanOrEqual(queries.count, 14, "q0-q5, q7, q8, q11, q15, q17, q20-q22")
     for q in queries {
       let name = String(q.dropLast(4))
       let flowScript = "Examples/nexmark/\(name).flow"
       let source = try String(contentsOf: Self.root.appendingPathComponent(flowScript), encoding: .utf8)
       // Row order is part of the result for the element-wise queries.
       let ordered = source.hasPrefix("// ordered output")
-      let sql = try run("Examples/nexmark/sql/\(q)", ["--parallelism", "1"])
-      let flow = try run(flowScript, ["--parallelism", "1"])
+      // Fields are compared by name: q7's sink lists them in another order.
+      let sql = try run("Examples/nexmark/sql/\(q)", ["--parallelism", "1"]).map(fieldsByName)
+      let flow = try run(flowScript, ["--parallelism", "1"]).map(fieldsByName)
       assertSameRows(sql, flow, "\(q) vs \(flowScript)", ordered: ordered)
     }
   }
 
+  /// A printed record with its fields sorted by name: `{b: 1, a: "x, y"}`
+  /// becomes `{a: "x, y", b: 1}`.
+  func fieldsByName(_ line: String) -> String {
+    guard line.hasPrefix("{"), line.hasSuffix("}") else { return line }
+    var parts: [String] = []
+    var current = "", depth = 0, inString = false, escaped = false
+    for ch in line.dropFirst().dropLast() {
+      if inString {
+        if escaped { escaped = false } else if ch == "\\" { escaped = true } else if ch == "\"" { inString = false }
+      } else if ch == "\"" {
+        inString = true
+      } else if ch == "{" || ch == "[" || ch == "(" {
+        depth += 1
+      } else if ch == "}" || ch == "]" || ch == ")" {
+        depth -= 1
+      } else if ch == ",", depth == 0 {
+        parts.append(current.trimmingCharacters(in: .whitespaces))
+        current = ""
+        continue
+      }
+      current.append(ch)
+    }
+    parts.append(current.trimmingCharacters(in: .whitespaces))
+    return "{" + parts.sorted().joined(separator: ", ") + "}"
+  }
+
+  func testFieldsByName() {
+    XCTAssertEqual(fieldsByName(#"{b: 1, a: "x, y", c: {z: 1, y: 2}}"#), #"{a: "x, y", b: 1, c: {z: 1, y: 2}}"#)
+  }
+
   func testParallelRunsGiveTheSameRows() throws {
-    for q in ["q15.sql", "q17.sql", "q11.sql", "q20.sql"] {
+    for q in ["q15.sql", "q17.sql", "q11.sql", "q20.sql", "q5.sql", "q4.sql"] {
       let one = try run("Examples/nexmark/sql/\(q)", ["--parallelism", "1"])
       let two = try run("Examples/nexmark/sql/\(q)", ["--parallelism", "2"])
       assertSameRows(two, one, "\(q) at parallelism 2")
