@@ -115,6 +115,17 @@ final class SQLTests: XCTestCase {
     }
   }
 
+  func testPlanOfASQLFile() throws {
+    let r = try FlowBinary.run(["plan", "Examples/nexmark/sql/q2.sql"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    // The shared optimizer ran: only the columns the query reads are decoded.
+    XCTAssertTrue(r.stdout.contains("source filesystem csv 'Examples/nexmark/data/bids.csv' columns: auction, dateTime, price"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("fused filter WHERE -> map SELECT auction, price"), r.stdout)
+    let bad = try FlowBinary.run(["plan", "Tests/sql/errors/unknown_column.sql"])
+    XCTAssertEqual(bad.status, 1)
+    XCTAssertTrue((bad.stdout + bad.stderr).contains("unknown column 'prize'"))
+  }
+
   func testHandComputedRows() throws {
     for c in try files("Tests/sql/run", ".sql") {
       let text = try String(contentsOf: Self.root.appendingPathComponent("Tests/sql/run/\(c)"), encoding: .utf8)
