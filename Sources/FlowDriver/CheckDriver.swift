@@ -55,6 +55,7 @@ public struct CheckDriver {
 
   /// Checks every file, writing diagnostics to `out` as they are found.
   public func run(paths: [String], out: (String) -> Void) -> CheckReport {
+    SQLBridge.install()
     var report = CheckReport()
     let (files, missing) = FlowFiles.collect(paths)
     report.ioErrors = missing

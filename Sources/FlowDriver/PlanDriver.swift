@@ -26,6 +26,7 @@ public struct PlanDriver {
 
   /// Plans source text as if it were the file at `path` (for tests and tools).
   public func plan(path: String, text: String?) -> Result<String, PlanFailure> {
+    SQLBridge.install()
     if path.hasSuffix(".sql") { return planSQL(path: path, text: text) }
     let checker = Checker()
     let result = text.map { checker.check(path: path, text: $0) } ?? checker.check(path: path)

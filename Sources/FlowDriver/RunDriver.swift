@@ -46,6 +46,7 @@ public struct RunDriver {
       err("flow: error: no such file: \(path)")
       return .usage
     }
+    SQLBridge.install()
     if path.hasSuffix(".sql") { return runSQL(path: path, err: err) }
     let checker = Checker()
     let result = checker.check(path: path)

@@ -12,6 +12,9 @@ struct TableDef {
     case nexmark(kind: NexmarkEventKind, events: Int, seed: Int64)
     case print
     case blackhole
+    /// A Flow stream registered as a table (embedded `sql(...)`); nil
+    /// while only the query's type is wanted.
+    case stream(PlanNode?)
 
     var isSink: Bool {
       switch self {
@@ -21,7 +24,7 @@ struct TableDef {
     }
     var isSource: Bool {
       switch self {
-      case .csv, .json, .nexmark: return true
+      case .csv, .json, .nexmark, .stream: return true
       default: return false
       }
     }
@@ -196,6 +199,9 @@ extension SQLCompiler {
         guard case .record(let r) = v else { return .null }
         return .record(Record(shape: shape, values: names.map { r[$0] ?? .null }))
       })), [src], "map", span, flowType)
+    case .stream(let input):
+      // Typing only: a placeholder node; planning: the Flow stream itself.
+      node = input ?? makeNode(.union, [], "input", span, flowType)
     case .print, .blackhole:
       diag.add(.error("E0808", "table '\(def.name)' is a sink (connector '\(def.connector.isSink ? (def.connector.isPrint ? "print" : "blackhole") : "")'); it cannot be read", at: span, notes: ["help: read from a table with the filesystem or nexmark connector"]))
       node = makeNode(.union, [], "empty", span, flowType)
@@ -220,8 +226,8 @@ extension SQLCompiler {
     case .blackhole: spec = SinkSpec(description: "blackhole") { _ in ValueSinkWriter(DiscardSink()) }
     case .csv(let path, _, let delim, _): spec = SinkSpec(description: "filesystem csv '\(path)'") { _ in ValueSinkWriter(try CSVSink(path: path, delimiter: delim)) }
     case .json(let path, _): spec = SinkSpec(description: "filesystem json '\(path)'") { _ in ValueSinkWriter(try JSONLinesSink(path: path)) }
-    case .nexmark:
-      diag.add(.error("E0808", "table '\(def.name)' reads the nexmark generator; it cannot be written", at: span))
+    case .nexmark, .stream:
+      diag.add(.error("E0808", "table '\(def.name)' is a source; it cannot be written", at: span))
       return nil
     }
     return makeNode(.sink(spec), [input], "sink \(def.name)", span, "")

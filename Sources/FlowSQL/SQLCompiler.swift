@@ -126,17 +126,27 @@ public final class SQLCompiler {
 
   // MARK: nodes and locations
 
+  /// Node ids must be unique in the whole plan: an embedded query draws
+  /// them from the Flow lowering's counter.
+  var idSource: (() -> Int)?
+
   func makeNode(_ kind: NodeKind, _ inputs: [PlanNode], _ name: String, _ span: Span, _ schema: String) -> PlanNode {
-    nextID += 1
+    nextID = idSource?() ?? nextID + 1
     let l = file.location(of: span.start)
-    var uid = "\(name)@\(l.line):\(l.column)"
+    var uid = "\(uidPrefix)\(name)@\(l.line):\(l.column)"
     let seen = uidCounts[uid, default: 0]
     uidCounts[uid] = seen + 1
     if seen > 0 { uid += "#\(seen + 1)" }
     return PlanNode(id: nextID, kind: kind, inputs: inputs, location: location(span), name: name, schema: schema, uid: uid)
   }
 
+  /// For an embedded query: its call's location, and a uid prefix that
+  /// keeps two queries of one script apart.
+  var callLocation: String?
+  var uidPrefix = ""
+
   func location(_ span: Span) -> String {
+    if let c = callLocation { return c }
     let l = file.location(of: span.start)
     return "\(file.path):\(l.line):\(l.column)"
   }

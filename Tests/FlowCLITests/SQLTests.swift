@@ -135,13 +135,15 @@ final class SQLTests: XCTestCase {
   }
 
   func testErrorsPointIntoTheSQLText() throws {
-    let cases = try files("Tests/sql/errors", ".sql")
-    XCTAssertGreaterThanOrEqual(cases.count, 10)
+    // SQL files, and Flow scripts with embedded queries (`//` comments).
+    let cases = try files("Tests/sql/errors", ".sql") + files("Tests/sql/errors", ".flow")
+    XCTAssertGreaterThanOrEqual(cases.count, 12)
     for c in cases {
       let path = "Tests/sql/errors/\(c)"
       let text = try String(contentsOf: Self.root.appendingPathComponent(path), encoding: .utf8)
-      let errors = lines(text).filter { $0.hasPrefix("-- error: ") }.map { path + ":" + $0.dropFirst("-- error: ".count) }
-      let outputs = lines(text).filter { $0.hasPrefix("-- output: ") }.map { String($0.dropFirst("-- output: ".count)) }
+      let comments = lines(text).map { $0.hasPrefix("// ") ? "-- " + $0.dropFirst(3) : $0 }
+      let errors = comments.filter { $0.hasPrefix("-- error: ") }.map { path + ":" + $0.dropFirst("-- error: ".count) }
+      let outputs = comments.filter { $0.hasPrefix("-- output: ") }.map { String($0.dropFirst("-- output: ".count)) }
       XCTAssertFalse(errors.isEmpty, "\(c) expects no error")
       let check = try FlowBinary.run(["check", path])
       let all = check.stdout + check.stderr
