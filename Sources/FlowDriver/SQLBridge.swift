@@ -6,8 +6,8 @@ import FlowRuntime
 /// Connects the checker and the lowering to the SQL front end for queries
 /// inside Flow scripts (`sql(...)`): they sit below it in the target order,
 /// so they call it through hooks that every driver installs first.
-enum SQLBridge {
-  static func install() {
+public enum SQLBridge {
+  public static func install() {
     Checker.sqlTyper = { query, table, columns in
       let r = EmbeddedQuery.compile(query: query, table: table, columns: columns, input: nil, location: "sql")
       let errors = r.diagnostics.filter { $0.severity == .error }
