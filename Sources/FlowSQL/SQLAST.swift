@@ -100,8 +100,10 @@ public final class SQLExpr {
     case cast(SQLExpr, SQLTypeName)
     /// A function call; `star` for COUNT(*); `filter` for `FILTER (WHERE ...)`.
     case call(name: String, args: [SQLExpr], distinct: Bool, star: Bool, filter: SQLExpr?)
-    /// Something parsed only to be reported as unsupported (OVER, subquery expressions).
+    /// Something parsed only to be reported as unsupported.
     case unsupported(String, hint: String)
+    /// `ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ... [DESC])`.
+    case rowNumber(partition: [SQLExpr], order: [(SQLExpr, Bool)])
   }
   public let kind: Kind
   public let span: Span
@@ -128,6 +130,8 @@ public final class SQLExpr {
     case .call(let n, let args, let d, let s, let f):
       return "\(n.uppercased())(\(d ? "DISTINCT " : "")\(s ? "*" : args.map(\.canonical).joined(separator: ", ")))" + (f.map { " FILTER \($0.canonical)" } ?? "")
     case .unsupported(let what, _): return "unsupported \(what) \(span.start)"
+    case .rowNumber(let p, let o):
+      return "ROW_NUMBER() OVER (PARTITION BY \(p.map(\.canonical).joined(separator: ", ")) ORDER BY \(o.map { $0.0.canonical + ($0.1 ? " DESC" : "") }.joined(separator: ", ")))"
     }
   }
 }

@@ -613,21 +613,36 @@ struct SQLParser {
       try expectSymbol(")", " to close FILTER")
     }
     if peek.isKeyword("OVER") {
-      let o = advance()
-      let s = spanFrom(start)
-      while peek.isSymbol("(") || (peek.kind != .eof && !peek.isSymbol(")") && !peek.isSymbol(",") && !peek.isKeyword("FROM")) {
-        if acceptSymbol("(") {
-          var depth = 1
-          while depth > 0, peek.kind != .eof {
-            if peek.isSymbol("(") { depth += 1 } else if peek.isSymbol(")") { depth -= 1 }
-            _ = advance()
-          }
-          break
-        }
-        _ = advance()
+      let over = advance()
+      guard upper == "ROW_NUMBER", args.isEmpty, !star, !distinct, filter == nil else {
+        throw unsupported("\(upper)(...) OVER (...) is not supported", at: Span(fileID: start.fileID, start: start.start, end: over.span.end),
+                          notes: ["help: OVER aggregations are not supported yet; ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) is, and window aggregation with TUMBLE, HOP or SESSION"])
       }
-      _ = o
-      return SQLExpr(.unsupported("\(upper)(...) OVER (...)", hint: upper == "ROW_NUMBER" ? "Top-N and deduplication with ROW_NUMBER are not supported yet; use `topK` in a Flow script" : "use a window table function (TUMBLE, HOP, SESSION) with GROUP BY window_start, window_end"), s)
+      try expectSymbol("(", " after OVER")
+      var partition: [SQLExpr] = []
+      if accept("PARTITION") {
+        try expect("BY")
+        repeat { partition.append(try parseExpr()) } while acceptSymbol(",")
+      }
+      var order: [(SQLExpr, Bool)] = []
+      if accept("ORDER") {
+        try expect("BY")
+        repeat {
+          let e = try parseExpr()
+          var desc = false
+          if accept("DESC") { desc = true } else { _ = accept("ASC") }
+          if peek.isKeyword("NULLS") { throw unsupported("NULLS FIRST/LAST is not supported", notes: ["help: NULLs sort first in ascending and last in descending order"]) }
+          order.append((e, desc))
+        } while acceptSymbol(",")
+      }
+      if peek.isKeyword("ROWS") || peek.isKeyword("RANGE") {
+        throw unsupported("window frames (ROWS/RANGE ...) are not supported", notes: ["help: ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) needs no frame"])
+      }
+      try expectSymbol(")", " to close OVER (...)")
+      if order.isEmpty {
+        throw unsupported("ROW_NUMBER() needs ORDER BY in its OVER clause", at: spanFrom(start), notes: ["help: ROW_NUMBER() OVER (PARTITION BY k ORDER BY t DESC)"])
+      }
+      return SQLExpr(.rowNumber(partition: partition, order: order), spanFrom(start))
     }
     return SQLExpr(.call(name: name, args: args, distinct: distinct, star: star, filter: filter), spanFrom(start))
   }

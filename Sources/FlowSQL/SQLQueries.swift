@@ -197,7 +197,7 @@ extension SQLCompiler {
     switch e.kind {
     case .call(let name, let args, _, _, _):
       return SQLAggregateKind(rawValue: name.uppercased()) != nil || args.contains { containsAggregate($0) }
-    case .column, .literal, .unsupported: return false
+    case .column, .literal, .unsupported, .rowNumber: return false
     case .binary(_, let a, let b), .like(let a, let b, _): return containsAggregate(a) || containsAggregate(b)
     case .unary(_, let a), .isNull(let a, _), .isBool(let a, _, _), .cast(let a, _): return containsAggregate(a)
     case .between(let a, let b, let c, _): return containsAggregate(a) || containsAggregate(b) || containsAggregate(c)
@@ -251,6 +251,9 @@ extension SQLCompiler {
       return false
     }
     if isAggregate { return planAggregate(s, rel, b, whereT, whereClause, errorsBefore) }
+    if s.items.contains(where: { if case .expr(let e, _) = $0, case .rowNumber = e.kind { return true } else { return false } }) {
+      return planRowNumber(s, rel, b, whereT, whereClause, errorsBefore)
+    }
     if let w = rel.window, w.function == "SESSION" {
       diag.add(.error("E0805", "SESSION windows must be aggregated", at: s.span, notes: ["help: GROUP BY window_start, window_end and the PARTITION BY columns"]))
       return nil
