@@ -1,10 +1,12 @@
 import FlowSyntax
 import FlowRuntime
 
-/// `a [INNER] JOIN b ON a.k = b.k [AND ...]`: a regular inner equi-join on
-/// Flow's hash join (every pair of rows with equal keys, emitted as soon as
-/// both are there; state is kept for the whole run). The equalities between
-/// one side and the other are the key; the rest of ON filters the pairs.
+/// `a [INNER] JOIN b ON a.k = b.k [AND ...]`: an inner equi-join. The
+/// equalities between one side and the other are the key. With bounds
+/// between the two event times it runs on Flow's interval join (rows kept
+/// only while a partner can arrive); otherwise on the hash join (every pair
+/// with equal keys, emitted as soon as both are there; state kept for the
+/// whole run). The rest of ON filters the pairs.
 extension SQLCompiler {
   func conjuncts(_ e: SQLExpr) -> [SQLExpr] {
     if case .binary("AND", let a, let b) = e.kind { return conjuncts(a) + conjuncts(b) }
@@ -64,9 +66,34 @@ extension SQLCompiler {
       if fs.count == 1 { return FunctionValue(info: info, unary: fs[0]) }
       return FunctionValue(info: info, unary: { row in .list(try fs.map { try $0(row) }) })
     }
+    // Bounds between the two event times make it an interval join, which
+    // keeps each row only as long as a partner can still arrive.
+    var interval: (lower: Int64, upper: Int64)?
+    if let lt = left.rowtime, let rt = right.rowtime,
+       let li = left.columns.firstIndex(where: { $0.name == lt }), let ri = right.columns.firstIndex(where: { $0.name == rt }) {
+      var lower: Int64?, upper: Int64?
+      var rest: [SQLExpr] = []
+      for c in residual {
+        guard let bounds = timeBounds(c, leftTime: li, rightTime: left.columns.count + ri, columns: columns) else {
+          rest.append(c)
+          continue
+        }
+        if let l = bounds.lower { lower = max(lower ?? l, l) }
+        if let u = bounds.upper { upper = min(upper ?? u, u) }
+      }
+      if let l = lower, let u = upper {
+        guard l <= u else {
+          diag.add(.error("E0804", "the join's time bounds leave no interval (right time - left time from \(formatDuration(l)) to \(formatDuration(u)))", at: on.span))
+          return nil
+        }
+        interval = (l, u)
+        residual = rest
+      }
+    }
     let lk = makeNode(.keyBy(keyFunction(leftKeys)), [left.node], "join key", span, left.node.schema)
     let rk = makeNode(.keyBy(keyFunction(rightKeys)), [right.node], "join key", span, right.node.schema)
-    let joined = makeNode(.join, [lk, rk], "join", span, "")
+    let joined = interval.map { makeNode(.intervalJoin(lower: $0.lower, upper: $0.upper), [lk, rk], "interval join", span, "") }
+      ?? makeNode(.join, [lk, rk], "join", span, "")
     // SQL NULL never equals anything: a pair whose key holds a NULL is dropped.
     let shape = Shape(columns.map(\.name))
     let nl = left.columns.count, nr = right.columns.count
@@ -86,6 +113,58 @@ extension SQLCompiler {
     }
     // A regular join's output has no event-time column (as in Flink).
     return Relation(columns: columns, node: node, rowtime: nil)
+  }
+
+  /// A condition bounding `right time - left time`: `r.t BETWEEN l.t - I AND
+  /// l.t + J`, or a comparison of the two times with constant intervals
+  /// (`r.t >= l.t - INTERVAL '5' SECOND`, `l.t < r.t`). Nil for anything else.
+  func timeBounds(_ e: SQLExpr, leftTime: Int, rightTime: Int, columns: [SQLColumn]) -> (lower: Int64?, upper: Int64?)? {
+    /// `column ± INTERVAL` as (slot, offset).
+    func linear(_ x: SQLExpr) -> (Int, Int64)? {
+      switch x.kind {
+      case .column(let q, let n):
+        let m = columns.indices.filter { i in columns[i].name == n && (q.map { columns[i].qualifiers.contains($0) } ?? true) }
+        return m.count == 1 ? (m[0], 0) : nil
+      case .binary(let op, let a, let b) where op == "+" || op == "-":
+        if let (slot, off) = linear(a), case .literal(.duration(let d), _) = b.kind { return (slot, op == "+" ? off + d : off - d) }
+        if op == "+", let (slot, off) = linear(b), case .literal(.duration(let d), _) = a.kind { return (slot, off + d) }
+        return nil
+      default: return nil
+      }
+    }
+    /// `a op b` as bounds on right - left.
+    func compare(_ a: SQLExpr, _ op: String, _ b: SQLExpr) -> (lower: Int64?, upper: Int64?)? {
+      guard let (sa, oa) = linear(a), let (sb, ob) = linear(b) else { return nil }
+      // a - b op 0  <=>  col_a - col_b op ob - oa
+      var k = ob - oa
+      var o = op
+      if sa == rightTime && sb == leftTime {
+        // right - left op k
+      } else if sa == leftTime && sb == rightTime {
+        // left - right op k  <=>  right - left (flipped op) -k
+        k = -k
+        o = ["<": ">", "<=": ">=", ">": "<", ">=": "<="][op] ?? op
+      } else {
+        return nil
+      }
+      switch o {
+      case ">=": return (k, nil)
+      case ">": return (k + 1, nil)
+      case "<=": return (nil, k)
+      case "<": return (nil, k - 1)
+      case "=": return (k, k)
+      default: return nil
+      }
+    }
+    switch e.kind {
+    case .binary(let op, let a, let b) where ["<", "<=", ">", ">=", "="].contains(op):
+      return compare(a, op, b)
+    case .between(let x, let lo, let hi, false):
+      guard let l = compare(x, ">=", lo), let u = compare(x, "<=", hi) else { return nil }
+      return (l.lower ?? u.lower, u.upper ?? l.upper)
+    default:
+      return nil
+    }
   }
 
   /// Runs `body` without keeping its diagnostics.

@@ -121,6 +121,12 @@ final class SQLTests: XCTestCase {
     // The shared optimizer ran: only the columns the query reads are decoded.
     XCTAssertTrue(r.stdout.contains("source filesystem csv 'Examples/nexmark/data/bids.csv' columns: auction, dateTime, price"), r.stdout)
     XCTAssertTrue(r.stdout.contains("fused filter WHERE -> map SELECT auction, price"), r.stdout)
+    // Time bounds between the sides make an interval join; equalities alone a hash join.
+    let interval = try FlowBinary.run(["plan", "Tests/sql/cases/interval_join.sql"])
+    XCTAssertEqual(interval.stdout.components(separatedBy: "intervalJoin").count - 1, 2, interval.stdout)
+    let regular = try FlowBinary.run(["plan", "Tests/sql/cases/join.sql"])
+    XCTAssertFalse(regular.stdout.contains("intervalJoin"), regular.stdout)
+    XCTAssertTrue(regular.stdout.contains("└─ join"), regular.stdout)
     let bad = try FlowBinary.run(["plan", "Tests/sql/errors/unknown_column.sql"])
     XCTAssertEqual(bad.status, 1)
     XCTAssertTrue((bad.stdout + bad.stderr).contains("unknown column 'prize'"))
