@@ -95,8 +95,10 @@ final class AggregateScope {
       }
     }
     var filterFn: ((Value) throws -> Value)?
+    var filterReads = Set<String>()
     if let f = filter {
       let t = rowBinder.bind(f)
+      filterReads = t.reads
       _ = rowBinder.expect(t, [.boolean], "FILTER (WHERE ...)")
       filterFn = t.eval
     }
@@ -106,7 +108,8 @@ final class AggregateScope {
       index = i
     } else {
       let argFn = arg?.eval
-      let spec = AggSpec(.custom(make: { SQLAccumulator(kind: kind, arg: argFn, filter: filterFn, distinct: distinct) }), name: kind.rawValue.lowercased())
+      let reads = (arg?.reads ?? []).union(filterReads)
+      let spec = AggSpec(.custom(make: { SQLAccumulator(kind: kind, arg: argFn, filter: filterFn, distinct: distinct) }, fieldsRead: reads), name: kind.rawValue.lowercased())
       calls.append((canonical, spec, type))
       index = calls.count - 1
     }

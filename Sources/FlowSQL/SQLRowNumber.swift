@@ -66,7 +66,8 @@ extension SQLCompiler {
     })
     node = makeNode(.keyBy(keyFn), [node], "partition by", over.span, node.schema)
     let orderFns = order.map(\.0.eval), desc = order.map(\.1)
-    let agg = AggSpec(.custom(make: { SortedRows(order: orderFns, descending: desc) }), name: "rows")
+    // Whole rows are kept, so every field may be read.
+    let agg = AggSpec(.custom(make: { SortedRows(order: orderFns, descending: desc) }, fieldsRead: nil), name: "rows")
     node = makeNode(.aggregate(fields: [("rows", agg)], shape: Shape(["key", "rows"])), [node], "row_number", over.span, "")
     let shape = Shape(ext.map(\.name))
     let number = FunctionValue(info: FunctionInfo(text: "ROW_NUMBER", fieldsRead: nil, constant: nil, updatedFields: nil), unary: { v in
