@@ -83,6 +83,20 @@ public struct SQLWindowTVF {
   public var span: Span
 }
 
+/// The rows an OVER aggregate sees, up to the current row: the `n` (or
+/// all, nil) rows before it, or the rows whose ORDER BY value is at most
+/// `preceding` ms (or any, nil) before the current row's, with its peers.
+public enum SQLFrame: CustomStringConvertible {
+  case rows(preceding: Int64?)
+  case range(preceding: Int64?)
+  public var description: String {
+    switch self {
+    case .rows(let n): return "ROWS \(n.map(String.init) ?? "UNBOUNDED") PRECEDING"
+    case .range(let d): return "RANGE \(d.map { "\($0) ms" } ?? "UNBOUNDED") PRECEDING"
+    }
+  }
+}
+
 public final class SQLExpr {
   public indirect enum Kind {
     case column(qualifier: String?, name: String)
@@ -104,6 +118,8 @@ public final class SQLExpr {
     case unsupported(String, hint: String)
     /// `ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ... [DESC])`.
     case rowNumber(partition: [SQLExpr], order: [(SQLExpr, Bool)])
+    /// `SUM(x) OVER (PARTITION BY ... ORDER BY ... [frame])`; `call` is the aggregate call.
+    case overAggregate(SQLExpr, partition: [SQLExpr], order: [(SQLExpr, Bool)], frame: SQLFrame)
   }
   public let kind: Kind
   public let span: Span
@@ -130,6 +146,8 @@ public final class SQLExpr {
     case .call(let n, let args, let d, let s, let f):
       return "\(n.uppercased())(\(d ? "DISTINCT " : "")\(s ? "*" : args.map(\.canonical).joined(separator: ", ")))" + (f.map { " FILTER \($0.canonical)" } ?? "")
     case .unsupported(let what, _): return "unsupported \(what) \(span.start)"
+    case .overAggregate(let c, let p, let o, let f):
+      return c.canonical + " OVER (PARTITION BY \(p.map(\.canonical).joined(separator: ", ")) ORDER BY \(o.map { $0.0.canonical + ($0.1 ? " DESC" : "") }.joined(separator: ", ")) \(f))"
     case .rowNumber(let p, let o):
       return "ROW_NUMBER() OVER (PARTITION BY \(p.map(\.canonical).joined(separator: ", ")) ORDER BY \(o.map { $0.0.canonical + ($0.1 ? " DESC" : "") }.joined(separator: ", ")))"
     }

@@ -186,8 +186,8 @@ final class ExprBinder {
       return bindFunction(upper, name, args.map { bind($0) }, e.span)
     case .unsupported(let what, let hint):
       return error("E0805", "\(what) is not supported", e.span, notes: ["help: \(hint)"])
-    case .rowNumber:
-      return error("E0805", "ROW_NUMBER() OVER (...) is only supported as a column of a SELECT list", e.span,
+    case .rowNumber, .overAggregate:
+      return error("E0805", "OVER (...) is only supported on a column of a SELECT list without GROUP BY", e.span,
                    notes: ["help: select it with an alias in a subquery and filter on it outside: SELECT * FROM (SELECT *, ROW_NUMBER() OVER (...) AS rn FROM t) WHERE rn <= 3"])
     }
   }

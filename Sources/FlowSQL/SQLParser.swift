@@ -614,9 +614,10 @@ struct SQLParser {
     }
     if peek.isKeyword("OVER") {
       let over = advance()
-      guard upper == "ROW_NUMBER", args.isEmpty, !star, !distinct, filter == nil else {
+      let isAggregate = ["COUNT", "SUM", "MIN", "MAX", "AVG"].contains(upper)
+      guard (upper == "ROW_NUMBER" && args.isEmpty && !star) || isAggregate, !distinct, filter == nil else {
         throw unsupported("\(upper)(...) OVER (...) is not supported", at: Span(fileID: start.fileID, start: start.start, end: over.span.end),
-                          notes: ["help: OVER aggregations are not supported yet; ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) is, and window aggregation with TUMBLE, HOP or SESSION"])
+                          notes: ["help: OVER takes ROW_NUMBER() and the aggregates COUNT, SUM, MIN, MAX and AVG (without DISTINCT or FILTER)"])
       }
       try expectSymbol("(", " after OVER")
       var partition: [SQLExpr] = []
@@ -635,14 +636,42 @@ struct SQLParser {
           order.append((e, desc))
         } while acceptSymbol(",")
       }
+      // The frame: RANGE UNBOUNDED PRECEDING (SQL's default) unless given.
+      var frame = SQLFrame.range(preceding: nil)
       if peek.isKeyword("ROWS") || peek.isKeyword("RANGE") {
-        throw unsupported("window frames (ROWS/RANGE ...) are not supported", notes: ["help: ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) needs no frame"])
+        let rows = advance().isKeyword("ROWS")
+        try expect("BETWEEN")
+        var amount: SQLExpr?
+        if !accept("UNBOUNDED") { amount = try parseAdditive() }
+        try expect("PRECEDING")
+        try expect("AND")
+        try expect("CURRENT")
+        try expect("ROW")
+        if rows {
+          var n: Int64?
+          if let a = amount {
+            guard case .literal(.int(let k), _) = a.kind, k >= 0 else { throw fail("ROWS BETWEEN n PRECEDING takes a whole number", at: a.span) }
+            n = k
+          }
+          frame = .rows(preceding: n)
+        } else {
+          var d: Int64?
+          if let a = amount {
+            guard case .literal(.duration(let ms), _) = a.kind, ms >= 0 else { throw fail("RANGE BETWEEN ... PRECEDING takes an INTERVAL", at: a.span, notes: ["help: RANGE BETWEEN INTERVAL '10' SECOND PRECEDING AND CURRENT ROW"]) }
+            d = ms
+          }
+          frame = .range(preceding: d)
+        }
       }
       try expectSymbol(")", " to close OVER (...)")
       if order.isEmpty {
-        throw unsupported("ROW_NUMBER() needs ORDER BY in its OVER clause", at: spanFrom(start), notes: ["help: ROW_NUMBER() OVER (PARTITION BY k ORDER BY t DESC)"])
+        throw unsupported("\(upper)(...) OVER (...) needs ORDER BY", at: spanFrom(start), notes: ["help: OVER (PARTITION BY k ORDER BY t)"])
       }
-      return SQLExpr(.rowNumber(partition: partition, order: order), spanFrom(start))
+      if upper == "ROW_NUMBER" {
+        return SQLExpr(.rowNumber(partition: partition, order: order), spanFrom(start))
+      }
+      let call = SQLExpr(.call(name: name, args: args, distinct: false, star: star, filter: nil), spanFrom(start))
+      return SQLExpr(.overAggregate(call, partition: partition, order: order, frame: frame), spanFrom(start))
     }
     return SQLExpr(.call(name: name, args: args, distinct: distinct, star: star, filter: filter), spanFrom(start))
   }

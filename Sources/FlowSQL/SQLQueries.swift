@@ -197,7 +197,7 @@ extension SQLCompiler {
     switch e.kind {
     case .call(let name, let args, _, _, _):
       return SQLAggregateKind(rawValue: name.uppercased()) != nil || args.contains { containsAggregate($0) }
-    case .column, .literal, .unsupported, .rowNumber: return false
+    case .column, .literal, .unsupported, .rowNumber, .overAggregate: return false
     case .binary(_, let a, let b), .like(let a, let b, _): return containsAggregate(a) || containsAggregate(b)
     case .unary(_, let a), .isNull(let a, _), .isBool(let a, _, _), .cast(let a, _): return containsAggregate(a)
     case .between(let a, let b, let c, _): return containsAggregate(a) || containsAggregate(b) || containsAggregate(c)
@@ -251,7 +251,13 @@ extension SQLCompiler {
       return false
     }
     if isAggregate { return planAggregate(s, rel, b, whereT, whereClause, errorsBefore) }
-    if s.items.contains(where: { if case .expr(let e, _) = $0, case .rowNumber = e.kind { return true } else { return false } }) {
+    if s.items.contains(where: { item in
+      guard case .expr(let e, _) = item else { return false }
+      switch e.kind {
+      case .rowNumber, .overAggregate: return true
+      default: return false
+      }
+    }) {
       return planRowNumber(s, rel, b, whereT, whereClause, errorsBefore)
     }
     if let w = rel.window, w.function == "SESSION" {

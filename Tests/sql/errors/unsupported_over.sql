@@ -2,9 +2,12 @@ CREATE TABLE bid (auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, d
   WATERMARK FOR dateTime AS dateTime - INTERVAL '1' SECOND)
 WITH ('connector' = 'filesystem', 'path' = 'Examples/nexmark/data/bids.csv', 'format' = 'csv', 'csv.ignore-first-line' = 'true');
 SELECT auction,
-  SUM(price) OVER (PARTITION BY auction ORDER BY dateTime) AS running
+  RANK() OVER (PARTITION BY auction ORDER BY dateTime) AS r
 FROM bid;
 SELECT auction, ROW_NUMBER() OVER (PARTITION BY auction) AS rn FROM bid;
--- error: 5:3: error[E0805]: SUM(...) OVER (...) is not supported
--- output: = help: OVER aggregations are not supported yet; ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) is
--- error: 7:17: error[E0805]: ROW_NUMBER() needs ORDER BY in its OVER clause
+SELECT auction, SUM(price) OVER (PARTITION BY auction ORDER BY dateTime) AS s,
+  COUNT(*) OVER (ORDER BY dateTime) AS n FROM bid;
+-- error: 5:3: error[E0805]: RANK(...) OVER (...) is not supported
+-- output: = help: OVER takes ROW_NUMBER() and the aggregates COUNT, SUM, MIN, MAX and AVG (without DISTINCT or FILTER)
+-- error: 7:17: error[E0805]: ROW_NUMBER(...) OVER (...) needs ORDER BY
+-- error: 9:3: error[E0805]: OVER clauses with different PARTITION BY or ORDER BY in one SELECT are not supported
