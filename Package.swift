@@ -59,7 +59,7 @@ let package = Package(
     .testTarget(name: "FlowSemaTests", dependencies: ["FlowSema", "FlowDriver"], swiftSettings: [.swiftLanguageMode(.v5)]),
     .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime", "FlowConnectors"], swiftSettings: [.swiftLanguageMode(.v5)]),
     .testTarget(name: "FlowIRTests", dependencies: ["FlowDriver", "FlowIR"], exclude: ["Golden"], swiftSettings: [.swiftLanguageMode(.v5)]),
-    .testTarget(name: "FlowCLITests", dependencies: ["FlowDriver", "FlowSyntax"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    .testTarget(name: "FlowCLITests", dependencies: ["FlowDriver", "FlowSyntax", "FlowSQL"], swiftSettings: [.swiftLanguageMode(.v5)]),
     .testTarget(name: "FlowToolsTests", dependencies: ["FlowFormat", "FlowLSP", "FlowSyntax", "FlowSema"], swiftSettings: [.swiftLanguageMode(.v5)]),
   ]
 )
