@@ -97,7 +97,11 @@ public struct RunDriver {
     }
     for d in result.diagnostics { err(renderer.text(d) + "\n") }
     if result.sinks.isEmpty { return .success }
-    return execute(sinks: result.sinks, err: err) {
+    // Bad rows are skipped by a table option in SQL, not by `onError:`.
+    let flowHelp = "pass `onError: skip` or `onError: deadLetter(\"bad.csv\")` to the source to keep going past bad rows"
+    let sqlHelp = "set 'csv.ignore-parse-errors' = 'true' (or 'json.ignore-parse-errors') on the table to skip bad rows"
+    let sqlErr: (String) -> Void = { err($0.replacingOccurrences(of: flowHelp, with: sqlHelp)) }
+    return execute(sinks: result.sinks, err: sqlErr) {
       // Each parallel plan copy gets its own compiled closures.
       SQLCompiler.compile(path: path).sinks
     }

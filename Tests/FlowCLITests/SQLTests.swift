@@ -150,6 +150,20 @@ final class SQLTests: XCTestCase {
     XCTAssertGreaterThan(compiled, 0, "some mutations should still compile")
   }
 
+  /// Faults while running stop the job (exit 3) with the position in the
+  /// SQL file, or in the data file.
+  func testRuntimeErrorsAreLocated() throws {
+    for c in try files("Tests/sql/runtime", ".sql") {
+      let path = "Tests/sql/runtime/\(c)"
+      let text = try String(contentsOf: Self.root.appendingPathComponent(path), encoding: .utf8)
+      let wants = lines(text).filter { $0.hasPrefix("-- stderr: ") }.map { String($0.dropFirst("-- stderr: ".count)) }
+      XCTAssertFalse(wants.isEmpty, c)
+      let r = try FlowBinary.run(["run", path, "--no-progress"])
+      XCTAssertEqual(r.status, 3, "\(c): exit code\n\(r.stderr)")
+      for w in wants { XCTAssertTrue(r.stderr.contains(w), "\(c): stderr lacks '\(w)':\n\(r.stderr)") }
+    }
+  }
+
   func testPlanOfASQLFile() throws {
     let r = try FlowBinary.run(["plan", "Examples/nexmark/sql/q2.sql"])
     XCTAssertEqual(r.status, 0, r.stderr)
