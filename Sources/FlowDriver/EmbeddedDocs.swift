@@ -2223,7 +2223,7 @@ SELECT auction FROM bid WHERE channel = 'Apple';
 ## E0805: unsupported SQL construct
 
 Valid Flink SQL that Flow's SQL does not support (yet): outer joins, `OVER`
-and `ROW_NUMBER` on unbounded input, `SELECT DISTINCT`, `ORDER BY`, `MATCH_RECOGNIZE`,
+and `ROW_NUMBER` on unbounded input, `EXCEPT`, `ORDER BY`, `MATCH_RECOGNIZE`,
 unsupported types or watermark strategies. The help line names the nearest
 supported alternative; `Language/sql.md` lists what is supported.
 
@@ -2231,24 +2231,24 @@ Example:
 
 ```text
 CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
-SELECT DISTINCT channel FROM bid;
+SELECT auction FROM bid EXCEPT SELECT auction FROM bid WHERE price > 100;
 ```
 
 `flow check bad.sql` prints:
 
 ```text
-bad.sql:2:8: error[E0805]: SELECT DISTINCT is not supported
+bad.sql:2:25: error[E0805]: EXCEPT is not supported
   |
-2 | SELECT DISTINCT channel FROM bid;
-  |        ^^^^^^^^
-  = help: GROUP BY the selected columns instead
+2 | SELECT auction FROM bid EXCEPT SELECT auction FROM bid WHERE price > 100;
+  |                         ^^^^^^
+  = help: use UNION ALL, or UNION to remove duplicates
 ```
 
 Fix: Use the suggested alternative.
 
 ```sql
 CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
-SELECT channel, COUNT(*) AS bids FROM bid GROUP BY channel;
+SELECT auction FROM bid WHERE price <= 100;
 ```
 
 ## E0806: unknown function or wrong arguments

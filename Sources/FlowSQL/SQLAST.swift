@@ -36,17 +36,21 @@ public struct CreateTable {
 public indirect enum SQLQuery {
   case select(SQLSelect)
   case unionAll([SQLQuery], span: Span)
+  /// UNION (DISTINCT): the rows of all parts, each distinct row once.
+  case union([SQLQuery], span: Span)
 
   var span: Span {
     switch self {
     case .select(let s): return s.span
-    case .unionAll(_, let sp): return sp
+    case .unionAll(_, let sp), .union(_, let sp): return sp
     }
   }
 }
 
 public final class SQLSelect {
   public var items: [SQLSelectItem] = []
+  /// SELECT DISTINCT.
+  public var distinct = false
   public var from: SQLTableRef?
   public var whereClause: SQLExpr?
   public var groupBy: [SQLExpr] = []

@@ -199,15 +199,23 @@ struct SQLParser {
   mutating func parseQuery() throws -> SQLQuery {
     let start = peek.span
     var parts = [try parseQueryTerm()]
+    var distinct: Bool?
     while peek.isKeyword("UNION") || peek.isKeyword("EXCEPT") || peek.isKeyword("INTERSECT") {
       let t = advance()
-      if t.isKeyword("UNION") && accept("ALL") {
+      if t.isKeyword("UNION") {
+        let all = accept("ALL")
+        if !all { _ = accept("DISTINCT") }
+        if let d = distinct, d == all {
+          throw unsupported("mixing UNION and UNION ALL in one query is not supported", at: spanFrom(t.span), notes: ["help: put parentheses around the part that removes duplicates"])
+        }
+        distinct = !all
         parts.append(try parseQueryTerm())
         continue
       }
-      let word = t.isKeyword("UNION") ? "UNION" : (t.isKeyword("EXCEPT") ? "EXCEPT" : "INTERSECT")
-      throw unsupported("\(word) without ALL is not supported", at: spanFrom(t.span), notes: ["help: use UNION ALL (rows of both inputs, duplicates kept)"])
+      let word = t.isKeyword("EXCEPT") ? "EXCEPT" : "INTERSECT"
+      throw unsupported("\(word) is not supported", at: spanFrom(t.span), notes: ["help: use UNION ALL, or UNION to remove duplicates"])
     }
+    if distinct == true { return .union(parts, span: spanFrom(start)) }
     if peek.isKeyword("ORDER") || peek.isKeyword("LIMIT") {
       throw unsupported("\(peek.isKeyword("ORDER") ? "ORDER BY" : "LIMIT") is not supported on a streaming query", notes: ["help: rows come out in processing order; sort the output file afterwards"])
     }
@@ -227,10 +235,7 @@ struct SQLParser {
     let start = peek.span
     try expect("SELECT")
     let s = SQLSelect(span: start)
-    if peek.isKeyword("DISTINCT") {
-      throw unsupported("SELECT DISTINCT is not supported", notes: ["help: GROUP BY the selected columns instead"])
-    }
-    _ = accept("ALL")
+    if accept("DISTINCT") { s.distinct = true } else { _ = accept("ALL") }
     repeat {
       if acceptSymbol("*") {
         s.items.append(.star(qualifier: nil, span: tokens[pos - 1].span))

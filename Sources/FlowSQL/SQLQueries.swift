@@ -6,9 +6,33 @@ import FlowRuntime
 extension SQLCompiler {
   func planQuery(_ q: SQLQuery) -> Relation? {
     switch q {
-    case .select(let s): return planSelect(s)
+    case .select(let s):
+      guard let r = planSelect(s) else { return nil }
+      return s.distinct ? distinctRows(r, s.span) : r
     case .unionAll(let parts, let span): return planUnion(parts, span)
+    case .union(let parts, let span): return planUnion(parts, span).map { distinctRows($0, span) }
     }
+  }
+
+  /// Each distinct row once (SELECT DISTINCT, UNION): a GROUP BY of every
+  /// column. Like GROUP BY, final rows on bounded input; on unbounded input
+  /// a row is emitted again each time it recurs.
+  func distinctRows(_ r: Relation, _ span: Span) -> Relation {
+    let n = r.columns.count
+    let names = r.columns.map(\.name)
+    let key = FunctionValue(info: FunctionInfo(text: "DISTINCT", fieldsRead: Set(names), constant: nil, updatedFields: nil), unary: { row in
+      guard case .record(let x) = row else { return .null }
+      return .list(Array(x.values.prefix(n)))
+    })
+    var node = makeNode(.keyBy(key), [r.node], "distinct", span, r.node.schema)
+    node = makeNode(.aggregate(fields: [], shape: Shape(["key"])), [node], "distinct rows", span, "")
+    let shape = Shape(names)
+    let unpack = FunctionValue(info: FunctionInfo(text: "DISTINCT ROW", fieldsRead: nil, constant: nil, updatedFields: nil), unary: { v in
+      guard case .record(let x) = v, case .list(let values)? = x.values.first else { return .null }
+      return .record(Record(shape: shape, values: values))
+    })
+    node = makeNode(.map(unpack), [node], "distinct row", span, r.node.schema)
+    return Relation(columns: r.columns, node: node, rowtime: nil)
   }
 
   func planUnion(_ parts: [SQLQuery], _ span: Span) -> Relation? {
