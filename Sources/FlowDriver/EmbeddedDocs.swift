@@ -2223,7 +2223,7 @@ SELECT auction FROM bid WHERE channel = 'Apple';
 ## E0805: unsupported SQL construct
 
 Valid Flink SQL that Flow's SQL does not support (yet): outer joins, `OVER`
-and `ROW_NUMBER` on unbounded input, `EXCEPT`, `ORDER BY`, `MATCH_RECOGNIZE`,
+and `ROW_NUMBER` on unbounded input, `EXCEPT`, `MATCH_RECOGNIZE`,
 unsupported types or watermark strategies. The help line names the nearest
 supported alternative; `Language/sql.md` lists what is supported.
 

@@ -38,11 +38,14 @@ public indirect enum SQLQuery {
   case unionAll([SQLQuery], span: Span)
   /// UNION (DISTINCT): the rows of all parts, each distinct row once.
   case union([SQLQuery], span: Span)
+  /// `query ORDER BY ... [LIMIT n]` (bounded input); `span` covers the clause.
+  case ordered(SQLQuery, order: [(SQLExpr, Bool)], limit: Int64?, span: Span)
 
   var span: Span {
     switch self {
     case .select(let s): return s.span
     case .unionAll(_, let sp), .union(_, let sp): return sp
+    case .ordered(let q, _, _, _): return q.span
     }
   }
 }

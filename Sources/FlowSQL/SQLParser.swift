@@ -215,11 +215,29 @@ struct SQLParser {
       let word = t.isKeyword("EXCEPT") ? "EXCEPT" : "INTERSECT"
       throw unsupported("\(word) is not supported", at: spanFrom(t.span), notes: ["help: use UNION ALL, or UNION to remove duplicates"])
     }
-    if distinct == true { return .union(parts, span: spanFrom(start)) }
+    var query: SQLQuery = distinct == true ? .union(parts, span: spanFrom(start)) : (parts.count == 1 ? parts[0] : .unionAll(parts, span: spanFrom(start)))
     if peek.isKeyword("ORDER") || peek.isKeyword("LIMIT") {
-      throw unsupported("\(peek.isKeyword("ORDER") ? "ORDER BY" : "LIMIT") is not supported on a streaming query", notes: ["help: rows come out in processing order; sort the output file afterwards"])
+      let orderStart = peek.span
+      var order: [(SQLExpr, Bool)] = []
+      if accept("ORDER") {
+        try expect("BY")
+        repeat {
+          let e = try parseExpr()
+          var desc = false
+          if accept("DESC") { desc = true } else { _ = accept("ASC") }
+          if peek.isKeyword("NULLS") { throw unsupported("NULLS FIRST/LAST is not supported", notes: ["help: NULLs sort first in ascending and last in descending order"]) }
+          order.append((e, desc))
+        } while acceptSymbol(",")
+      }
+      var limit: Int64?
+      if accept("LIMIT") {
+        let t = peek
+        guard case .number(let text) = advance().kind, let n = Int64(text), n >= 0 else { throw fail("LIMIT takes a whole number", at: t.span) }
+        limit = n
+      }
+      query = .ordered(query, order: order, limit: limit, span: spanFrom(orderStart))
     }
-    return parts.count == 1 ? parts[0] : .unionAll(parts, span: spanFrom(start))
+    return query
   }
 
   mutating func parseQueryTerm() throws -> SQLQuery {

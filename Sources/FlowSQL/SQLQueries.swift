@@ -11,7 +11,39 @@ extension SQLCompiler {
       return s.distinct ? distinctRows(r, s.span) : r
     case .unionAll(let parts, let span): return planUnion(parts, span)
     case .union(let parts, let span): return planUnion(parts, span).map { distinctRows($0, span) }
+    case .ordered(let q, let order, let limit, let span):
+      guard let r = planQuery(q) else { return nil }
+      return sortedRows(r, order, limit, span)
     }
+  }
+
+  /// `ORDER BY ... [LIMIT n]` over the query's output columns: all rows are
+  /// sorted (stable) when the bounded input ends, by one operator.
+  func sortedRows(_ r: Relation, _ order: [(SQLExpr, Bool)], _ limit: Int64?, _ span: Span) -> Relation? {
+    guard r.node.isBounded else {
+      diag.add(.error("E0805", "ORDER BY and LIMIT on an unbounded input are not supported", at: span,
+                      notes: ["help: rank rows per window with ROW_NUMBER, or read a bounded source"]))
+      return nil
+    }
+    let b = binder(r.columns)
+    let before = diag.errorCount
+    let keys = order.map { (b.bind($0.0), $0.1) }
+    for (t, _) in keys where t.type == .boolean || t.type == .interval {
+      diag.add(.error("E0804", "cannot ORDER BY a \(t.type)", at: t.span))
+    }
+    guard diag.errorCount == before else { return nil }
+    let fns = keys.map(\.0.eval), desc = keys.map(\.1)
+    let one = FunctionValue(info: FunctionInfo(text: "ORDER BY", fieldsRead: [], constant: nil, updatedFields: nil), unary: { _ in .int(0) })
+    var node = makeNode(.keyBy(one), [r.node], "order by", span, r.node.schema)
+    let agg = AggSpec(.custom(make: { SortedRows(order: fns, descending: desc) }, fieldsRead: nil), name: "rows")
+    node = makeNode(.aggregate(fields: [("rows", agg)], shape: Shape(["key", "rows"])), [node], "sort", span, "")
+    let n = limit.map { Int($0) } ?? Int.max
+    let unpack = FunctionValue(info: FunctionInfo(text: "ORDER BY ROWS", fieldsRead: nil, constant: nil, updatedFields: nil), unary: { v in
+      guard case .record(let x) = v, x.values.count == 2, case .list(let rows) = x.values[1] else { return .list([]) }
+      return .list(Array(rows.prefix(n)))
+    })
+    node = makeNode(.flatMap(unpack), [node], "limit", span, r.node.schema)
+    return Relation(columns: r.columns, node: node, rowtime: nil)
   }
 
   /// Each distinct row once (SELECT DISTINCT, UNION): a GROUP BY of every
