@@ -17,6 +17,8 @@ final class AggregateScope {
   let rowBinder: ExprBinder
   var keys: [Key] = []
   let windowed: Bool
+  /// TUMBLE, HOP or SESSION for a legacy group window (`GROUP BY TUMBLE(...)`).
+  var legacyWindow: String?
   /// The aggregates found so far, by canonical text (each computed once).
   var calls: [(canonical: String, spec: AggSpec, type: SQLType)] = []
   var firstAggSlot: Int { windowed ? 3 : 1 }
@@ -49,6 +51,17 @@ final class AggregateScope {
   func lookup(_ e: SQLExpr, binder: ExprBinder) -> Typed? {
     if case .call(let name, let args, let distinct, let star, let filter) = e.kind, let kind = SQLAggregateKind(rawValue: name.uppercased()) {
       return bindAggregate(kind, args, distinct: distinct, star: star, filter: filter, e)
+    }
+    // TUMBLE_START(ts, ...), HOP_END(...), SESSION_ROWTIME(...): the bounds
+    // of the legacy group window (its arguments repeat the GROUP BY's).
+    if let w = legacyWindow, case .call(let name, _, _, _, _) = e.kind {
+      let upper = name.uppercased()
+      for (suffix, slot, minus) in [("_START", 1, Int64(0)), ("_END", 2, 0), ("_ROWTIME", 2, 1)] where upper == w + suffix {
+        return Typed(type: .timestamp, eval: { row in
+          guard case .record(let r) = row, case .time(let t) = r.values[slot] else { return .null }
+          return .time(t - minus)
+        }, reads: [], isConstant: false, span: e.span)
+      }
     }
     let slot = silentSlot(e)
     let canonical = e.canonical

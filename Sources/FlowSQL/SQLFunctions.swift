@@ -267,6 +267,9 @@ extension ExprBinder {
     default:
       var notes = ["note: see Language/sql.md for the supported functions"]
       if let m = closestMatch(to: upper, in: Self.functionNames) { notes.insert("help: did you mean \(m)?", at: 0) }
+      if ["TUMBLE", "HOP", "SESSION"].contains(where: { upper.hasPrefix($0) }) {
+        notes = ["help: \(upper) belongs in a query with GROUP BY \(upper.split(separator: "_").first ?? "")(...), or use the window table functions: FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND))"]
+      }
       if ["ROW_NUMBER", "RANK", "DENSE_RANK", "LAG", "LEAD"].contains(upper) {
         notes = ["help: OVER windows, Top-N and deduplication are not supported yet"]
       }

@@ -378,9 +378,48 @@ extension SQLCompiler {
         }
       }
     }
+    // Flink's legacy group windows: GROUP BY TUMBLE(ts, size), HOP(ts,
+    // slide, size) or SESSION(ts, gap), read with TUMBLE_START(...) etc.
+    var legacy: SQLExpr?
+    for g in s.groupBy {
+      guard case .call(let name, let args, _, _, _) = g.kind, ["TUMBLE", "HOP", "SESSION"].contains(name.uppercased()) else { continue }
+      let fn = name.uppercased()
+      guard legacy == nil, windowSpec == nil else {
+        diag.add(.error("E0805", "one query may group by one window only", at: g.span))
+        return nil
+      }
+      let want = fn == "HOP" ? 3 : 2
+      guard args.count == want else {
+        diag.add(.error("E0806", "\(fn) in GROUP BY takes the time column and \(want - 1) interval\(want == 3 ? "s" : "")", at: g.span,
+                        notes: ["help: GROUP BY \(fn)(dateTime, \(fn == "HOP" ? "INTERVAL '2' SECOND, INTERVAL '10' SECOND" : "INTERVAL '10' SECOND"))"]))
+        return nil
+      }
+      guard case .column(_, let col) = args[0].kind, col == rel.rowtime else {
+        diag.add(.error("E0804", "the first argument of \(fn) must be the event-time column", at: args[0].span,
+                        notes: [rel.rowtime.map { "note: the event-time column of this input is '\($0)'" } ?? "note: this input has no event-time column (declare WATERMARK FOR)"]))
+        return nil
+      }
+      let ivs = args.dropFirst().map { intervalArgument($0, "the window \(fn == "SESSION" ? "gap" : "size")") }
+      guard !ivs.contains(where: { $0 == nil }) else { return nil }
+      let ms = ivs.compactMap { $0 }
+      switch fn {
+      case "TUMBLE": windowSpec = .tumbling(size: ms[0], offset: 0)
+      case "HOP":
+        guard ms[1] % ms[0] == 0 else {
+          diag.add(.error("E0804", "HOP's size must be a whole multiple of its slide", at: args[2].span))
+          return nil
+        }
+        windowSpec = .sliding(size: ms[1], slide: ms[0])
+      default: windowSpec = .session(gap: ms[0])
+      }
+      legacy = g
+      input = rel.node
+    }
     let scope = AggregateScope(rowBinder: rowBinder, windowed: windowSpec != nil)
+    if let g = legacy, case .call(let name, _, _, _, _) = g.kind { scope.legacyWindow = name.uppercased() }
     for g in s.groupBy {
       if windowSpec != nil, isWindowColumn(g, "window_start") || isWindowColumn(g, "window_end") { continue }
+      if let l = legacy, l === g { continue }
       if containsAggregate(g) {
         diag.add(.error("E0805", "aggregate functions are not allowed in GROUP BY", at: g.span))
         continue

@@ -1,6 +1,6 @@
--- Nexmark q11: user sessions. nexmark-flink's q11.sql uses the legacy
--- GROUP BY SESSION(...) syntax; this is the same query with the SESSION
--- window table function (Flink 1.19+), which Flow's SQL supports.
+-- Nexmark q11: user sessions (nexmark-flink q11.sql; only the DDL adapted).
+-- It uses Flink's legacy group window GROUP BY SESSION(...); the same query
+-- with the SESSION window table function is in Language/sql.md.
 CREATE TABLE bid (
   auction BIGINT,
   bidder BIGINT,
@@ -27,6 +27,10 @@ CREATE TABLE nexmark_q11 (
 );
 
 INSERT INTO nexmark_q11
-SELECT bidder, count(*) AS bid_count, window_start AS starttime, window_end AS endtime
-FROM TABLE(SESSION(TABLE bid PARTITION BY bidder, DESCRIPTOR(dateTime), INTERVAL '10' SECOND))
-GROUP BY bidder, window_start, window_end;
+SELECT
+    B.bidder,
+    count(*) as bid_count,
+    SESSION_START(B.dateTime, INTERVAL '10' SECOND) as starttime,
+    SESSION_END(B.dateTime, INTERVAL '10' SECOND) as endtime
+FROM bid B
+GROUP BY B.bidder, SESSION(B.dateTime, INTERVAL '10' SECOND);
