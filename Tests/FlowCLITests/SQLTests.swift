@@ -166,6 +166,40 @@ final class SQLTests: XCTestCase {
     }
   }
 
+  /// A SQL job killed mid-run and restored from its last checkpoint writes
+  /// the same file as an uninterrupted run (SQL aggregates checkpoint their
+  /// state like Flow's).
+  func testCheckpointedSQLJobRestores() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flow-sql-ck-\(ProcessInfo.processInfo.processIdentifier)")
+    try? FileManager.default.removeItem(at: dir)
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out.csv").path
+    let sql = """
+      CREATE TABLE bid (auction BIGINT, price BIGINT, dateTime TIMESTAMP(3),
+        WATERMARK FOR dateTime AS dateTime - INTERVAL '1' SECOND)
+      WITH ('connector' = 'filesystem', 'path' = 'Examples/nexmark/data/bids.csv', 'format' = 'csv', 'csv.ignore-first-line' = 'true');
+      CREATE TABLE totals (auction BIGINT, n BIGINT, top BIGINT, bidders BIGINT, avg_price BIGINT)
+      WITH ('connector' = 'filesystem', 'path' = '\(out)', 'format' = 'csv');
+      INSERT INTO totals
+      SELECT auction, COUNT(*), MAX(price), COUNT(DISTINCT price) FILTER (WHERE price > 1000), AVG(price) FROM bid GROUP BY auction;
+      """
+    let file = dir.appendingPathComponent("job.sql")
+    try sql.write(to: file, atomically: true, encoding: .utf8)
+    let ck = dir.appendingPathComponent("ck").path
+    let crashed = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1", "--checkpoint-dir", ck, "--checkpoint-interval", "0ms"],
+                                     env: ["FLOW_BATCH_SIZE": "100", "FLOW_CRASH_AFTER_EVENTS": "2000"])
+    XCTAssertNotEqual(crashed.status, 0, "the job should have been killed")
+    let restored = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1", "--checkpoint-dir", ck, "--restore", "latest"], env: ["FLOW_BATCH_SIZE": "100"])
+    XCTAssertEqual(restored.status, 0, restored.stderr)
+    XCTAssertTrue(restored.stderr.contains("restoring from"), restored.stderr)
+    let afterRestore = try String(contentsOfFile: out, encoding: .utf8)
+    let clean = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1"])
+    XCTAssertEqual(clean.status, 0, clean.stderr)
+    let uninterrupted = try String(contentsOfFile: out, encoding: .utf8)
+    assertSameRows(lines(afterRestore), lines(uninterrupted), "restored SQL job")
+  }
+
   func testPlanOfASQLFile() throws {
     let r = try FlowBinary.run(["plan", "Examples/nexmark/sql/q2.sql"])
     XCTAssertEqual(r.status, 0, r.stderr)
