@@ -29,8 +29,10 @@ let package = Package(
     // Typed program -> dataflow plan: lowering (with the sources and sinks it
     // names), the plan printer and, later, the optimizer.
     .target(name: "FlowIR", dependencies: ["FlowSema", "FlowRuntime", "FlowConnectors"], swiftSettings: [.swiftLanguageMode(.v5), hotPath]),
+    // Streaming SQL (Flink SQL dialect): SQL text -> the same plan IR as Flow code.
+    .target(name: "FlowSQL", dependencies: ["FlowSyntax", "FlowIR", "FlowRuntime", "FlowConnectors"], swiftSettings: [.swiftLanguageMode(.v5)]),
     // The library API behind every command: check, run, plan, explain.
-    .target(name: "FlowDriver", dependencies: ["FlowSyntax", "FlowSema", "FlowIR", "FlowRuntime", "FlowConnectors"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    .target(name: "FlowDriver", dependencies: ["FlowSyntax", "FlowSema", "FlowIR", "FlowRuntime", "FlowConnectors", "FlowSQL"], swiftSettings: [.swiftLanguageMode(.v5)]),
     // Developer tools: the formatter (tokens and comments -> canonical layout)
     // and the language server (checker side tables -> LSP over stdio).
     .target(name: "FlowFormat", dependencies: ["FlowSyntax"], swiftSettings: [.swiftLanguageMode(.v5)]),
@@ -57,7 +59,7 @@ let package = Package(
     .testTarget(name: "FlowSemaTests", dependencies: ["FlowSema", "FlowDriver"], swiftSettings: [.swiftLanguageMode(.v5)]),
     .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime", "FlowConnectors"], swiftSettings: [.swiftLanguageMode(.v5)]),
     .testTarget(name: "FlowIRTests", dependencies: ["FlowDriver", "FlowIR"], exclude: ["Golden"], swiftSettings: [.swiftLanguageMode(.v5)]),
-    .testTarget(name: "FlowCLITests", dependencies: ["FlowDriver", "FlowSyntax"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    .testTarget(name: "FlowCLITests", dependencies: ["FlowDriver", "FlowSyntax", "FlowSQL"], swiftSettings: [.swiftLanguageMode(.v5)]),
     .testTarget(name: "FlowToolsTests", dependencies: ["FlowFormat", "FlowLSP", "FlowSyntax", "FlowSema"], swiftSettings: [.swiftLanguageMode(.v5)]),
   ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import FlowSyntax
 import FlowSema
+import FlowSQL
 
 /// `flow check`: finds the `.flow` files under the given paths, checks each
 /// (with its imports) and reports every diagnostic.
@@ -54,15 +55,25 @@ public struct CheckDriver {
 
   /// Checks every file, writing diagnostics to `out` as they are found.
   public func run(paths: [String], out: (String) -> Void) -> CheckReport {
+    SQLBridge.install()
     var report = CheckReport()
     let (files, missing) = FlowFiles.collect(paths)
     report.ioErrors = missing
     for f in files {
       report.filesChecked += 1
-      let checker = Checker()
-      let result = checker.check(path: f)
-      let renderer = DiagnosticRenderer(sources: result.sources, color: color)
-      for d in result.diagnostics {
+      let diagnostics: [Diagnostic]
+      let renderer: DiagnosticRenderer
+      if f.hasSuffix(".sql") {
+        // A SQL file is checked by compiling it to a plan (nothing runs).
+        let result = SQLCompiler.compile(path: f)
+        diagnostics = result.diagnostics
+        renderer = DiagnosticRenderer(sources: result.sources, color: color)
+      } else {
+        let result = Checker().check(path: f)
+        diagnostics = result.diagnostics
+        renderer = DiagnosticRenderer(sources: result.sources, color: color)
+      }
+      for d in diagnostics {
         if d.severity == .warning && !showWarnings { continue }
         if d.severity == .error { report.errors += 1 } else if d.severity == .warning { report.warnings += 1 }
         out(renderer.render(d, format: format))

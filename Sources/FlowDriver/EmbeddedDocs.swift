@@ -2097,5 +2097,249 @@ fn width(s: Shape) -> Float = match s {
   Rect(w, _) => w,
 }
 ```
+
+## E0801: SQL syntax error
+
+The SQL text does not follow the grammar of Flow's SQL dialect (see
+`Language/sql.md`): a missing expression, an unclosed string or comment, a
+stray character. The rest of the statement is skipped; parsing resumes after
+the next `;`, so every statement's first error is reported.
+
+Example:
+
+```text
+CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+SELECT auction price FROM bid WHERE;
+```
+
+`flow check bad.sql` prints:
+
+```text
+bad.sql:2:36: error[E0801]: expected an expression, found ';'
+  |
+2 | SELECT auction price FROM bid WHERE;
+  |                                    ^
+```
+
+Fix: Complete the statement. (Here `auction price` also reads as `auction AS
+price`; separate columns with commas.)
+
+```sql
+CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+SELECT auction, price FROM bid WHERE price > 100;
+```
+
+## E0802: unknown table
+
+A query reads or writes a table that no `CREATE TABLE` or `CREATE VIEW`
+before it defines. Table names are case-sensitive.
+
+Example:
+
+```text
+CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+SELECT auction FROM bids;
+```
+
+`flow check bad.sql` prints:
+
+```text
+bad.sql:2:21: error[E0802]: unknown table 'bids'
+  |
+2 | SELECT auction FROM bids;
+  |                     ^^^^
+  = help: did you mean 'bid'?
+  = note: the tables are: bid
+```
+
+Fix: Declare the table before the query, or fix the name.
+
+```sql
+CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+SELECT auction FROM bid;
+```
+
+## E0803: unknown column
+
+A column name (or a `table.column` qualifier) that the query's input does
+not have. The message lists the available columns; names are case-sensitive,
+as in Flink SQL.
+
+Example:
+
+```text
+CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+SELECT auction, prize FROM bid;
+```
+
+`flow check bad.sql` prints:
+
+```text
+bad.sql:2:17: error[E0803]: unknown column 'prize'
+  |
+2 | SELECT auction, prize FROM bid;
+  |                 ^^^^^ not a column of the input
+  = help: did you mean 'price'?
+  = note: available columns: auction, price, channel
+```
+
+Fix: Use one of the listed columns.
+
+```sql
+CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+SELECT auction, price FROM bid;
+```
+
+## E0804: SQL type mismatch
+
+An operator, function, `CASE`, `UNION ALL` or `INSERT INTO` gets values of
+types that do not fit: a string compared with a number, arithmetic on a
+string, a query column whose type differs from the sink table's column, a
+`DESCRIPTOR` that is not the table's event-time column.
+
+Example:
+
+```text
+CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+SELECT auction FROM bid WHERE channel > 100;
+```
+
+`flow check bad.sql` prints:
+
+```text
+bad.sql:2:31: error[E0804]: cannot compare STRING with BIGINT
+  |
+2 | SELECT auction FROM bid WHERE channel > 100;
+  |                               ^^^^^^^^^^^^^
+  = help: CAST one side, e.g. CAST(x AS STRING)
+```
+
+Fix: Compare values of one type, or `CAST` one side.
+
+```sql
+CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+SELECT auction FROM bid WHERE channel = 'Apple';
+```
+
+## E0805: unsupported SQL construct
+
+Valid Flink SQL that Flow's SQL does not support (yet): outer joins, `OVER`
+and `ROW_NUMBER` on unbounded input, `EXCEPT`, `MATCH_RECOGNIZE`,
+unsupported types or watermark strategies. The help line names the nearest
+supported alternative; `Language/sql.md` lists what is supported.
+
+Example:
+
+```text
+CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+SELECT auction FROM bid EXCEPT SELECT auction FROM bid WHERE price > 100;
+```
+
+`flow check bad.sql` prints:
+
+```text
+bad.sql:2:25: error[E0805]: EXCEPT is not supported
+  |
+2 | SELECT auction FROM bid EXCEPT SELECT auction FROM bid WHERE price > 100;
+  |                         ^^^^^^
+  = help: use UNION ALL, or UNION to remove duplicates
+```
+
+Fix: Use the suggested alternative.
+
+```sql
+CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+SELECT auction FROM bid WHERE price <= 100;
+```
+
+## E0806: unknown function or wrong arguments
+
+A call of a function that Flow's SQL does not have (with the nearest name,
+when there is one), or with the wrong number of arguments.
+
+Example:
+
+```text
+CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+SELECT SUBSTR(channel) AS c FROM bid;
+```
+
+`flow check bad.sql` prints:
+
+```text
+bad.sql:2:8: error[E0806]: SUBSTR takes 2 to 3 arguments, found 1
+  |
+2 | SELECT SUBSTR(channel) AS c FROM bid;
+  |        ^^^^^^^^^^^^^^^
+  = help: SUBSTRING(s, start[, length]) or SUBSTRING(s FROM start [FOR length]); start counts from 1
+```
+
+Fix: Pass the arguments the help line shows.
+
+```sql
+CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+SELECT SUBSTR(channel, 1, 3) AS c FROM bid;
+```
+
+## E0807: column not grouped
+
+In a query with `GROUP BY` (or with aggregates), `SELECT` and `HAVING` may
+only use the grouped expressions, the window bounds of a window
+aggregation, and aggregates: any other column has no single value per
+group.
+
+Example:
+
+```text
+CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+SELECT channel, price, COUNT(*) AS n FROM bid GROUP BY channel;
+```
+
+`flow check bad.sql` prints:
+
+```text
+bad.sql:2:17: error[E0807]: column 'price' must appear in GROUP BY or be used in an aggregate function
+  |
+2 | SELECT channel, price, COUNT(*) AS n FROM bid GROUP BY channel;
+  |                 ^^^^^
+  = help: add it to GROUP BY, or aggregate it: MAX(price), COUNT(price), ...
+```
+
+Fix: Group by the column too, or aggregate it.
+
+```sql
+CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+SELECT channel, MAX(price) AS top, COUNT(*) AS n FROM bid GROUP BY channel;
+```
+
+## E0808: bad table definition
+
+A `CREATE TABLE` whose `WITH` options are wrong: no or an unknown
+`'connector'`, an option the connector does not take, a missing `'path'` or
+`'format'`, a table defined twice, a sink table read by a query or a source
+table written by `INSERT INTO`.
+
+Example:
+
+```text
+CREATE TABLE out (auction BIGINT) WITH ('connector' = 'kafka');
+```
+
+`flow check bad.sql` prints:
+
+```text
+bad.sql:1:41: error[E0808]: unknown connector 'kafka'
+  |
+1 | CREATE TABLE out (auction BIGINT) WITH ('connector' = 'kafka');
+  |                                         ^^^^^^^^^^^^^^^^^^^^^
+  = note: 'kafka' is not supported; read files with 'filesystem' or generate bids with 'nexmark'
+  = help: the connectors are filesystem, nexmark, print and blackhole
+```
+
+Fix: Use one of the connectors of `Language/sql.md`.
+
+```sql
+CREATE TABLE out (auction BIGINT) WITH ('connector' = 'print');
+```
 """##
 }

@@ -2,6 +2,7 @@ import Foundation
 import FlowSema
 import FlowIR
 import FlowRuntime
+import FlowSQL
 
 /// `flow plan`: the dataflow plan of a script, before or after optimization.
 public struct PlanDriver {
@@ -25,6 +26,8 @@ public struct PlanDriver {
 
   /// Plans source text as if it were the file at `path` (for tests and tools).
   public func plan(path: String, text: String?) -> Result<String, PlanFailure> {
+    SQLBridge.install()
+    if path.hasSuffix(".sql") { return planSQL(path: path, text: text) }
     let checker = Checker()
     let result = text.map { checker.check(path: path, text: $0) } ?? checker.check(path: path)
     let errors = result.diagnostics.filter { $0.severity == .error }
@@ -43,6 +46,34 @@ public struct PlanDriver {
       if explain {
         var lines = ["", "rules that fired:"]
         if lowering.foldedConstants > 0 { lines.append("  constant folding: \(lowering.foldedConstants) expression\(lowering.foldedConstants == 1 ? "" : "s")") }
+        for f in fired { lines.append("  \(f.rule): \(f.rewrites) rewrite\(f.rewrites == 1 ? "" : "s")") }
+        if lines.count == 2 { lines.append("  (none)") }
+        out += "\n" + lines.joined(separator: "\n")
+      }
+      return .success(out)
+    } catch {
+      return .failure(PlanFailure(message: describe(error), outcome: .runtimeError))
+    }
+  }
+}
+
+extension PlanDriver {
+  /// The plan of a SQL file (`Language/sql.md`).
+  func planSQL(path: String, text: String?) -> Result<String, PlanFailure> {
+    let result = text.map { SQLCompiler.compile(path: path, text: $0) } ?? SQLCompiler.compile(path: path)
+    if result.hasErrors {
+      let r = DiagnosticRenderer(sources: result.sources)
+      let errors = result.diagnostics.filter { $0.severity == .error }
+      return .failure(PlanFailure(message: errors.map { r.text($0) }.joined(separator: "\n\n"), outcome: .compileErrors))
+    }
+    do {
+      var plan = LogicalPlan(sinks: result.sinks)
+      var fired: [(rule: String, rewrites: Int)] = []
+      if optimize { fired = try Optimizer().optimize(&plan) }
+      let printer = PlanPrinter(showLocations: showLocations)
+      var out = format == .dot ? printer.dot(plan) : printer.text(plan)
+      if explain {
+        var lines = ["", "rules that fired:"]
         for f in fired { lines.append("  \(f.rule): \(f.rewrites) rewrite\(f.rewrites == 1 ? "" : "s")") }
         if lines.count == 2 { lines.append("  (none)") }
         out += "\n" + lines.joined(separator: "\n")

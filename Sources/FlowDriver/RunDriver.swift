@@ -4,6 +4,7 @@ import FlowSema
 import FlowIR
 import FlowRuntime
 import FlowConnectors
+import FlowSQL
 
 /// `flow run`: check the script, build its plan, and execute it.
 public struct RunOptions {
@@ -48,6 +49,8 @@ public struct RunDriver {
       err("flow: error: no such file: \(path)")
       return .usage
     }
+    SQLBridge.install()
+    if path.hasSuffix(".sql") { return runSQL(path: path, err: err) }
     let checker = Checker()
     let result = checker.check(path: path)
     let renderer = DiagnosticRenderer(sources: result.sources, color: options.color)
@@ -73,6 +76,43 @@ public struct RunDriver {
       err("flow: warning: the script has no sink, so nothing runs (end a pipeline with `|> writeStdout()`)")
       return .success
     }
+    let overrides = options.overrides
+    var keepAlive: [Lowering] = []
+    defer { withExtendedLifetime(keepAlive) {} }
+    return execute(sinks: sinks, err: err) {
+      // Compiled code refers back to its lowering (unowned), so each copy's
+      // lowering must live as long as the job.
+      let l = Lowering(checker: checker, overrides: overrides)
+      keepAlive.append(l)
+      return try l.lower(module)
+    }
+  }
+
+  /// `flow run query.sql`: compile the SQL file to a plan and run it like a script's.
+  func runSQL(path: String, err: @escaping (String) -> Void) -> RunOutcome {
+    let result = SQLCompiler.compile(path: path)
+    let renderer = DiagnosticRenderer(sources: result.sources, color: options.color)
+    if result.hasErrors {
+      let errors = result.diagnostics.filter { $0.severity == .error }
+      for d in errors { err(renderer.text(d) + "\n") }
+      err("flow: \(errors.count) error\(errors.count == 1 ? "" : "s"); nothing was run")
+      return .compileErrors
+    }
+    for d in result.diagnostics { err(renderer.text(d) + "\n") }
+    if result.sinks.isEmpty { return .success }
+    // Bad rows are skipped by a table option in SQL, not by `onError:`.
+    let flowHelp = "pass `onError: skip` or `onError: deadLetter(\"bad.csv\")` to the source to keep going past bad rows"
+    let sqlHelp = "set 'csv.ignore-parse-errors' = 'true' (or 'json.ignore-parse-errors') on the table to skip bad rows"
+    let sqlErr: (String) -> Void = { err($0.replacingOccurrences(of: flowHelp, with: sqlHelp)) }
+    return execute(sinks: result.sinks, err: sqlErr) {
+      // Each parallel plan copy gets its own compiled closures.
+      SQLCompiler.compile(path: path).sinks
+    }
+  }
+
+  /// Optimizes and runs a plan; `copy` builds a fresh plan for each
+  /// parallel subtask (compiled code must not be shared between threads).
+  func execute(sinks: [PlanNode], err: @escaping (String) -> Void, copy makeCopy: @escaping () throws -> [PlanNode]) -> RunOutcome {
     var plan = LogicalPlan(sinks: sinks)
     if options.optimize {
       do { _ = try Optimizer().optimize(&plan) } catch {
@@ -83,17 +123,10 @@ public struct RunDriver {
     let env = ProcessInfo.processInfo.environment
     let parallelism = options.parallelism ?? env["FLOW_PARALLELISM"].flatMap(Int.init).map { max(1, $0) } ?? ProcessInfo.processInfo.activeProcessorCount
     let job: JobRunner
-    var keepAlive: [Lowering] = []
-    defer { withExtendedLifetime(keepAlive) {} }
     if parallelism > 1 {
       let optimize = options.optimize
-      let overrides = options.overrides
       let p = ParallelExecutor(sinks: plan.sinks, parallelism: parallelism) {
-        // Compiled code refers back to its lowering (unowned), so each copy's
-        // lowering must live as long as the job.
-        let l = Lowering(checker: checker, overrides: overrides)
-        keepAlive.append(l)
-        var copy = LogicalPlan(sinks: try l.lower(module))
+        var copy = LogicalPlan(sinks: try makeCopy())
         if optimize { _ = try Optimizer().optimize(&copy) }
         return copy.sinks
       }

@@ -114,6 +114,7 @@ struct CheckedProgram {
 
   init(_ program: SessionProgram) {
     self.program = program
+    SQLBridge.install()
     checker = Checker()
     result = checker.check(path: SessionProgram.path, text: program.text)
   }

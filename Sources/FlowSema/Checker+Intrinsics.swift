@@ -4,13 +4,14 @@ import FlowSyntax
 /// literal name, beyond what a plain signature can say. Their declarations
 /// in `std/prelude.flow` document them; their typing rules live here.
 extension Checker {
-  static let intrinsicNames: Set<String> = ["aggregate", "begin", "next", "followedBy", "followedByAny", "notNext", "notFollowedBy", "lateEvents"]
+  static let intrinsicNames: Set<String> = ["aggregate", "sql", "begin", "next", "followedBy", "followedByAny", "notNext", "notFollowedBy", "lateEvents"]
 
   func intrinsic(_ name: String, _ e: Expr, _ callee: Expr, _ args: [Arg], _ scope: Scope) -> Type? {
     guard Checker.intrinsicNames.contains(name) else { return nil }
     switch name {
     case "aggregate": return aggregateCall(e, callee, args, scope)
     case "lateEvents": return lateEventsCall(e, callee, args, scope)
+    case "sql": return sqlCall(e, callee, args, scope)
     case "begin": return patternPart(e, nil, args, scope, name: name)
     default:
       guard let first = args.first else {

@@ -1088,6 +1088,11 @@ pub extern fn sum<K, T, N: Num>(s: Windowed<K, T>, f: (T) -> N) -> Stream<{ key:
 /// `aggregate({ n: count(), total: sum(b => b.price) })` gives
 /// `{ key, n, total }` (and `start`, `end` for windows).
 pub extern fn aggregate<K, T, R>(s: Keyed<K, T>, aggs: R) -> Stream<R>
+/// A SQL query in Flink SQL's dialect over a stream of records, registered
+/// as the table `table`: `bids |> sql("bid", "SELECT auction FROM bid")`.
+/// The query is checked at compile time; its rows are records whose fields
+/// are the query's columns, each optional (see Language/sql.md).
+pub extern fn sql<T, R>(s: Stream<T>, table: String, query: String) -> Stream<R>
 /// Stateful processing with state as a value: each event (and each timer)
 /// returns the new state, what to emit, and which timers to set.
 pub extern fn process<K, T, S, O>(s: Keyed<K, T>, init: S, onEvent: (S, T, Context<K>) -> Step<S, O>, onTimer: (S, Time, Context<K>) -> Step<S, O> = (s, t, c) => { state: s, emit: [], timers: [] }, ttl: Duration = 0ms) -> Stream<O>

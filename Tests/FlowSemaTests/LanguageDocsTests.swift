@@ -86,11 +86,12 @@ final class LanguageDocsTests: XCTestCase {
     XCTAssert(failures.isEmpty, "\(failures.count) of \(checked) ```flow blocks do not type-check:\n\n" + failures.joined(separator: "\n\n"))
   }
 
-  /// Every `"E0123"` string literal in the lexer, parser and checker sources.
+  /// Every `"E0123"` string literal in the lexer, parser and checker sources
+  /// (Flow and SQL).
   static func codesUsedInSources() -> Set<String> {
     let regex = try! NSRegularExpression(pattern: "\"(E[0-9]{4})\"")
     var codes = Set<String>()
-    for dir in ["Sources/FlowSyntax", "Sources/FlowSema"] {
+    for dir in ["Sources/FlowSyntax", "Sources/FlowSema", "Sources/FlowSQL"] {
       let url = root.appendingPathComponent(dir)
       guard let e = FileManager.default.enumerator(atPath: url.path) else { continue }
       while let rel = e.nextObject() as? String {

@@ -4,43 +4,44 @@ import FlowConnectors
 
 /// Adapts the connectors' row sinks to the executor. Non-record values
 /// (a stream of strings or numbers) are written as one-column rows.
-final class ValueSinkWriter: SinkWriter {
+public final class ValueSinkWriter: SinkWriter {
   let sink: RowSink
   let text: TextSink?
   let shape = Shape(["value"])
 
-  init(_ sink: RowSink) {
+  public init(_ sink: RowSink) {
     self.sink = sink
     self.text = sink as? TextSink
   }
 
-  func write(_ v: Value) throws {
+  public func write(_ v: Value) throws {
     if let t = text { return try t.writeValue(v) }
     if case .record(let r) = v { return try sink.write(r) }
     try sink.write(Record(shape: shape, values: [v]))
   }
-  func flush() throws { try sink.flush() }
-  func close() throws { try sink.close() }
+  public func flush() throws { try sink.flush() }
+  public func close() throws { try sink.close() }
 }
 
 /// All `writeStdout()` sinks of a job share one buffer, so their lines
 /// appear in the order the events were processed. In a parallel job the
 /// sinks run on different threads, hence the lock.
-final class SharedStdout: SinkWriter {
+public final class SharedStdout: SinkWriter {
+  public init() {}
   static let shared = TextSink()
   static let lock = NSLock()
-  func write(_ v: Value) throws {
+  public func write(_ v: Value) throws {
     SharedStdout.lock.lock()
     defer { SharedStdout.lock.unlock() }
     try SharedStdout.shared.writeValue(v)
   }
-  func flush() throws {
+  public func flush() throws {
     SharedStdout.lock.lock()
     defer { SharedStdout.lock.unlock() }
     try SharedStdout.shared.flush()
   }
   /// Standard output stays open for the other sinks; closing only flushes.
-  func close() throws { try flush() }
+  public func close() throws { try flush() }
 }
 
 extension Builtins {

@@ -3,7 +3,7 @@ import FlowRuntime
 import FlowConnectors
 
 /// Adapts a connector's `RowSource` to the executor's `SourceReader`.
-final class RowSourceReader: SourceReader {
+public final class RowSourceReader: SourceReader {
   let source: RowSource
   /// Unwraps one-field records (text lines) into their value.
   let unwrap: Bool
@@ -14,7 +14,7 @@ final class RowSourceReader: SourceReader {
 
   let replayable: Bool
 
-  init(_ source: RowSource, unwrap: Bool, replayable: Bool = false, size: @escaping () -> (Int, Int)? = { nil }, skipped: @escaping () -> Int = { 0 }, stop: @escaping () -> Void = {}) {
+  public init(_ source: RowSource, unwrap: Bool, replayable: Bool = false, size: @escaping () -> (Int, Int)? = { nil }, skipped: @escaping () -> Int = { 0 }, stop: @escaping () -> Void = {}) {
     self.source = source
     self.replayable = replayable
     self.unwrap = unwrap
@@ -27,7 +27,7 @@ final class RowSourceReader: SourceReader {
   /// first, and the error is thrown on the next read.
   var pending: Error?
 
-  func read(max: Int, into: inout [Value]) throws -> Bool {
+  public func read(max: Int, into: inout [Value]) throws -> Bool {
     if let e = pending {
       pending = nil
       throw e
@@ -48,13 +48,13 @@ final class RowSourceReader: SourceReader {
     return more
   }
 
-  var progress: Double? {
+  public var progress: Double? {
     guard let (done, total) = sizeOf(), total > 0 else { return nil }
     return min(1, Double(done) / Double(total))
   }
-  var skippedRows: Int { skipped() }
-  func stop() { stopper() }
-  var position: Int64? { replayable && pending == nil ? source.position : nil }
+  public var skippedRows: Int { skipped() }
+  public func stop() { stopper() }
+  public var position: Int64? { replayable && pending == nil ? source.position : nil }
 }
 
 /// Integers from `from` to `to`, produced directly as values.

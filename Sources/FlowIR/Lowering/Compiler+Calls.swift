@@ -81,6 +81,7 @@ extension Lowering {
       switch f.name {
       case "aggregate": return try compileAggregate(e, all, s, site)
       case "lateEvents": return try compileLateEvents(all, s, site)
+      case "sql": return try compileSQL(all, s, site)
       default: return try compilePatternPart(f.name, all, s, site)
       }
     }
@@ -168,6 +169,49 @@ extension Lowering {
 }
 
 /// The plan node inside a stream value.
+/// Plans an embedded SQL query (`stream |> sql("t", "SELECT ...")`) over
+/// its input node; set by FlowDriver, which links the SQL front end.
+public enum EmbeddedSQL {
+  /// (query, table, input columns with Flow type names, input node, call
+  /// location, a source of fresh node ids) -> the query's output node.
+  nonisolated(unsafe) public static var planner: ((_ query: String, _ table: String, _ columns: [(name: String, type: String)], _ input: PlanNode, _ location: String, _ nextID: @escaping () -> Int) throws -> PlanNode)?
+}
+
+extension Lowering {
+  func compileSQL(_ args: [Expr], _ s: FnScope, _ site: CallSite) throws -> Code {
+    guard args.count == 3, case .string(let tp) = args[1].kind, case .string(let qp) = args[2].kind, tp.count <= 1, qp.count <= 1 else {
+      throw LoweringError("internal: malformed sql call", at: site.location)
+    }
+    func text(_ parts: [StringPart]) -> String {
+      if case .text(let t)? = parts.first { return t }
+      return ""
+    }
+    let table = text(tp), query = text(qp)
+    var columns: [(name: String, type: String)] = []
+    var row = checker.exprTypes[args[0].id]?.resolved
+    if case .con("Stream", let a)? = row, a.count == 1 { row = a[0].resolved }
+    if case .con("Keyed", let a)? = row, a.count == 2 { row = a[1].resolved }
+    if case .record(let fields, _)? = row {
+      for (n, t) in fields {
+        var b = t.resolved
+        if case .optional(let inner) = b { b = inner.resolved }
+        if case .con(let head, _) = b { columns.append((n, head)) }
+      }
+    }
+    let input = try compile(args[0], s)
+    return { [unowned self] f in
+      guard let planner = EmbeddedSQL.planner else {
+        throw RuntimeError("SQL queries need the SQL front end, which this tool does not include", at: site.location)
+      }
+      let inNode = try planNode(try input(f), site)
+      return .opaque(try planner(query, table, columns, inNode, site.location, { [unowned self] in
+        self.nextNodeID += 1
+        return self.nextNodeID
+      }))
+    }
+  }
+}
+
 func planNode(_ v: Value, _ site: CallSite) throws -> PlanNode {
   guard case .opaque(let o) = v, let n = o as? PlanNode else {
     throw RuntimeError("internal: expected a stream", at: site.location)

@@ -14,6 +14,10 @@ public final class AggSpec: OpaqueValue, @unchecked Sendable {
     case countDistinct(FunctionValue)
     case topK(Int, FunctionValue)
     case accumulate(initial: Value, add: FunctionValue, merge: FunctionValue, result: FunctionValue)
+    /// An accumulator defined outside the runtime (SQL's null-skipping,
+    /// FILTER and DISTINCT aggregates); `make` gives a fresh one. It reads
+    /// only `fieldsRead` of each event (nil: it may read any field).
+    case custom(make: () -> Accumulator, fieldsRead: Set<String>?)
   }
   public let kind: Kind
   public let name: String
@@ -36,6 +40,7 @@ public final class AggSpec: OpaqueValue, @unchecked Sendable {
     case .countDistinct(let f): return DistinctAcc(f)
     case .topK(let k, let f): return TopKAcc(k: k, by: f)
     case .accumulate(let i, let a, let m, let r): return UserAcc(initial: i, add: a, merge: m, result: r)
+    case .custom(let make, _): return make()
     }
   }
 }

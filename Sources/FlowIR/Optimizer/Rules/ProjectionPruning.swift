@@ -47,6 +47,9 @@ struct ProjectionPruning: PlanRule {
           case .sum(let f), .min(let f), .max(let f), .avg(let f), .first(let f), .last(let f), .collect(let f), .countDistinct(let f):
             guard let r = reads(f) else { return nil }
             out.formUnion(r)
+          case .custom(_, let fields):
+            guard let r = fields else { return nil }
+            out.formUnion(r)
           case .topK, .accumulate:
             return nil
           }
