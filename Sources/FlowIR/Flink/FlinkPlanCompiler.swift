@@ -1,0 +1,407 @@
+import FlowSyntax
+import FlowSema
+import FlowRuntime
+
+/// Compiles an optimized plan to Flink SQL: one temporary view per operator
+/// (`v<id>_<operator>`), in the plan's order, and one query per sink. Every
+/// relation carries the event's time as a hidden `__rowtime` column once
+/// `withTimestamps` has set it, and keyed relations their key as `__key`.
+/// Operators without a translation are refused (`FlinkRefusal`).
+public struct FlinkPlanCompiler {
+  let lowering: Lowering
+
+  /// A translated operator: the view (or table) holding its events.
+  struct Rel {
+    var name: String
+    /// Visible columns, in order.
+    var columns: [FlinkColumn]
+    /// Events are plain values in one column `value`, not records.
+    var scalar = false
+    var rowtime = false
+    var keyType: String? = nil
+    var window: WindowSpec? = nil
+  }
+
+  var job: FlinkJob
+  var rels: [Int: Rel] = [:]
+  var tableNames = Set<String>()
+
+  public init(lowering: Lowering) {
+    self.lowering = lowering
+    self.job = FlinkJob(batch: true)
+  }
+
+  public mutating func compile(_ plan: LogicalPlan) throws -> FlinkJob {
+    job = FlinkJob(batch: plan.sinks.allSatisfy { $0.isBounded })
+    for sink in plan.sinks { try compileSink(sink) }
+    return job
+  }
+
+  func refuse(_ n: PlanNode, _ reason: String) -> FlinkRefusal {
+    FlinkRefusal(operatorName: n.name, location: n.location, reason: reason)
+  }
+
+  mutating func uniqueName(_ base: String) -> String {
+    var name = base, i = 2
+    while !tableNames.insert(name).inserted { name = "\(base)_\(i)"; i += 1 }
+    return name
+  }
+
+  mutating func define(_ n: PlanNode, _ label: String, _ query: String) -> String {
+    let name = uniqueName("v\(n.id)_\(label)")
+    job.definitions.append("CREATE TEMPORARY VIEW \(quote(name)) AS\n\(query)")
+    return name
+  }
+
+  /// The SQL of a one-parameter lambda over `input`'s columns.
+  func lambdaSyntax(_ f: FunctionValue, _ n: PlanNode, _ what: String) throws -> LambdaSyntax {
+    guard let syntax = f.info?.syntax as? LambdaSyntax else {
+      throw refuse(n, "its \(what) is not a lambda written in the script (a named function or built-in passed as a value does not translate; write `x => f(x)`)")
+    }
+    return syntax
+  }
+
+  func env(_ syntax: LambdaSyntax, _ input: Rel, _ n: PlanNode) throws -> [String: SQLBinding] {
+    guard syntax.params.count == 1, case .bind(let p) = syntax.params[0].pattern.kind else {
+      throw FlinkRefusal(operatorName: n.name, location: syntax.location, reason: "only one-parameter lambdas with a plain parameter name translate")
+    }
+    if input.scalar { return [p: .value(quote("value"))] }
+    var fields: [String: String] = [:]
+    for c in input.columns { fields[c.name] = quote(c.name) }
+    return [p: .row(fields)]
+  }
+
+  func translate(_ f: FunctionValue, over input: Rel, _ n: PlanNode, _ what: String) throws -> (sql: String, type: String) {
+    let syntax = try lambdaSyntax(f, n, what)
+    let t = FlinkExpressionTranslator(lowering: lowering, operatorName: n.name)
+    let s = try t.sql(syntax.body, try env(syntax, input, n))
+    guard let type = t.columnType(syntax.body) else {
+      throw FlinkRefusal(operatorName: n.name, location: syntax.location, reason: "its result type \(lowering.checker.typeString(ofExpr: syntax.body.id)) has no Flink SQL column type")
+    }
+    return (s, type)
+  }
+
+  func hidden(_ r: Rel) -> String {
+    var out = ""
+    if r.rowtime { out += ", \(quote("__rowtime"))" }
+    if r.keyType != nil { out += ", \(quote("__key"))" }
+    return out
+  }
+
+  // MARK: - Operators
+
+  mutating func rel(_ n: PlanNode) throws -> Rel {
+    if let r = rels[n.id] { return r }
+    let r = try translateNode(n)
+    rels[n.id] = r
+    return r
+  }
+
+  mutating func translateNode(_ n: PlanNode) throws -> Rel {
+    switch n.kind {
+    case .source(let spec):
+      return try source(n, spec, time: nil)
+    case .withTimestamps(let time, let watermark, _):
+      return try withTimestamps(n, time, watermark)
+    case .map(let f):
+      return try map(n, f, try rel(n.inputs[0]))
+    case .filter(let f):
+      return try filter(n, f, try rel(n.inputs[0]))
+    case .fused(let stages):
+      var r = try rel(n.inputs[0])
+      for s in stages {
+        switch s {
+        case .map(let f): r = try map(n, f, r)
+        case .filter(let f): r = try filter(n, f, r)
+        case .flatMap: throw refuse(n, "flatMap returns a list per event, which has no SQL counterpart")
+        }
+      }
+      return r
+    case .keyBy(let f):
+      let input = try rel(n.inputs[0])
+      let (key, type) = try translate(f, over: input, n, "key function")
+      let cols = input.columns.map { quote($0.name) }.joined(separator: ", ")
+      let sep = cols.isEmpty ? "" : ", "
+      let rowtime = input.rowtime ? ", \(quote("__rowtime"))" : ""
+      let name = define(n, "keyBy", "SELECT \(cols)\(sep)\(key) AS \(quote("__key"))\(rowtime)\nFROM \(quote(input.name))")
+      var r = input
+      r.name = name
+      r.keyType = type
+      return r
+    case .window(let spec, let trigger, let lateness):
+      var r = try rel(n.inputs[0])
+      if case .global = spec { throw refuse(n, "global windows have no Flink SQL window table function") }
+      if case .onWatermark = trigger {} else { throw refuse(n, "only the default (watermark) trigger translates; Flink SQL windows fire when the watermark passes their end") }
+      if lateness > 0 { throw refuse(n, "allowedLateness has no counterpart in Flink SQL window table functions") }
+      guard r.rowtime else { throw refuse(n, "windows need event time: add withTimestamps right after the source") }
+      r.window = spec
+      return r
+    case .aggregate(let fields, _):
+      return try aggregate(n, fields, try rel(n.inputs[0]))
+    case .union:
+      return try union(n)
+    case .flatMap:
+      throw refuse(n, "flatMap returns a list per event, which has no SQL counterpart")
+    case .process:
+      throw refuse(n, "process keeps arbitrary state and timers per key, which Flink SQL cannot express")
+    case .iterate, .feedback:
+      throw refuse(n, "iterations loop over data, which Flink SQL cannot express")
+    case .connect, .withBroadcast, .broadcast:
+      throw refuse(n, "\(n.name) runs user functions over shared per-key state, which Flink SQL cannot express")
+    case .reduce:
+      throw refuse(n, "reduce with a user function has no SQL aggregate; use aggregate with count/sum/min/max/avg/countDistinct")
+    case .lateEvents:
+      throw refuse(n, "Flink SQL drops late events; there is no side output of them")
+    case .windowJoin, .intervalJoin, .join, .lookup, .latest:
+      throw refuse(n, "joins are not translated to Flink SQL yet")
+    case .pattern, .timedOut:
+      throw refuse(n, "patterns are not translated to MATCH_RECOGNIZE yet")
+    case .sink:
+      throw refuse(n, "a sink cannot be an input")
+    }
+  }
+
+  mutating func map(_ n: PlanNode, _ f: FunctionValue, _ input: Rel) throws -> Rel {
+    let syntax = try lambdaSyntax(f, n, "function")
+    let t = FlinkExpressionTranslator(lowering: lowering, operatorName: n.name)
+    var scope = try env(syntax, input, n)
+    var body = syntax.body
+    // `x => { let a = ...; { ... } }`: the lets are in scope of the record.
+    while case .block(let lets, let result) = body.kind {
+      for l in lets {
+        guard case .bind(let name) = l.pattern.kind else { throw t.refuse(l.value, "only simple `let name = ...` translates") }
+        scope[name] = .value(try t.sql(l.value, scope))
+      }
+      body = result
+    }
+    var select: [String] = []
+    var columns: [FlinkColumn] = []
+    var scalar = false
+    if case .record(let inits) = body.kind {
+      for i in inits {
+        guard let type = t.columnType(i.value) else {
+          throw t.refuse(i.value, "field '\(i.name.text)' has type \(lowering.checker.typeString(ofExpr: i.value.id)), which has no Flink SQL column type")
+        }
+        select.append("\(try t.sql(i.value, scope)) AS \(quote(i.name.text))")
+        columns.append(FlinkColumn(name: i.name.text, type: type))
+      }
+    } else {
+      guard let type = t.columnType(body) else {
+        throw t.refuse(body, "the result type \(lowering.checker.typeString(ofExpr: body.id)) has no Flink SQL column type")
+      }
+      select.append("\(try t.sql(body, scope)) AS \(quote("value"))")
+      columns.append(FlinkColumn(name: "value", type: type))
+      scalar = true
+    }
+    var r = Rel(name: "", columns: columns, scalar: scalar, rowtime: input.rowtime)
+    r.name = define(n, "map", "SELECT \(select.joined(separator: ", "))\(hidden(r))\nFROM \(quote(input.name))")
+    return r
+  }
+
+  mutating func filter(_ n: PlanNode, _ f: FunctionValue, _ input: Rel) throws -> Rel {
+    let (cond, _) = try translate(f, over: input, n, "predicate")
+    var r = input
+    r.name = define(n, "filter", "SELECT *\nFROM \(quote(input.name))\nWHERE \(cond)")
+    return r
+  }
+
+  /// `withTimestamps` becomes the source table's WATERMARK clause: Flink
+  /// SQL defines event time only on tables, so it must follow the source,
+  /// with at most filters in between (they do not change event times).
+  mutating func withTimestamps(_ n: PlanNode, _ time: FunctionValue, _ watermark: WatermarkSpec) throws -> Rel {
+    var filters: [(PlanNode, FunctionValue)] = []
+    var cur = n.inputs[0]
+    while true {
+      if case .filter(let f) = cur.kind { filters.append((cur, f)); cur = cur.inputs[0]; continue }
+      if case .fused(let stages) = cur.kind {
+        var fs: [FunctionValue] = []
+        for case .filter(let f) in stages { fs.append(f) }
+        if fs.count == stages.count {
+          for f in fs.reversed() { filters.append((cur, f)) }
+          cur = cur.inputs[0]
+          continue
+        }
+      }
+      break
+    }
+    guard case .source(let spec) = cur.kind else {
+      throw refuse(n, "Flink SQL sets event time on source tables only: withTimestamps must come right after the source (filters may come between)")
+    }
+    var r = try source(cur, spec, time: (n, time, watermark))
+    for (node, f) in filters.reversed() { r = try filter(node, f, r) }
+    return r
+  }
+
+  /// The CREATE TABLE of a source, and a view that converts its columns to
+  /// the Flow types (and, for CSV, drops the header line).
+  mutating func source(_ n: PlanNode, _ spec: SourceSpec, time: (PlanNode, FunctionValue, WatermarkSpec)?) throws -> Rel {
+    guard let c = spec.connector else {
+      throw refuse(n, "the source \(spec.description) has no Flink connector (see the connector table in Language/flink.md)")
+    }
+    let csv: Bool
+    switch c.name {
+    case "readCsv": csv = true
+    case "readJsonl": csv = false
+    default:
+      throw refuse(n, "the source \(c.name) has no Flink connector counterpart that reads the same events (see Language/flink.md)")
+    }
+    var physical: [String] = []
+    var converted: [String: String] = [:]
+    var columns: [FlinkColumn] = []
+    for (name, type) in c.columns {
+      guard let sqlType = FlinkColumn.sqlType(type) else {
+        throw refuse(n, "column '\(name)' has type \(type), which has no Flink SQL column type")
+      }
+      let base = type.hasSuffix("?") ? String(type.dropLast()) : type
+      let col = quote(name)
+      // CSV columns are read as text and converted here (Flink's CSV format
+      // has no header option and reads no ISO-8601 'Z' times); JSON keeps
+      // its numbers and booleans, times are converted from text.
+      let readAsText = csv || base == "Time"
+      physical.append("  \(col) \(readAsText ? "STRING" : sqlType)")
+      var conv: String
+      switch base {
+      case "Time": conv = "TRY_CAST(REPLACE(REPLACE(\(col), 'T', ' '), 'Z', '') AS TIMESTAMP(3))"
+      case "String": conv = type.hasSuffix("?") && csv ? "NULLIF(\(col), '')" : col
+      default: conv = readAsText ? "TRY_CAST(\(col) AS \(sqlType))" : col
+      }
+      converted[name] = conv
+      columns.append(FlinkColumn(name: name, type: type))
+    }
+    var computed: [String] = []
+    var rowtime = false
+    if let (tsNode, f, wm) = time {
+      let syntax = try lambdaSyntax(f, tsNode, "time function")
+      guard syntax.params.count == 1, case .bind(let p) = syntax.params[0].pattern.kind else {
+        throw refuse(tsNode, "only one-parameter lambdas translate")
+      }
+      let t = FlinkExpressionTranslator(lowering: lowering, operatorName: tsNode.name)
+      let ts = try t.sql(syntax.body, [p: .row(converted)])
+      guard case .boundedDelay(let delay) = wm else { throw refuse(tsNode, "unknown watermark") }
+      computed.append("  \(quote("__rowtime")) AS \(ts)")
+      // Flow's watermark is the largest time seen minus the delay minus 1 ms.
+      computed.append("  WATERMARK FOR \(quote("__rowtime")) AS \(quote("__rowtime")) - \(interval(delay + 1))")
+      rowtime = true
+    }
+    let path = c.options["path"] ?? ""
+    var options = ["'connector' = 'filesystem'", "'path' = \(sqlString(path))", "'format' = '\(csv ? "csv" : "json")'"]
+    if csv, let d = c.options["delimiter"], d != "," { options.append("'csv.field-delimiter' = \(sqlString(d))") }
+    if !csv { options.append("'json.ignore-parse-errors' = 'false'") }
+    if c.options["follow"] == "true" { options.append("'source.monitor-interval' = '1s'") }
+    let table = uniqueName("src\(n.id)_\(csv ? "csv" : "jsonl")")
+    job.definitions.append("CREATE TEMPORARY TABLE \(quote(table)) (\n\((physical + computed).joined(separator: ",\n"))\n) WITH (\n  \(options.joined(separator: ",\n  "))\n)")
+    var select = c.columns.map { "\(converted[$0.name] ?? quote($0.name)) AS \(quote($0.name))" }
+    if rowtime { select.append(quote("__rowtime")) }
+    var query = "SELECT \(select.joined(separator: ", "))\nFROM \(quote(table))"
+    if csv && c.options["header"] != "false" && !c.columns.isEmpty {
+      // The header line: every field equal to its column's name.
+      query += "\nWHERE NOT (" + c.columns.map { "\(quote($0.name)) = \(sqlString($0.name))" }.joined(separator: " AND ") + ")"
+    }
+    var r = Rel(name: "", columns: columns, rowtime: rowtime)
+    r.name = define(time?.0 ?? n, "source", query)
+    return r
+  }
+
+  mutating func aggregate(_ n: PlanNode, _ fields: [(String, AggSpec)], _ input: Rel) throws -> Rel {
+    guard let keyType = input.keyType else { throw refuse(n, "aggregates translate on keyed streams (keyBy) only") }
+    var select = ["\(quote("__key")) AS \(quote("key"))"]
+    var columns = [FlinkColumn(name: "key", type: keyType)]
+    var from = quote(input.name)
+    var group = [quote("__key")]
+    if let w = input.window {
+      let time = "DESCRIPTOR(\(quote("__rowtime")))"
+      switch w {
+      case .tumbling(let size, let offset):
+        from = "TABLE(TUMBLE(TABLE \(from), \(time), \(interval(size))\(offset != 0 ? ", \(interval(offset))" : "")))"
+      case .sliding(let size, let slide):
+        from = "TABLE(HOP(TABLE \(from), \(time), \(interval(slide)), \(interval(size))))"
+      case .session(let gap):
+        from = "TABLE(SESSION(TABLE \(from) PARTITION BY \(quote("__key")), \(time), \(interval(gap))))"
+      case .global:
+        throw refuse(n, "global windows have no Flink SQL window table function")
+      }
+      select += ["window_start AS \(quote("start"))", "window_end AS \(quote("end"))"]
+      columns += [FlinkColumn(name: "start", type: "Time"), FlinkColumn(name: "end", type: "Time")]
+      group += ["window_start", "window_end", "window_time"]
+    }
+    for (name, spec) in fields {
+      let (expr, type) = try aggregateSQL(n, spec, input)
+      select.append("\(expr) AS \(quote(name))")
+      columns.append(FlinkColumn(name: name, type: type))
+    }
+    // A window's results carry the window's last instant as their event
+    // time, as in Flow (window_time = window_end - 1 ms).
+    let windowed = input.window != nil
+    if windowed { select.append("window_time AS \(quote("__rowtime"))") }
+    var r = Rel(name: "", columns: columns, rowtime: windowed)
+    r.name = define(n, "aggregate", "SELECT \(select.joined(separator: ", "))\nFROM \(from)\nGROUP BY \(group.joined(separator: ", "))")
+    return r
+  }
+
+  func aggregateSQL(_ n: PlanNode, _ spec: AggSpec, _ input: Rel) throws -> (String, String) {
+    switch spec.kind {
+    case .count: return ("COUNT(*)", "Int")
+    case .sum(let f):
+      let (e, t) = try translate(f, over: input, n, "sum function")
+      return ("SUM(\(e))", t)
+    case .min(let f):
+      let (e, t) = try translate(f, over: input, n, "min function")
+      return ("MIN(\(e))", t)
+    case .max(let f):
+      let (e, t) = try translate(f, over: input, n, "max function")
+      return ("MAX(\(e))", t)
+    case .avg(let f):
+      let (e, _) = try translate(f, over: input, n, "avg function")
+      return ("AVG(CAST(\(e) AS DOUBLE))", "Float")
+    case .countDistinct(let f):
+      let (e, _) = try translate(f, over: input, n, "countDistinct function")
+      return ("COUNT(DISTINCT \(e))", "Int")
+    default:
+      throw refuse(n, "the aggregate '\(spec.name)' has no Flink SQL counterpart (count, sum, min, max, avg and countDistinct do)")
+    }
+  }
+
+  mutating func union(_ n: PlanNode) throws -> Rel {
+    let a = try rel(n.inputs[0]), b = try rel(n.inputs[1])
+    guard a.scalar == b.scalar, Set(a.columns.map(\.name)) == Set(b.columns.map(\.name)), a.rowtime == b.rowtime else {
+      throw refuse(n, "both inputs must have the same columns and both or neither event time")
+    }
+    let names = a.columns.map { quote($0.name) } + (a.rowtime ? [quote("__rowtime")] : [])
+    let cols = names.joined(separator: ", ")
+    var r = a
+    r.keyType = nil
+    r.window = nil
+    r.name = define(n, "union", "SELECT \(cols) FROM \(quote(a.name))\nUNION ALL\nSELECT \(cols) FROM \(quote(b.name))")
+    return r
+  }
+
+  mutating func compileSink(_ n: PlanNode) throws {
+    guard case .sink(let spec) = n.kind else { throw refuse(n, "not a sink") }
+    guard let c = spec.connector else { throw refuse(n, "the sink \(spec.description) has no Flink connector") }
+    let input = try rel(n.inputs[0])
+    let query = "SELECT \(input.columns.map { quote($0.name) }.joined(separator: ", "))\nFROM \(quote(input.name))"
+    let table = uniqueName("sink\(n.id)_\(c.name)")
+    var options: [String]
+    switch c.name {
+    case "writeStdout":
+      job.sinks.append(FlinkSink(kind: .stdout(table: table, query: query), columns: input.columns, scalar: input.scalar, location: n.location))
+      return
+    case "discard": options = ["'connector' = 'blackhole'"]
+    case "writeCsv", "writeJsonl":
+      options = ["'connector' = 'filesystem'", "'path' = \(sqlString(c.options["path"] ?? ""))", "'format' = '\(c.name == "writeCsv" ? "csv" : "json")'"]
+    default:
+      throw refuse(n, "the sink \(c.name) has no Flink connector counterpart (see Language/flink.md)")
+    }
+    let ddl = createTable(table, input.columns, input.scalar, options)
+    job.sinks.append(FlinkSink(kind: .insert(table: table, ddl: ddl, query: query), columns: input.columns, scalar: input.scalar, location: n.location))
+  }
+}
+
+/// A Flink SQL interval literal for milliseconds: `INTERVAL '10' SECOND`,
+/// `INTERVAL '0.250' SECOND`.
+func interval(_ ms: Int64) -> String {
+  if ms % 1000 == 0 { return "INTERVAL '\(ms / 1000)' SECOND" }
+  let frac = ms % 1000
+  let f = frac < 10 ? "00\(frac)" : frac < 100 ? "0\(frac)" : "\(frac)"
+  return "INTERVAL '\(ms / 1000).\(f)' SECOND"
+}
