@@ -25,6 +25,7 @@ public struct FlinkPlanCompiler {
   var job: FlinkJob
   var rels: [Int: Rel] = [:]
   var tableNames = Set<String>()
+  var sessionWindows = false
 
   public init(lowering: Lowering) {
     self.lowering = lowering
@@ -34,11 +35,22 @@ public struct FlinkPlanCompiler {
   public mutating func compile(_ plan: LogicalPlan) throws -> FlinkJob {
     job = FlinkJob(batch: plan.sinks.allSatisfy { $0.isBounded })
     for sink in plan.sinks { try compileSink(sink) }
+    // Flink's batch mode has no session windows; in streaming mode over
+    // bounded files the final watermark closes every window, so the window
+    // results are the same.
+    if sessionWindows { job.batch = false }
     return job
   }
 
   func refuse(_ n: PlanNode, _ reason: String) -> FlinkRefusal {
-    FlinkRefusal(operatorName: n.name, location: n.location, reason: reason)
+    FlinkRefusal(operatorName: operatorName(n), location: n.location, reason: reason)
+  }
+
+  /// The operator as the script calls it (an aggregate node is named after
+  /// its fields in plans).
+  func operatorName(_ n: PlanNode) -> String {
+    if case .aggregate = n.kind { return "aggregate" }
+    return n.name
   }
 
   mutating func uniqueName(_ base: String) -> String {
@@ -63,7 +75,7 @@ public struct FlinkPlanCompiler {
 
   func env(_ syntax: LambdaSyntax, _ input: Rel, _ n: PlanNode) throws -> [String: SQLBinding] {
     guard syntax.params.count == 1, case .bind(let p) = syntax.params[0].pattern.kind else {
-      throw FlinkRefusal(operatorName: n.name, location: syntax.location, reason: "only one-parameter lambdas with a plain parameter name translate")
+      throw FlinkRefusal(operatorName: operatorName(n), location: syntax.location, reason: "only one-parameter lambdas with a plain parameter name translate")
     }
     if input.scalar { return [p: .value(quote("value"))] }
     var fields: [String: String] = [:]
@@ -73,10 +85,10 @@ public struct FlinkPlanCompiler {
 
   func translate(_ f: FunctionValue, over input: Rel, _ n: PlanNode, _ what: String) throws -> (sql: String, type: String) {
     let syntax = try lambdaSyntax(f, n, what)
-    let t = FlinkExpressionTranslator(lowering: lowering, operatorName: n.name)
+    let t = FlinkExpressionTranslator(lowering: lowering, operatorName: operatorName(n))
     let s = try t.sql(syntax.body, try env(syntax, input, n))
     guard let type = t.columnType(syntax.body) else {
-      throw FlinkRefusal(operatorName: n.name, location: syntax.location, reason: "its result type \(lowering.checker.typeString(ofExpr: syntax.body.id)) has no Flink SQL column type")
+      throw FlinkRefusal(operatorName: operatorName(n), location: syntax.location, reason: "its result type \(lowering.checker.typeString(ofExpr: syntax.body.id)) has no Flink SQL column type")
     }
     return (s, type)
   }
@@ -163,7 +175,7 @@ public struct FlinkPlanCompiler {
 
   mutating func map(_ n: PlanNode, _ f: FunctionValue, _ input: Rel) throws -> Rel {
     let syntax = try lambdaSyntax(f, n, "function")
-    let t = FlinkExpressionTranslator(lowering: lowering, operatorName: n.name)
+    let t = FlinkExpressionTranslator(lowering: lowering, operatorName: operatorName(n))
     var scope = try env(syntax, input, n)
     var body = syntax.body
     // `x => { let a = ...; { ... } }`: the lets are in scope of the record.
@@ -278,7 +290,9 @@ public struct FlinkPlanCompiler {
       let t = FlinkExpressionTranslator(lowering: lowering, operatorName: tsNode.name)
       let ts = try t.sql(syntax.body, [p: .row(converted)])
       guard case .boundedDelay(let delay) = wm else { throw refuse(tsNode, "unknown watermark") }
-      computed.append("  \(quote("__rowtime")) AS \(ts)")
+      // Flink's streaming mode needs a non-null event time; the CSV header
+      // row (dropped by the view) and unreadable times get the epoch.
+      computed.append("  \(quote("__rowtime")) AS COALESCE(\(ts), TIMESTAMP '1970-01-01 00:00:00.000')")
       // Flow's watermark is the largest time seen minus the delay minus 1 ms.
       computed.append("  WATERMARK FOR \(quote("__rowtime")) AS \(quote("__rowtime")) - \(interval(delay + 1))")
       rowtime = true
@@ -286,7 +300,6 @@ public struct FlinkPlanCompiler {
     let path = c.options["path"] ?? ""
     var options = ["'connector' = 'filesystem'", "'path' = \(sqlString(path))", "'format' = '\(csv ? "csv" : "json")'"]
     if csv, let d = c.options["delimiter"], d != "," { options.append("'csv.field-delimiter' = \(sqlString(d))") }
-    if !csv { options.append("'json.ignore-parse-errors' = 'false'") }
     if c.options["follow"] == "true" { options.append("'source.monitor-interval' = '1s'") }
     let table = uniqueName("src\(n.id)_\(csv ? "csv" : "jsonl")")
     job.definitions.append("CREATE TEMPORARY TABLE \(quote(table)) (\n\((physical + computed).joined(separator: ",\n"))\n) WITH (\n  \(options.joined(separator: ",\n  "))\n)")
@@ -316,6 +329,7 @@ public struct FlinkPlanCompiler {
       case .sliding(let size, let slide):
         from = "TABLE(HOP(TABLE \(from), \(time), \(interval(slide)), \(interval(size))))"
       case .session(let gap):
+        sessionWindows = true
         from = "TABLE(SESSION(TABLE \(from) PARTITION BY \(quote("__key")), \(time), \(interval(gap))))"
       case .global:
         throw refuse(n, "global windows have no Flink SQL window table function")

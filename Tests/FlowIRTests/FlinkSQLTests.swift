@@ -1,0 +1,261 @@
+import Foundation
+import XCTest
+import FlowDriver
+
+/// `flow compile --target flink-sql`: golden SQL per translatable operator
+/// (`Golden/flink.<name>.txt`, `FLOW_RECORD=1` re-records), and one test
+/// per refusal asserting the message and the script position.
+final class FlinkSQLTests: XCTestCase {
+  static let header = """
+    type Bid = { auction: Int, bidder: Int, price: Int, channel: String, dateTime: Time }
+    type Click = { user: String, page: String?, ms: Int, ok: Bool, at: Time }
+
+    """
+
+  func sql(_ body: String) -> String {
+    switch FlinkDriver().compile(path: "test.flow", text: Self.header + body) {
+    case .success(let job): return job.script()
+    case .failure(let f): return "FAILED: " + f.message
+    }
+  }
+
+  func golden(_ name: String, _ body: String, file: StaticString = #filePath, line: UInt = #line) {
+    PlanSnapshot.assert(sql(body), named: "flink." + name, file: file, line: line)
+  }
+
+  /// The refusal message (`test.flow:LINE:COL: error: cannot compile 'OP'
+  /// to Flink SQL: ...`) of a script that does not translate.
+  func refusal(_ body: String) -> String {
+    switch FlinkDriver().compile(path: "test.flow", text: Self.header + body) {
+    case .success(let job): return "COMPILED:\n" + job.script()
+    case .failure(let f):
+      XCTAssertEqual(f.outcome, .compileErrors)
+      return f.message
+    }
+  }
+
+  // Line numbers in refusals count the two header lines.
+
+  func testCsvSourceMapFilterStdout() {
+    golden("csv-map-filter", """
+      readCsv("bids.csv", schema: Bid)
+        |> filter(b => b.price > 100 && b.channel != "web")
+        |> map(b => { auction: b.auction, euros: 0.908 * b.price, big: if b.price > 1000 then "big" else "small" })
+        |> writeStdout()
+      """)
+  }
+
+  func testJsonlSourceWithOptionalsAndScalarMap() {
+    golden("jsonl-scalar", """
+      readJsonl("clicks.jsonl", schema: Click)
+        |> map(c => c.page ?? "none")
+        |> writeJsonl("out.jsonl")
+      """)
+  }
+
+  func testWithTimestampsAfterFiltersBecomesTheWatermark() {
+    golden("watermark", """
+      let minPrice = 10
+      readCsv("bids.csv", schema: Bid, delimiter: ";")
+        |> filter(b => b.price >= minPrice)
+        |> withTimestamps(b => b.dateTime, watermark: boundedDelay(4s))
+        |> map(b => { auction: b.auction, at: b.dateTime })
+        |> writeCsv("out.csv")
+      """)
+  }
+
+  func testKeyedAggregateIsGroupBy() {
+    golden("keyed-aggregate", """
+      readCsv("bids.csv", schema: Bid)
+        |> keyBy(b => b.channel)
+        |> aggregate({ n: count(), total: sum(b => b.price), lo: min(b => b.price), hi: max(b => b.price),
+          mean: avg(b => b.price), bidders: countDistinct(b => b.bidder) })
+        |> writeStdout()
+      """)
+  }
+
+  func testTumblingWindow() {
+    golden("tumbling", """
+      readCsv("bids.csv", schema: Bid)
+        |> withTimestamps(b => b.dateTime, watermark: boundedDelay(1s))
+        |> keyBy(b => b.auction)
+        |> window(tumbling(10s, offset: 2s))
+        |> count()
+        |> map(w => { auction: w.key, start: w.start, n: w.count })
+        |> discard()
+      """)
+  }
+
+  func testSlidingWindow() {
+    golden("sliding", """
+      readCsv("bids.csv", schema: Bid)
+        |> withTimestamps(b => b.dateTime, watermark: monotonic())
+        |> keyBy(b => b.auction)
+        |> window(sliding(size: 10s, every: 500ms))
+        |> sum(b => b.price)
+        |> writeStdout()
+      """)
+  }
+
+  func testSessionWindow() {
+    golden("session", """
+      readCsv("bids.csv", schema: Bid)
+        |> withTimestamps(b => b.dateTime, watermark: boundedDelay(1s))
+        |> keyBy(b => b.bidder)
+        |> window(session(gap: 10s))
+        |> aggregate({ n: count(), best: max(b => b.price) })
+        |> writeStdout()
+      """)
+  }
+
+  func testUnionAndTwoSinksAreOneStatementSet() {
+    golden("union", """
+      let a = readCsv("a.csv", schema: Bid) |> map(b => { id: b.auction, price: b.price })
+      let b = readCsv("b.csv", schema: Bid) |> map(b => { price: b.price * 2, id: b.bidder })
+      let both = union(a, b)
+      both |> writeCsv("all.csv")
+      both |> filter(r => r.price > 10) |> discard()
+      """)
+  }
+
+  func testExpressionsInlineUserFunctionsAndBuiltins() {
+    golden("expressions", """
+      fn label(s: String, n: Int) -> String = {
+        let up = upper(s)
+        if n % 2 == 0 then "\\(up)-even" else up + "-odd"
+      }
+      readCsv("clicks.csv", schema: Click)
+        |> filter(c => !c.ok || startsWith(c.user, "a") || contains(c.user, "x's"))
+        |> map(c => { user: lower(c.user), short: substring(c.user, 1, 3), n: length(c.user), tag: label(c.user, c.ms),
+          neg: -c.ms / 3, at: c.at, late: c.at > @2024-01-01T00:00:00.5Z })
+        |> writeStdout()
+      """)
+  }
+
+  // MARK: - Refusals
+
+  func testRefusesProcess() {
+    XCTAssertEqual(refusal("""
+      readCsv("bids.csv", schema: Bid)
+        |> keyBy(b => b.auction)
+        |> process(init: 0, onEvent: (s, b, ctx) => { state: s + 1, emit: [s], timers: [] })
+        |> writeStdout()
+      """), "test.flow:5:6: error: cannot compile 'process' to Flink SQL: process keeps arbitrary state and timers per key, which Flink SQL cannot express")
+  }
+
+  func testRefusesFlatMap() {
+    XCTAssertEqual(refusal("""
+      readCsv("bids.csv", schema: Bid)
+        |> flatMap(b => [b.price, b.price])
+        |> writeStdout()
+      """), "test.flow:4:6: error: cannot compile 'flatMap' to Flink SQL: flatMap returns a list per event, which has no SQL counterpart")
+  }
+
+  func testRefusesIteration() {
+    let msg = refusal("""
+      sequence(1, 3)
+        |> iterate(times: 2, step: s => s |> map(x => x * 2))
+        |> writeStdout()
+      """)
+    XCTAssertTrue(msg.hasPrefix("test.flow:3:1: error: cannot compile 'source' to Flink SQL: the source sequence(1, 3) has no Flink connector") ||
+                  msg.contains("iterations loop over data"), msg)
+  }
+
+  func testRefusesIterateOverAFileSource() {
+    let msg = refusal("""
+      readCsv("bids.csv", schema: Bid)
+        |> map(b => b.price)
+        |> iterate(times: 2, step: s => s |> map(x => x * 2))
+        |> writeStdout()
+      """)
+    XCTAssertEqual(msg, "test.flow:5:6: error: cannot compile 'iterate' to Flink SQL: iterations loop over data, which Flink SQL cannot express")
+  }
+
+  func testRefusesConnect() {
+    XCTAssertTrue(refusal("""
+      let a = readCsv("a.csv", schema: Bid) |> keyBy(b => b.auction)
+      let b = readCsv("b.csv", schema: Bid) |> keyBy(b => b.auction)
+      connect(a, b, init: 0,
+        onLeft: (s, x, ctx) => { state: s, emit: [x.price], timers: [] },
+        onRight: (s, x, ctx) => { state: s, emit: [], timers: [] })
+        |> writeStdout()
+      """).hasPrefix("test.flow:5:1: error: cannot compile 'connect' to Flink SQL: connect runs user functions over shared per-key state"))
+  }
+
+  func testRefusesLateEvents() {
+    XCTAssertEqual(refusal("""
+      readCsv("bids.csv", schema: Bid)
+        |> withTimestamps(b => b.dateTime, watermark: boundedDelay(1s))
+        |> keyBy(b => b.auction)
+        |> window(tumbling(10s))
+        |> lateEvents()
+        |> writeStdout()
+      """), "test.flow:7:6: error: cannot compile 'lateEvents' to Flink SQL: Flink SQL drops late events; there is no side output of them")
+  }
+
+  func testRefusesUnsupportedAggregate() {
+    XCTAssertEqual(refusal("""
+      readCsv("bids.csv", schema: Bid)
+        |> keyBy(b => b.auction)
+        |> aggregate({ all: collect(b => b.price) })
+        |> discard()
+      """), "test.flow:5:6: error: cannot compile 'aggregate' to Flink SQL: the aggregate 'collect' has no Flink SQL counterpart (count, sum, min, max, avg and countDistinct do)")
+  }
+
+  func testRefusesUnsupportedBuiltinAtItsPosition() {
+    XCTAssertEqual(refusal("""
+      readCsv("bids.csv", schema: Bid)
+        |> map(b => { n: b.price, h: hash(b.channel) })
+        |> writeStdout()
+      """), "test.flow:4:32: error: cannot compile 'map' to Flink SQL: the built-in 'hash' has no Flink SQL translation (see Language/flink.md for those that do)")
+  }
+
+  func testRefusesMatchExpression() {
+    XCTAssertEqual(refusal("""
+      readCsv("bids.csv", schema: Bid)
+        |> map(b => match b.price { 0 => "zero", _ => "some" })
+        |> writeStdout()
+      """), "test.flow:4:15: error: cannot compile 'map' to Flink SQL: `match` does not translate to SQL")
+  }
+
+  func testRefusesANamedFunctionAsKey() {
+    XCTAssertTrue(refusal("""
+      fn auctionOf(b: Bid) -> Int = b.auction
+      readCsv("bids.csv", schema: Bid)
+        |> keyBy(auctionOf)
+        |> count()
+        |> writeStdout()
+      """).hasPrefix("test.flow:5:6: error: cannot compile 'keyBy' to Flink SQL: its key function is not a lambda written in the script"))
+  }
+
+  func testRefusesWithTimestampsAfterAMap() {
+    XCTAssertEqual(refusal("""
+      readCsv("bids.csv", schema: Bid)
+        |> map(b => { p: b.price, t: b.dateTime })
+        |> withTimestamps(r => r.t, watermark: boundedDelay(1s))
+        |> writeStdout()
+      """), "test.flow:5:6: error: cannot compile 'withTimestamps' to Flink SQL: Flink SQL sets event time on source tables only: withTimestamps must come right after the source (filters may come between)")
+  }
+
+  func testRefusesATextSource() {
+    XCTAssertEqual(refusal("""
+      readText("words.txt") |> writeStdout()
+      """), "test.flow:3:1: error: cannot compile 'source' to Flink SQL: the source readText(\"words.txt\") has no Flink connector (see the connector table in Language/flink.md)")
+  }
+
+  func testRefusesJoins() {
+    XCTAssertTrue(refusal("""
+      let a = readCsv("a.csv", schema: Bid) |> withTimestamps(b => b.dateTime, watermark: boundedDelay(1s)) |> keyBy(b => b.auction)
+      let b = readCsv("b.csv", schema: Bid) |> withTimestamps(b => b.dateTime, watermark: boundedDelay(1s)) |> keyBy(b => b.auction)
+      intervalJoin(a, b, lower: 0s, upper: 5s) |> writeStdout()
+      """).hasPrefix("test.flow:5:1: error: cannot compile 'intervalJoin' to Flink SQL: joins are not translated"))
+  }
+
+  func testRefusesAWholeEventInAnExpression() {
+    XCTAssertEqual(refusal("""
+      readCsv("bids.csv", schema: Bid)
+        |> map(b => { n: b.price, same: b == b })
+        |> writeStdout()
+      """), "test.flow:4:35: error: cannot compile 'map' to Flink SQL: the event 'b' is used as a whole; only its fields (b.field) translate to SQL columns")
+  }
+}
