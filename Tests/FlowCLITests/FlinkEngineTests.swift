@@ -47,7 +47,7 @@ final class FlinkEngineTests: XCTestCase {
       }
       XCTAssertFalse(a.isEmpty, "\(script) printed nothing")
       XCTAssertEqual(a.count, b.count, "\(script): \(a.count) rows on flow, \(b.count) on flink")
-      if let i = zip(a, b).firstIndex(where: { $0 != $1 }) {
+      if let i = (0..<min(a.count, b.count)).first(where: { a[$0] != b[$0] }) {
         XCTFail("\(script): row \(i + 1) differs:\n  flow:  \(a[i])\n  flink: \(b[i])")
       }
     }
