@@ -92,8 +92,19 @@ def render(v, flow_type, nested):
 def render_row(values, columns, scalar):
     if scalar:
         return render(values[0], columns[0]["type"], False)
-    parts = ["%s: %s" % (c["name"], render(v, c["type"], True)) for v, c in zip(values, columns)]
-    return "{" + ", ".join(parts) + "}"
+    # Columns `left.price` are the field `price` of the nested record `left`
+    # (join results); they come grouped, in record order.
+    tree = {}
+    for v, c in zip(values, columns):
+        node = tree
+        path = c["name"].split(".")
+        for p in path[:-1]:
+            node = node.setdefault(p, {})
+        node[path[-1]] = render(v, c["type"], True)
+
+    def show(node):
+        return "{" + ", ".join("%s: %s" % (k, show(x) if isinstance(x, dict) else x) for k, x in node.items()) + "}"
+    return show(tree)
 
 
 def flink_message(e):

@@ -17,8 +17,12 @@ public struct FlinkRefusal: Error, CustomStringConvertible {
 /// What a name stands for while translating an expression: an event whose
 /// fields are SQL expressions, or one SQL expression.
 enum SQLBinding {
+  /// Fields by path: `price`, or `left.price` for a join's nested records.
   case row([String: String])
   case value(String)
+  /// `split(s, d)` bound by a `let`: only indexing it translates
+  /// (`SPLIT_INDEX`).
+  case split(String, String)
 }
 
 /// Translates checked Flow expressions to Flink SQL expressions: literals,
@@ -101,12 +105,31 @@ struct FlinkExpressionTranslator {
         throw refuse(e, "'\(n)' is not a number, string, boolean or time constant")
       }
       throw refuse(e, "'\(n)' has no SQL counterpart here")
-    case .field(let base, let name):
-      if case .name(let n) = base.kind, case .row(let fields)? = env[n] {
-        if let s = fields[name.text] { return s }
-        throw refuse(e, "field '\(name.text)' is not a column of the input")
+    case .field:
+      // `b.price`, or `j.left.price` on a join's nested records.
+      var path: [String] = []
+      var cur = e
+      while case .field(let base, let name) = cur.kind {
+        path.insert(name.text, at: 0)
+        cur = base
       }
-      throw refuse(e, "only fields of the operator's event translate (nested records do not)")
+      if case .name(let n) = cur.kind, case .row(let fields)? = env[n] {
+        let key = path.joined(separator: ".")
+        if let s = fields[key] { return s }
+        throw refuse(e, "'\(key)' is not a column of the input (whole nested records do not translate, only their fields)")
+      }
+      throw refuse(e, "only fields of the operator's event translate")
+    case .index(let list, let i):
+      // `split(s, d)[i]` (or a `let` bound to `split(s, d)`), a String?:
+      // Flink's SPLIT_INDEX, also NULL past the last part.
+      let index = try sql(i, env)
+      if case .name(let n) = list.kind, case .split(let str, let d)? = env[n] {
+        return "SPLIT_INDEX(\(str), \(d), CAST(\(index) AS INT))"
+      }
+      if let (str, d) = try splitCall(list, env) {
+        return "SPLIT_INDEX(\(str), \(d), CAST(\(index) AS INT))"
+      }
+      throw refuse(e, "indexing translates only for split(s, d)[i]")
     case .unary(.neg, let x): return "(-\(try sql(x, env)))"
     case .unary(.not, let x): return "(NOT \(try sql(x, env)))"
     case .binary(let op, let l, let r):
@@ -139,7 +162,7 @@ struct FlinkExpressionTranslator {
       var inner = env
       for l in lets {
         guard case .bind(let n) = l.pattern.kind else { throw refuse(l.value, "only simple `let name = ...` translates") }
-        inner[n] = .value(try sql(l.value, inner))
+        inner[n] = try bind(l.value, inner)
       }
       return try sql(result, inner)
     case .call, .pipe:
@@ -148,12 +171,25 @@ struct FlinkExpressionTranslator {
       throw refuse(e, "a record translates only as the whole result of a map (its columns)")
     case .match: throw refuse(e, "`match` does not translate to SQL")
     case .lambda: throw refuse(e, "functions inside the function do not translate to SQL")
-    case .list, .map, .tuple, .index, .tupleIndex:
+    case .list, .map, .tuple, .tupleIndex:
       throw refuse(e, "lists, maps and tuples have no SQL column counterpart")
     case .duration: throw refuse(e, "durations outside window sizes do not translate yet")
     default:
       throw refuse(e, "this expression does not translate to SQL")
     }
+  }
+
+  /// What a `let` binds: a split list stays symbolic for indexing.
+  func bind(_ value: Expr, _ env: [String: SQLBinding]) throws -> SQLBinding {
+    if let (s, d) = try splitCall(value, env) { return .split(s, d) }
+    return .value(try sql(value, env))
+  }
+
+  /// The string and delimiter of a `split(s, d)` call.
+  func splitCall(_ e: Expr, _ env: [String: SQLBinding]) throws -> (String, String)? {
+    guard case .call = e.kind, let c = checker.calls[e.id], c.function.isExtern, c.function.name == "split",
+          c.arguments.count == 2, let s = c.arguments[0], let d = c.arguments[1], isType(s, "String") else { return nil }
+    return (try sql(s, env), try sql(d, env))
   }
 
   func floatLiteral(_ v: Double) -> String {

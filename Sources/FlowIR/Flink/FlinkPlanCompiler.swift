@@ -164,8 +164,13 @@ public struct FlinkPlanCompiler {
       throw refuse(n, "reduce with a user function has no SQL aggregate; use aggregate with count/sum/min/max/avg/countDistinct")
     case .lateEvents:
       throw refuse(n, "Flink SQL drops late events; there is no side output of them")
-    case .windowJoin, .intervalJoin, .join, .lookup, .latest:
-      throw refuse(n, "joins are not translated to Flink SQL yet")
+    case .intervalJoin(let lower, let upper):
+      return try join(n, interval: (lower, upper), window: nil)
+    case .windowJoin(let spec, let coGroup):
+      if coGroup { throw refuse(n, "coGroup hands over lists of events, which have no SQL column counterpart") }
+      return try join(n, interval: nil, window: spec)
+    case .join, .lookup, .latest:
+      throw refuse(n, "regular joins and lookups are not translated to Flink SQL yet")
     case .pattern, .timedOut:
       throw refuse(n, "patterns are not translated to MATCH_RECOGNIZE yet")
     case .sink:
@@ -182,7 +187,7 @@ public struct FlinkPlanCompiler {
     while case .block(let lets, let result) = body.kind {
       for l in lets {
         guard case .bind(let name) = l.pattern.kind else { throw t.refuse(l.value, "only simple `let name = ...` translates") }
-        scope[name] = .value(try t.sql(l.value, scope))
+        scope[name] = try t.bind(l.value, scope)
       }
       body = result
     }
@@ -375,6 +380,56 @@ public struct FlinkPlanCompiler {
     }
   }
 
+  /// `intervalJoin` (an interval join on the two event times) and
+  /// `windowJoin` (a window join: both sides through the same window TVF,
+  /// joined on key, window_start and window_end). The output's `left` and
+  /// `right` records become columns `left.<field>` and `right.<field>`.
+  mutating func join(_ n: PlanNode, interval: (Int64, Int64)?, window: WindowSpec?) throws -> Rel {
+    let l = try rel(n.inputs[0]), r = try rel(n.inputs[1])
+    guard let keyType = l.keyType, r.keyType != nil else { throw refuse(n, "joins need two keyed streams") }
+    guard l.rowtime, r.rowtime else { throw refuse(n, "joins need event time on both sides: add withTimestamps right after each source") }
+    var select = ["L.\(quote("__key")) AS \(quote("key"))"]
+    var columns = [FlinkColumn(name: "key", type: keyType)]
+    for (side, alias, input) in [("left", "L", l), ("right", "R", r)] {
+      if input.scalar {
+        select.append("\(alias).\(quote("value")) AS \(quote(side))")
+        columns.append(FlinkColumn(name: side, type: input.columns[0].type))
+        continue
+      }
+      for c in input.columns {
+        guard !c.name.contains(".") else { throw refuse(n, "a join of join results (nested records) does not translate") }
+        select.append("\(alias).\(quote(c.name)) AS \(quote(side + "." + c.name))")
+        columns.append(FlinkColumn(name: side + "." + c.name, type: c.type))
+      }
+    }
+    let key = quote("__key"), time = quote("__rowtime")
+    var query: String
+    if let (lower, upper) = interval {
+      // Flow: right time in [left time + lower, left time + upper].
+      query = "SELECT \(select.joined(separator: ", "))\nFROM \(quote(l.name)) AS L, \(quote(r.name)) AS R\n"
+        + "WHERE L.\(key) = R.\(key) AND R.\(time) BETWEEN L.\(time) \(signedInterval(lower)) AND L.\(time) \(signedInterval(upper))"
+    } else if let w = window {
+      func windowed(_ name: String) throws -> String {
+        switch w {
+        case .tumbling(let size, let offset):
+          return "TABLE(TUMBLE(TABLE \(quote(name)), DESCRIPTOR(\(time)), \(FlowIR.interval(size))\(offset != 0 ? ", \(FlowIR.interval(offset))" : "")))"
+        case .sliding(let size, let slide):
+          return "TABLE(HOP(TABLE \(quote(name)), DESCRIPTOR(\(time)), \(FlowIR.interval(slide)), \(FlowIR.interval(size))))"
+        default:
+          throw refuse(n, "window joins translate for tumbling and sliding windows only")
+        }
+      }
+      query = "SELECT \(select.joined(separator: ", "))\nFROM (SELECT * FROM \(try windowed(l.name))) AS L\n"
+        + "JOIN (SELECT * FROM \(try windowed(r.name))) AS R\n"
+        + "ON L.\(key) = R.\(key) AND L.window_start = R.window_start AND L.window_end = R.window_end"
+    } else {
+      throw refuse(n, "unknown join")
+    }
+    var out = Rel(name: "", columns: columns)
+    out.name = define(n, n.name, query)
+    return out
+  }
+
   mutating func union(_ n: PlanNode) throws -> Rel {
     let a = try rel(n.inputs[0]), b = try rel(n.inputs[1])
     guard a.scalar == b.scalar, Set(a.columns.map(\.name)) == Set(b.columns.map(\.name)), a.rowtime == b.rowtime else {
@@ -409,6 +464,11 @@ public struct FlinkPlanCompiler {
     let ddl = createTable(table, input.columns, input.scalar, options)
     job.sinks.append(FlinkSink(kind: .insert(table: table, ddl: ddl, query: query), columns: input.columns, scalar: input.scalar, location: n.location))
   }
+}
+
+/// `+ INTERVAL '5' SECOND` or `- INTERVAL '5' SECOND`.
+func signedInterval(_ ms: Int64) -> String {
+  ms < 0 ? "- " + interval(-ms) : "+ " + interval(ms)
 }
 
 /// A Flink SQL interval literal for milliseconds: `INTERVAL '10' SECOND`,
