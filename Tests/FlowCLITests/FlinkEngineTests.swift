@@ -13,6 +13,10 @@ final class FlinkEngineTests: XCTestCase {
     "Examples/nexmark/q1.flow",
     "Examples/nexmark/q2.flow",
     "Examples/nexmark/q11.flow",
+    "Examples/nexmark/q14.flow",
+    "Examples/nexmark/q15.flow",
+    "Examples/nexmark/q22.flow",
+    "Examples/flink/bid_joins.flow",
     "Examples/windows/tumbling_bids.flow",
     "Examples/windows/sliding_counts.flow",
   ]

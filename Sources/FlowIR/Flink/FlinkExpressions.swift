@@ -250,6 +250,11 @@ struct FlinkExpressionTranslator {
   }
 
   func builtin(_ name: String, _ args: [Expr], _ e: Expr, _ env: [String: SQLBinding]) throws -> String {
+    // length(split(s, d)) with a non-empty literal delimiter: the number of
+    // parts, empty ones included, is the delimiter's occurrences plus one.
+    if name == "length", args.count == 1, let (str, d) = try splitCall(args[0], env), d.hasPrefix("'"), d != "''" {
+      return "CAST((CHAR_LENGTH(\(str)) - CHAR_LENGTH(REPLACE(\(str), \(d), ''))) / CHAR_LENGTH(\(d)) + 1 AS BIGINT)"
+    }
     let a = try args.map { try sql($0, env) }
     func need(_ n: Int) throws {
       if a.count != n { throw refuse(e, "'\(name)' with \(a.count) arguments does not translate") }
@@ -268,6 +273,14 @@ struct FlinkExpressionTranslator {
     case "endsWith": try need(2); return "(RIGHT(\(a[0]), CHAR_LENGTH(\(a[1]))) = \(a[1]))"
     case "contains" where firstIsString: try need(2); return "(POSITION(\(a[1]) IN \(a[0])) > 0)"
     case "concat" where firstIsString: try need(2); return "(\(a[0]) || \(a[1]))"
+    case "millis" where isType(args[0], "Time"):
+      // Milliseconds since the epoch of a UTC TIMESTAMP(3).
+      try need(1)
+      return "(CAST(UNIX_TIMESTAMP(DATE_FORMAT(\(a[0]), 'yyyy-MM-dd HH:mm:ss')) AS BIGINT) * 1000 + CAST(DATE_FORMAT(\(a[0]), 'SSS') AS BIGINT))"
+    case "formatTime":
+      // Flow's form: 2024-01-01T00:00:00Z, with .mmm only when non-zero.
+      try need(1)
+      return "(DATE_FORMAT(\(a[0]), 'yyyy-MM-dd''T''HH:mm:ss') || CASE WHEN DATE_FORMAT(\(a[0]), 'SSS') = '000' THEN '' ELSE '.' || DATE_FORMAT(\(a[0]), 'SSS') END || 'Z')"
     case "abs": try need(1); return "ABS(\(a[0]))"
     case "toFloat": try need(1); return "CAST(\(a[0]) AS DOUBLE)"
     case "min" where a.count == 2: return "LEAST(\(a[0]), \(a[1]))"
