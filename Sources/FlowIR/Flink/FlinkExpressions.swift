@@ -169,7 +169,18 @@ struct FlinkExpressionTranslator {
       return try call(e, env)
     case .record:
       throw refuse(e, "a record translates only as the whole result of a map (its columns)")
-    case .match: throw refuse(e, "`match` does not translate to SQL")
+    case .match(let scrutinee, let arms):
+      let cases = try matchArms(scrutinee, arms, env)
+      var out = "CASE"
+      for c in cases {
+        let body = try sql(c.body, c.env)
+        if let cond = c.condition {
+          out += " WHEN \(cond) THEN \(body)"
+        } else {
+          out += " ELSE \(body)"
+        }
+      }
+      return out + " END"
     case .lambda: throw refuse(e, "functions inside the function do not translate to SQL")
     case .list, .map, .tuple, .tupleIndex:
       throw refuse(e, "lists, maps and tuples have no SQL column counterpart")
@@ -177,6 +188,35 @@ struct FlinkExpressionTranslator {
     default:
       throw refuse(e, "this expression does not translate to SQL")
     }
+  }
+
+  /// The arms of a `match` as SQL conditions (nil: matches anything), each
+  /// with its bindings. Patterns: `null`, literals, `_` and a name; guards.
+  func matchArms(_ scrutinee: Expr, _ arms: [MatchArm], _ env: [String: SQLBinding]) throws -> [(condition: String?, env: [String: SQLBinding], body: Expr)] {
+    // An event matched whole keeps its fields.
+    var whole: SQLBinding? = nil
+    if case .name(let n) = scrutinee.kind, case .row? = env[n] { whole = env[n] }
+    let scr = whole == nil ? try sql(scrutinee, env) : ""
+    var out: [(condition: String?, env: [String: SQLBinding], body: Expr)] = []
+    for arm in arms {
+      var armEnv = env
+      var cond: String?
+      switch arm.pattern.kind {
+      case .wildcard: cond = nil
+      case .bind(let n): armEnv[n] = whole ?? .value(scr); cond = nil
+      case .null where whole == nil: cond = "\(scr) IS NULL"
+      case .literal(let lit) where whole == nil: cond = "\(scr) = \(try sql(lit, env))"
+      default:
+        throw refuse(arm.body, "only `null`, literal, `_` and name patterns translate to SQL (as CASE)")
+      }
+      if let g = arm.guardExpr {
+        let gs = try sql(g, armEnv)
+        cond = cond.map { "(\($0) AND \(gs))" } ?? gs
+      }
+      out.append((cond, armEnv, arm.body))
+      if cond == nil { break }
+    }
+    return out
   }
 
   /// What a `let` binds: a split list stays symbolic for indexing.

@@ -125,7 +125,7 @@ public struct FlinkPlanCompiler {
         switch s {
         case .map(let f): r = try map(n, f, r)
         case .filter(let f): r = try filter(n, f, r)
-        case .flatMap: throw refuse(n, "flatMap returns a list per event, which has no SQL counterpart")
+        case .flatMap(let f): r = try flatMap(n, f, r)
         }
       }
       return r
@@ -152,8 +152,8 @@ public struct FlinkPlanCompiler {
       return try aggregate(n, fields, try rel(n.inputs[0]))
     case .union:
       return try union(n)
-    case .flatMap:
-      throw refuse(n, "flatMap returns a list per event, which has no SQL counterpart")
+    case .flatMap(let f):
+      return try flatMap(n, f, try rel(n.inputs[0]))
     case .process:
       throw refuse(n, "process keeps arbitrary state and timers per key, which Flink SQL cannot express")
     case .iterate, .feedback:
@@ -169,8 +169,10 @@ public struct FlinkPlanCompiler {
     case .windowJoin(let spec, let coGroup):
       if coGroup { throw refuse(n, "coGroup hands over lists of events, which have no SQL column counterpart") }
       return try join(n, interval: nil, window: spec)
-    case .join, .lookup, .latest:
-      throw refuse(n, "regular joins and lookups are not translated to Flink SQL yet")
+    case .join:
+      return try join(n, interval: nil, window: nil)
+    case .lookup, .latest:
+      throw refuse(n, "lookups against latest(...) are not translated to Flink SQL yet (a temporal join is the planned target)")
     case .pattern, .timedOut:
       throw refuse(n, "patterns are not translated to MATCH_RECOGNIZE yet")
     case .sink:
@@ -181,8 +183,17 @@ public struct FlinkPlanCompiler {
   mutating func map(_ n: PlanNode, _ f: FunctionValue, _ input: Rel) throws -> Rel {
     let syntax = try lambdaSyntax(f, n, "function")
     let t = FlinkExpressionTranslator(lowering: lowering, operatorName: operatorName(n))
-    var scope = try env(syntax, input, n)
-    var body = syntax.body
+    let (select, columns, scalar) = try selectList(syntax.body, try env(syntax, input, n), t)
+    var r = Rel(name: "", columns: columns, scalar: scalar, rowtime: input.rowtime)
+    r.name = define(n, "map", "SELECT \(select.joined(separator: ", "))\(hidden(r))\nFROM \(quote(input.name))")
+    return r
+  }
+
+  /// The SELECT list for a function's result: a record's fields as
+  /// columns, or one column `value`.
+  func selectList(_ expr: Expr, _ env: [String: SQLBinding], _ t: FlinkExpressionTranslator) throws -> ([String], [FlinkColumn], Bool) {
+    var scope = env
+    var body = expr
     // `x => { let a = ...; { ... } }`: the lets are in scope of the record.
     while case .block(let lets, let result) = body.kind {
       for l in lets {
@@ -193,7 +204,6 @@ public struct FlinkPlanCompiler {
     }
     var select: [String] = []
     var columns: [FlinkColumn] = []
-    var scalar = false
     if case .record(let inits) = body.kind {
       for i in inits {
         guard let type = t.columnType(i.value) else {
@@ -202,16 +212,68 @@ public struct FlinkPlanCompiler {
         select.append("\(try t.sql(i.value, scope)) AS \(quote(i.name.text))")
         columns.append(FlinkColumn(name: i.name.text, type: type))
       }
-    } else {
-      guard let type = t.columnType(body) else {
-        throw t.refuse(body, "the result type \(lowering.checker.typeString(ofExpr: body.id)) has no Flink SQL column type")
-      }
-      select.append("\(try t.sql(body, scope)) AS \(quote("value"))")
-      columns.append(FlinkColumn(name: "value", type: type))
-      scalar = true
+      return (select, columns, false)
     }
-    var r = Rel(name: "", columns: columns, scalar: scalar, rowtime: input.rowtime)
-    r.name = define(n, "map", "SELECT \(select.joined(separator: ", "))\(hidden(r))\nFROM \(quote(input.name))")
+    guard let type = t.columnType(body) else {
+      throw t.refuse(body, "the result type \(lowering.checker.typeString(ofExpr: body.id)) has no Flink SQL column type")
+    }
+    return (["\(try t.sql(body, scope)) AS \(quote("value"))"], [FlinkColumn(name: "value", type: type)], true)
+  }
+
+  /// `flatMap` whose function returns list literals, possibly chosen by
+  /// `if` or `match`: each element is a SELECT of the input under the
+  /// conditions that lead to it, and the elements are a UNION ALL (one
+  /// element keeps the input's order; several interleave differently from
+  /// Flow, which emits each event's list in order).
+  mutating func flatMap(_ n: PlanNode, _ f: FunctionValue, _ input: Rel) throws -> Rel {
+    let syntax = try lambdaSyntax(f, n, "function")
+    let t = FlinkExpressionTranslator(lowering: lowering, operatorName: operatorName(n))
+    var elements: [(conds: [String], env: [String: SQLBinding], expr: Expr)] = []
+    func collect(_ e: Expr, _ env: [String: SQLBinding], _ conds: [String]) throws {
+      switch e.kind {
+      case .list(let xs):
+        for x in xs { elements.append((conds, env, x)) }
+      case .ifThen(let c, let a, let b):
+        let cs = try t.sql(c, env)
+        try collect(a, env, conds + [cs])
+        try collect(b, env, conds + ["(NOT \(cs))"])
+      case .match(let scrutinee, let arms):
+        var earlier: [String] = []
+        for arm in try t.matchArms(scrutinee, arms, env) {
+          let excluded = earlier.map { "(NOT \($0))" }
+          try collect(arm.body, arm.env, conds + excluded + (arm.condition.map { [$0] } ?? []))
+          if let c = arm.condition { earlier.append(c) }
+        }
+      case .block(let lets, let result):
+        var inner = env
+        for l in lets {
+          guard case .bind(let name) = l.pattern.kind else { throw t.refuse(l.value, "only simple `let name = ...` translates") }
+          inner[name] = try t.bind(l.value, inner)
+        }
+        try collect(result, inner, conds)
+      default:
+        throw t.refuse(e, "flatMap translates when its function returns list literals ([a, b] or []), possibly chosen by if or match")
+      }
+    }
+    try collect(syntax.body, try env(syntax, input, n), [])
+    guard !elements.isEmpty else { throw refuse(n, "its function never returns an element") }
+    var selects: [String] = []
+    var columns: [FlinkColumn]? = nil
+    var scalar = false
+    for el in elements {
+      let (select, cols, isScalar) = try selectList(el.expr, el.env, t)
+      if let c = columns {
+        guard c.map(\.name) == cols.map(\.name) else { throw t.refuse(el.expr, "every element must have the same fields in the same order") }
+      } else {
+        columns = cols
+        scalar = isScalar
+      }
+      var q = "SELECT \(select.joined(separator: ", "))\(input.rowtime ? ", \(quote("__rowtime"))" : "")\nFROM \(quote(input.name))"
+      if !el.conds.isEmpty { q += "\nWHERE " + el.conds.joined(separator: " AND ") }
+      selects.append(q)
+    }
+    var r = Rel(name: "", columns: columns ?? [], scalar: scalar, rowtime: input.rowtime)
+    r.name = define(n, "flatMap", selects.joined(separator: "\nUNION ALL\n"))
     return r
   }
 
@@ -380,14 +442,16 @@ public struct FlinkPlanCompiler {
     }
   }
 
-  /// `intervalJoin` (an interval join on the two event times) and
+  /// `intervalJoin` (an interval join on the two event times),
   /// `windowJoin` (a window join: both sides through the same window TVF,
-  /// joined on key, window_start and window_end). The output's `left` and
+  /// joined on key, window_start and window_end) and `join` (a regular
+  /// inner join on the key). The output's `left` and
   /// `right` records become columns `left.<field>` and `right.<field>`.
   mutating func join(_ n: PlanNode, interval: (Int64, Int64)?, window: WindowSpec?) throws -> Rel {
     let l = try rel(n.inputs[0]), r = try rel(n.inputs[1])
     guard let keyType = l.keyType, r.keyType != nil else { throw refuse(n, "joins need two keyed streams") }
-    guard l.rowtime, r.rowtime else { throw refuse(n, "joins need event time on both sides: add withTimestamps right after each source") }
+    let regular = interval == nil && window == nil
+    guard regular || (l.rowtime && r.rowtime) else { throw refuse(n, "joins need event time on both sides: add withTimestamps right after each source") }
     var select = ["L.\(quote("__key")) AS \(quote("key"))"]
     var columns = [FlinkColumn(name: "key", type: keyType)]
     for (side, alias, input) in [("left", "L", l), ("right", "R", r)] {
@@ -423,7 +487,8 @@ public struct FlinkPlanCompiler {
         + "JOIN (SELECT * FROM \(try windowed(r.name))) AS R\n"
         + "ON L.\(key) = R.\(key) AND L.window_start = R.window_start AND L.window_end = R.window_end"
     } else {
-      throw refuse(n, "unknown join")
+      // A regular inner join: every pair with equal keys.
+      query = "SELECT \(select.joined(separator: ", "))\nFROM \(quote(l.name)) AS L\nJOIN \(quote(r.name)) AS R\nON L.\(key) = R.\(key)"
     }
     var out = Rel(name: "", columns: columns)
     out.name = define(n, n.name, query)
