@@ -204,8 +204,8 @@ struct FlinkExpressionTranslator {
       switch arm.pattern.kind {
       case .wildcard: cond = nil
       case .bind(let n): armEnv[n] = whole ?? .value(scr); cond = nil
-      case .null where whole == nil: cond = "\(scr) IS NULL"
-      case .literal(let lit) where whole == nil: cond = "\(scr) = \(try sql(lit, env))"
+      case .null where whole == nil: cond = "(\(scr) IS NULL)"
+      case .literal(let lit) where whole == nil: cond = "(\(scr) = \(try sql(lit, env)))"
       default:
         throw refuse(arm.body, "only `null`, literal, `_` and name patterns translate to SQL (as CASE)")
       }
