@@ -103,7 +103,10 @@ def render_row(values, columns, scalar):
         node[path[-1]] = render(v, c["type"], True)
 
     def show(node):
-        return "{" + ", ".join("%s: %s" % (k, show(x) if isinstance(x, dict) else x) for k, x in node.items()) + "}"
+        parts = [show(x) if isinstance(x, dict) else x for x in node.values()]
+        if all(k.isdigit() for k in node):  # a tuple key: `key.0`, `key.1`
+            return "(" + ", ".join(parts) + ")"
+        return "{" + ", ".join("%s: %s" % (k, p) for k, p in zip(node.keys(), parts)) + "}"
     return show(tree)
 
 

@@ -161,6 +161,35 @@ final class FlinkSQLTests: XCTestCase {
       """)
   }
 
+  func testFlatMapOfListLiteralsUnderIfAndMatch() {
+    golden("flatmap", """
+      readCsv("clicks.csv", schema: Click)
+        |> flatMap(c => match c.page {
+          null => [],
+          p => if c.ok then [{ user: c.user, page: p }, { user: "all", page: p }] else [{ user: c.user, page: "error" }],
+        })
+        |> writeStdout()
+      """)
+  }
+
+  func testMatchIsCase() {
+    golden("match", """
+      readCsv("bids.csv", schema: Bid)
+        |> map(b => { size: match b.price { 0 => "zero", p if p > 1000 => "big", _ => "some" }, ch: match b.channel { "web" => 1, other => length(other) } })
+        |> writeStdout()
+      """)
+  }
+
+  func testTupleKey() {
+    golden("tuple-key", """
+      readCsv("bids.csv", schema: Bid)
+        |> keyBy(b => (b.auction, lower(b.channel)))
+        |> aggregate({ n: count() })
+        |> map(r => { auction: r.key.0, channel: r.key.1, n: r.n })
+        |> writeStdout()
+      """)
+  }
+
   // MARK: - Refusals
 
   func testRefusesCoGroup() {
@@ -196,12 +225,12 @@ final class FlinkSQLTests: XCTestCase {
       """), "test.flow:5:6: error: cannot compile 'process' to Flink SQL: process keeps arbitrary state and timers per key, which Flink SQL cannot express")
   }
 
-  func testRefusesFlatMap() {
+  func testRefusesFlatMapOfAComputedList() {
     XCTAssertEqual(refusal("""
       readCsv("bids.csv", schema: Bid)
-        |> flatMap(b => [b.price, b.price])
+        |> flatMap(b => split(b.channel, ","))
         |> writeStdout()
-      """), "test.flow:4:6: error: cannot compile 'flatMap' to Flink SQL: flatMap returns a list per event, which has no SQL counterpart")
+      """), "test.flow:4:19: error: cannot compile 'flatMap' to Flink SQL: flatMap translates when its function returns list literals ([a, b] or []), possibly chosen by if or match")
   }
 
   func testRefusesIteration() {
@@ -263,12 +292,14 @@ final class FlinkSQLTests: XCTestCase {
       """), "test.flow:4:32: error: cannot compile 'map' to Flink SQL: the built-in 'hash' has no Flink SQL translation (see Language/flink.md for those that do)")
   }
 
-  func testRefusesMatchExpression() {
+  func testRefusesSumTypes() {
     XCTAssertEqual(refusal("""
+      type Size = Small | Large(Int)
+      fn size(p: Int) -> Size = if p > 100 then Large(p) else Small
       readCsv("bids.csv", schema: Bid)
-        |> map(b => match b.price { 0 => "zero", _ => "some" })
+        |> map(b => match size(b.price) { Small => 0, Large(p) => p })
         |> writeStdout()
-      """), "test.flow:4:15: error: cannot compile 'map' to Flink SQL: `match` does not translate to SQL")
+      """), "test.flow:4:43: error: cannot compile 'map' to Flink SQL: values of sum types (constructors) have no SQL column counterpart (in 'size', called at test.flow:6:21)")
   }
 
   func testRefusesANamedFunctionAsKey() {

@@ -105,13 +105,21 @@ struct FlinkExpressionTranslator {
         throw refuse(e, "'\(n)' is not a number, string, boolean or time constant")
       }
       throw refuse(e, "'\(n)' has no SQL counterpart here")
-    case .field:
-      // `b.price`, or `j.left.price` on a join's nested records.
+    case .field, .tupleIndex:
+      // `b.price`, `j.left.price` on a join's nested records, `r.key.0` of
+      // a tuple key.
       var path: [String] = []
       var cur = e
-      while case .field(let base, let name) = cur.kind {
-        path.insert(name.text, at: 0)
-        cur = base
+      while true {
+        if case .field(let base, let name) = cur.kind {
+          path.insert(name.text, at: 0)
+          cur = base
+        } else if case .tupleIndex(let base, let i) = cur.kind {
+          path.insert("\(i)", at: 0)
+          cur = base
+        } else {
+          break
+        }
       }
       if case .name(let n) = cur.kind, case .row(let fields)? = env[n] {
         let key = path.joined(separator: ".")
@@ -182,7 +190,7 @@ struct FlinkExpressionTranslator {
       }
       return out + " END"
     case .lambda: throw refuse(e, "functions inside the function do not translate to SQL")
-    case .list, .map, .tuple, .tupleIndex:
+    case .list, .map, .tuple:
       throw refuse(e, "lists, maps and tuples have no SQL column counterpart")
     case .duration: throw refuse(e, "durations outside window sizes do not translate yet")
     default:
@@ -256,6 +264,9 @@ struct FlinkExpressionTranslator {
   /// function, inlined (its parameters bound to the argument's SQL).
   func call(_ e: Expr, _ env: [String: SQLBinding]) throws -> String {
     guard let resolved = checker.calls[e.id] else {
+      if case .call(let callee, _) = e.kind, case .constructor? = checker.references[callee.id] {
+        throw refuse(e, "values of sum types (constructors) have no SQL column counterpart")
+      }
       throw refuse(e, "only calls of named functions translate")
     }
     let f = resolved.function

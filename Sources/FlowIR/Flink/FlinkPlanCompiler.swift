@@ -18,7 +18,18 @@ public struct FlinkPlanCompiler {
     /// Events are plain values in one column `value`, not records.
     var scalar = false
     var rowtime = false
-    var keyType: String? = nil
+    /// The key's column types: one for a plain key (`__key`), several for
+    /// a tuple key (`__key0`, `__key1`, ...).
+    var keyTypes: [String]? = nil
+    var keyColumns: [String] {
+      guard let ts = keyTypes else { return [] }
+      return ts.count == 1 ? ["__key"] : ts.indices.map { "__key\($0)" }
+    }
+    /// The output names of the key: `key`, or `key.0`, `key.1` for a tuple.
+    var keyNames: [String] {
+      guard let ts = keyTypes else { return [] }
+      return ts.count == 1 ? ["key"] : ts.indices.map { "key.\($0)" }
+    }
     var window: WindowSpec? = nil
   }
 
@@ -96,7 +107,7 @@ public struct FlinkPlanCompiler {
   func hidden(_ r: Rel) -> String {
     var out = ""
     if r.rowtime { out += ", \(quote("__rowtime"))" }
-    if r.keyType != nil { out += ", \(quote("__key"))" }
+    for k in r.keyColumns { out += ", \(quote(k))" }
     return out
   }
 
@@ -131,14 +142,25 @@ public struct FlinkPlanCompiler {
       return r
     case .keyBy(let f):
       let input = try rel(n.inputs[0])
-      let (key, type) = try translate(f, over: input, n, "key function")
-      let cols = input.columns.map { quote($0.name) }.joined(separator: ", ")
-      let sep = cols.isEmpty ? "" : ", "
-      let rowtime = input.rowtime ? ", \(quote("__rowtime"))" : ""
-      let name = define(n, "keyBy", "SELECT \(cols)\(sep)\(key) AS \(quote("__key"))\(rowtime)\nFROM \(quote(input.name))")
+      // A tuple key `(a, b)` is one column per component.
+      let syntax = try lambdaSyntax(f, n, "key function")
+      let t = FlinkExpressionTranslator(lowering: lowering, operatorName: operatorName(n))
+      let scope = try env(syntax, input, n)
+      var parts = [syntax.body]
+      if case .tuple(let xs) = syntax.body.kind, xs.count > 1 { parts = xs }
+      var keys: [String] = [], types: [String] = []
+      for p in parts {
+        guard let type = t.columnType(p) else {
+          throw t.refuse(p, "the key type \(lowering.checker.typeString(ofExpr: p.id)) has no Flink SQL column type")
+        }
+        keys.append(try t.sql(p, scope))
+        types.append(type)
+      }
       var r = input
-      r.name = name
-      r.keyType = type
+      r.keyTypes = types
+      let cols = input.columns.map { quote($0.name) } + zip(keys, r.keyColumns).map { "\($0) AS \(quote($1))" }
+      let rowtime = input.rowtime ? ", \(quote("__rowtime"))" : ""
+      r.name = define(n, "keyBy", "SELECT \(cols.joined(separator: ", "))\(rowtime)\nFROM \(quote(input.name))")
       return r
     case .window(let spec, let trigger, let lateness):
       var r = try rel(n.inputs[0])
@@ -383,11 +405,11 @@ public struct FlinkPlanCompiler {
   }
 
   mutating func aggregate(_ n: PlanNode, _ fields: [(String, AggSpec)], _ input: Rel) throws -> Rel {
-    guard let keyType = input.keyType else { throw refuse(n, "aggregates translate on keyed streams (keyBy) only") }
-    var select = ["\(quote("__key")) AS \(quote("key"))"]
-    var columns = [FlinkColumn(name: "key", type: keyType)]
+    guard let keyTypes = input.keyTypes else { throw refuse(n, "aggregates translate on keyed streams (keyBy) only") }
+    var select = zip(input.keyColumns, input.keyNames).map { "\(quote($0)) AS \(quote($1))" }
+    var columns = zip(input.keyNames, keyTypes).map { FlinkColumn(name: $0, type: $1) }
     var from = quote(input.name)
-    var group = [quote("__key")]
+    var group = input.keyColumns.map(quote)
     if let w = input.window {
       let time = "DESCRIPTOR(\(quote("__rowtime")))"
       switch w {
@@ -397,7 +419,7 @@ public struct FlinkPlanCompiler {
         from = "TABLE(HOP(TABLE \(from), \(time), \(interval(slide)), \(interval(size))))"
       case .session(let gap):
         sessionWindows = true
-        from = "TABLE(SESSION(TABLE \(from) PARTITION BY \(quote("__key")), \(time), \(interval(gap))))"
+        from = "TABLE(SESSION(TABLE \(from) PARTITION BY \(input.keyColumns.map(quote).joined(separator: ", ")), \(time), \(interval(gap))))"
       case .global:
         throw refuse(n, "global windows have no Flink SQL window table function")
       }
@@ -449,11 +471,11 @@ public struct FlinkPlanCompiler {
   /// `right` records become columns `left.<field>` and `right.<field>`.
   mutating func join(_ n: PlanNode, interval: (Int64, Int64)?, window: WindowSpec?) throws -> Rel {
     let l = try rel(n.inputs[0]), r = try rel(n.inputs[1])
-    guard let keyType = l.keyType, r.keyType != nil else { throw refuse(n, "joins need two keyed streams") }
+    guard let keyTypes = l.keyTypes, let rightKeys = r.keyTypes, rightKeys.count == keyTypes.count else { throw refuse(n, "joins need two keyed streams with keys of the same shape") }
     let regular = interval == nil && window == nil
     guard regular || (l.rowtime && r.rowtime) else { throw refuse(n, "joins need event time on both sides: add withTimestamps right after each source") }
-    var select = ["L.\(quote("__key")) AS \(quote("key"))"]
-    var columns = [FlinkColumn(name: "key", type: keyType)]
+    var select = zip(l.keyColumns, l.keyNames).map { "L.\(quote($0)) AS \(quote($1))" }
+    var columns = zip(l.keyNames, keyTypes).map { FlinkColumn(name: $0, type: $1) }
     for (side, alias, input) in [("left", "L", l), ("right", "R", r)] {
       if input.scalar {
         select.append("\(alias).\(quote("value")) AS \(quote(side))")
@@ -466,12 +488,13 @@ public struct FlinkPlanCompiler {
         columns.append(FlinkColumn(name: side + "." + c.name, type: c.type))
       }
     }
-    let key = quote("__key"), time = quote("__rowtime")
+    let time = quote("__rowtime")
+    let keysEqual = l.keyColumns.map { "L.\(quote($0)) = R.\(quote($0))" }.joined(separator: " AND ")
     var query: String
     if let (lower, upper) = interval {
       // Flow: right time in [left time + lower, left time + upper].
       query = "SELECT \(select.joined(separator: ", "))\nFROM \(quote(l.name)) AS L, \(quote(r.name)) AS R\n"
-        + "WHERE L.\(key) = R.\(key) AND R.\(time) BETWEEN L.\(time) \(signedInterval(lower)) AND L.\(time) \(signedInterval(upper))"
+        + "WHERE \(keysEqual) AND R.\(time) BETWEEN L.\(time) \(signedInterval(lower)) AND L.\(time) \(signedInterval(upper))"
     } else if let w = window {
       func windowed(_ name: String) throws -> String {
         switch w {
@@ -485,10 +508,10 @@ public struct FlinkPlanCompiler {
       }
       query = "SELECT \(select.joined(separator: ", "))\nFROM (SELECT * FROM \(try windowed(l.name))) AS L\n"
         + "JOIN (SELECT * FROM \(try windowed(r.name))) AS R\n"
-        + "ON L.\(key) = R.\(key) AND L.window_start = R.window_start AND L.window_end = R.window_end"
+        + "ON \(keysEqual) AND L.window_start = R.window_start AND L.window_end = R.window_end"
     } else {
       // A regular inner join: every pair with equal keys.
-      query = "SELECT \(select.joined(separator: ", "))\nFROM \(quote(l.name)) AS L\nJOIN \(quote(r.name)) AS R\nON L.\(key) = R.\(key)"
+      query = "SELECT \(select.joined(separator: ", "))\nFROM \(quote(l.name)) AS L\nJOIN \(quote(r.name)) AS R\nON \(keysEqual)"
     }
     var out = Rel(name: "", columns: columns)
     out.name = define(n, n.name, query)
@@ -503,7 +526,7 @@ public struct FlinkPlanCompiler {
     let names = a.columns.map { quote($0.name) } + (a.rowtime ? [quote("__rowtime")] : [])
     let cols = names.joined(separator: ", ")
     var r = a
-    r.keyType = nil
+    r.keyTypes = nil
     r.window = nil
     r.name = define(n, "union", "SELECT \(cols) FROM \(quote(a.name))\nUNION ALL\nSELECT \(cols) FROM \(quote(b.name))")
     return r
