@@ -15,6 +15,8 @@ final class FlinkEngineTests: XCTestCase {
     "Examples/nexmark/q11.flow",
     "Examples/nexmark/q14.flow",
     "Examples/nexmark/q15.flow",
+    "Examples/nexmark/q17.flow",
+    "Examples/nexmark/q21.flow",
     "Examples/nexmark/q22.flow",
     "Examples/flink/bid_joins.flow",
     "Examples/windows/tumbling_bids.flow",
