@@ -123,6 +123,14 @@ def flink_message(e):
     return lines[0] if lines else text
 
 
+def in_flow_terms(message, job):
+    """Names the script's operators instead of the generated views:
+    `v3_map` becomes `map at q1.flow:14:6`."""
+    for name in sorted(job.get("origins", {}), key=len, reverse=True):
+        message = message.replace("`%s`" % name, name).replace(name, "'%s' (%s)" % (name, job["origins"][name]))
+    return message
+
+
 def run_local(job):
     try:
         from pyflink.table import EnvironmentSettings, TableEnvironment
@@ -160,7 +168,7 @@ def run_local(job):
                     sys.stdout.write(render_row(list(row), s["columns"], s["scalar"]) + "\n")
             sys.stdout.flush()
     except Exception as e:  # Py4J wraps every Java error
-        fail("Flink failed in %s: %s" % (where, flink_message(e)))
+        fail("Flink failed in %s: %s" % (where, in_flow_terms(flink_message(e), job)))
 
 
 def http(method, url, body=None):
@@ -217,7 +225,7 @@ def run_gateway(job, base):
                     sys.stdout.write(render_row(fields, s["columns"], s["scalar"]) + "\n")
         http("DELETE", "%s/v1/sessions/%s" % (base, session))
     except RuntimeError as e:
-        fail("Flink SQL Gateway failed in %s: %s" % (where, e))
+        fail("Flink SQL Gateway failed in %s: %s" % (where, in_flow_terms(str(e), job)))
 
 
 def main(argv):

@@ -9,6 +9,9 @@ public struct FlinkJob {
   /// dependency order.
   public var definitions: [String] = []
   public var sinks: [FlinkSink] = []
+  /// The operator and script position behind each view and table, so that
+  /// Flink's errors can be told in the script's terms.
+  public var origins: [String: String] = [:]
 
   /// The whole job as one SQL script for the Flink SQL client or gateway:
   /// settings, definitions, a print table per `writeStdout`, and the
@@ -50,7 +53,8 @@ public struct FlinkJob {
         sinkJSON.append("{\"kind\": \"stdout\", \"sql\": \(str(query)), \"location\": \(str(s.location)), \"columns\": [\(cols)], \"scalar\": \(s.scalar)}")
       }
     }
-    return "{\"batch\": \(batch), \"definitions\": [\(definitions.map(str).joined(separator: ", "))], \"sinks\": [\(sinkJSON.joined(separator: ", "))]}\n"
+    let origins = self.origins.sorted { $0.key < $1.key }.map { "\(str($0.key)): \(str($0.value))" }.joined(separator: ", ")
+    return "{\"batch\": \(batch), \"definitions\": [\(definitions.map(str).joined(separator: ", "))], \"sinks\": [\(sinkJSON.joined(separator: ", "))], \"origins\": {\(origins)}}\n"
   }
 }
 

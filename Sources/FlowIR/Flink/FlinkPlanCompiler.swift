@@ -72,6 +72,7 @@ public struct FlinkPlanCompiler {
 
   mutating func define(_ n: PlanNode, _ label: String, _ query: String) -> String {
     let name = uniqueName("v\(n.id)_\(label)")
+    job.origins[name] = "\(operatorName(n)) at \(n.location)"
     job.definitions.append("CREATE TEMPORARY VIEW \(quote(name)) AS\n\(query)")
     return name
   }
@@ -391,6 +392,7 @@ public struct FlinkPlanCompiler {
     if csv, let d = c.options["delimiter"], d != "," { options.append("'csv.field-delimiter' = \(sqlString(d))") }
     if c.options["follow"] == "true" { options.append("'source.monitor-interval' = '1s'") }
     let table = uniqueName("src\(n.id)_\(csv ? "csv" : "jsonl")")
+    job.origins[table] = "\(c.name)(\"\(path)\") at \(n.location)"
     job.definitions.append("CREATE TEMPORARY TABLE \(quote(table)) (\n\((physical + computed).joined(separator: ",\n"))\n) WITH (\n  \(options.joined(separator: ",\n  "))\n)")
     var select = c.columns.map { "\(converted[$0.name] ?? quote($0.name)) AS \(quote($0.name))" }
     if rowtime { select.append(quote("__rowtime")) }
