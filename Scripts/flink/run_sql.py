@@ -21,6 +21,7 @@ Exit codes: 0 success; 2 PyFlink missing or a bad argument; 3 Flink failed
 import datetime
 import json
 import math
+import os
 import sys
 import time
 import urllib.error
@@ -126,6 +127,8 @@ def flink_message(e):
 def in_flow_terms(message, job):
     """Names the script's operators instead of the generated views:
     `v3_map` becomes `map at q1.flow:14:6`."""
+    if "Could not find any factory for identifier 'nexmark'" in message:
+        message += " (nexmarkBids needs the Nexmark benchmark's Flink connector, nexmark-flink.jar from github.com/nexmark/nexmark, on Flink's classpath; see Language/flink.md)"
     for name in sorted(job.get("origins", {}), key=len, reverse=True):
         message = message.replace("`%s`" % name, name).replace(name, "'%s' (%s)" % (name, job["origins"][name]))
     return message
@@ -141,6 +144,11 @@ def run_local(job):
     conf = env.get_config()
     conf.set("parallelism.default", "1")
     conf.set("table.local-time-zone", "UTC")
+    # Extra connectors (the nexmark connector's jar): FLOW_FLINK_JARS is a
+    # list of jar paths separated by ':'.
+    jars = [j for j in os.environ.get("FLOW_FLINK_JARS", "").split(":") if j]
+    if jars:
+        conf.set("pipeline.jars", ";".join("file://" + os.path.abspath(j) for j in jars))
     where = "defining the tables and views"
     try:
         for stmt in job["definitions"]:

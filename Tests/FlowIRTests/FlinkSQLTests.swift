@@ -190,6 +190,17 @@ final class FlinkSQLTests: XCTestCase {
       """)
   }
 
+  func testNexmarkBidsIsTheNexmarkConnector() {
+    golden("nexmark", """
+      nexmarkBids(events: 1000, rate: 500)
+        |> withTimestamps(b => b.dateTime, watermark: boundedDelay(1s))
+        |> keyBy(b => b.auction)
+        |> window(tumbling(10s))
+        |> count()
+        |> writeStdout()
+      """)
+  }
+
   // MARK: - Refusals
 
   func testRefusesCoGroup() {
@@ -319,6 +330,12 @@ final class FlinkSQLTests: XCTestCase {
         |> withTimestamps(r => r.t, watermark: boundedDelay(1s))
         |> writeStdout()
       """), "test.flow:5:6: error: cannot compile 'withTimestamps' to Flink SQL: Flink SQL sets event time on source tables only: withTimestamps must come right after the source (filters may come between)")
+  }
+
+  func testRefusesTheWholeNexmarkGenerator() {
+    XCTAssertTrue(refusal("""
+      nexmark(events: 10) |> filter(e => e.bid != null) |> writeStdout()
+      """).hasPrefix("test.flow:3:1: error: cannot compile 'source' to Flink SQL: the source nexmark has no Flink connector counterpart"))
   }
 
   func testRefusesATextSource() {
