@@ -104,6 +104,10 @@ def render_row(values, columns, scalar):
         node[path[-1]] = render(v, c["type"], True)
 
     def show(node):
+        # A lookup's missing right side: its marker column is false.
+        present = node.pop("__present", None)
+        if present == "false":
+            return "null"
         parts = [show(x) if isinstance(x, dict) else x for x in node.values()]
         if all(k.isdigit() for k in node):  # a tuple key: `key.0`, `key.1`
             return "(" + ", ".join(parts) + ")"

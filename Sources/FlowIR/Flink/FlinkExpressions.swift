@@ -105,13 +105,17 @@ struct FlinkExpressionTranslator {
         throw refuse(e, "'\(n)' is not a number, string, boolean or time constant")
       }
       throw refuse(e, "'\(n)' has no SQL counterpart here")
-    case .field, .tupleIndex:
+    case .field, .optionalField, .tupleIndex:
       // `b.price`, `j.left.price` on a join's nested records, `r.key.0` of
       // a tuple key.
       var path: [String] = []
       var cur = e
       while true {
         if case .field(let base, let name) = cur.kind {
+          path.insert(name.text, at: 0)
+          cur = base
+        } else if case .optionalField(let base, let name) = cur.kind {
+          // `j.right?.amount`: the column is NULL when there is no right.
           path.insert(name.text, at: 0)
           cur = base
         } else if case .tupleIndex(let base, let i) = cur.kind {

@@ -38,6 +38,7 @@ public struct FlinkPlanCompiler {
   var tableNames = Set<String>()
   var sessionWindows = false
   var nexmarkSources = false
+  var temporalJoins = false
 
   public init(lowering: Lowering) {
     self.lowering = lowering
@@ -50,7 +51,7 @@ public struct FlinkPlanCompiler {
     // Flink's batch mode has no session windows; in streaming mode over
     // bounded files the final watermark closes every window, so the window
     // results are the same.
-    if sessionWindows || nexmarkSources { job.batch = false }
+    if sessionWindows || nexmarkSources || temporalJoins { job.batch = false }
     return job
   }
 
@@ -195,8 +196,17 @@ public struct FlinkPlanCompiler {
       return try join(n, interval: nil, window: spec)
     case .join:
       return try join(n, interval: nil, window: nil)
-    case .lookup, .latest:
-      throw refuse(n, "lookups against latest(...) are not translated to Flink SQL yet (a temporal join is the planned target)")
+    case .latest:
+      // A versioned view: the deduplication Flink recognizes (the latest
+      // row per key by event time), usable with FOR SYSTEM_TIME AS OF.
+      var r = try rel(n.inputs[0])
+      guard r.keyTypes != nil, r.rowtime else { throw refuse(n, "latest needs a keyed stream with event time (withTimestamps right after its source)") }
+      let keys = r.keyColumns.map(quote).joined(separator: ", ")
+      let cols = (r.columns.map(\.name) + r.keyColumns + ["__rowtime"]).map(quote).joined(separator: ", ")
+      r.name = define(n, "latest", "SELECT \(cols)\nFROM (\n  SELECT *, ROW_NUMBER() OVER (PARTITION BY \(keys) ORDER BY \(quote("__rowtime")) DESC) AS \(quote("__rn"))\n  FROM \(quote(r.name))\n)\nWHERE \(quote("__rn")) = 1")
+      return r
+    case .lookup:
+      return try lookup(n)
     case .pattern, .timedOut:
       throw refuse(n, "patterns are not translated to MATCH_RECOGNIZE yet")
     case .sink:
@@ -565,6 +575,35 @@ public struct FlinkPlanCompiler {
     }
     var out = Rel(name: "", columns: columns)
     out.name = define(n, n.name, query)
+    return out
+  }
+
+  /// `lookup(latest(...))`: an event-time temporal join (streaming mode):
+  /// each left row with the version of the right key valid at its time, or
+  /// none. Columns `left.<f>`, `right.<f>` and a marker `right.__present`
+  /// that the runner uses to print `right: null`.
+  mutating func lookup(_ n: PlanNode) throws -> Rel {
+    let l = try rel(n.inputs[0]), r = try rel(n.inputs[1])
+    guard let keyTypes = l.keyTypes, r.keyTypes?.count == keyTypes.count, l.rowtime else {
+      throw refuse(n, "lookup needs a keyed stream with event time and latest(...) of one with the same key shape")
+    }
+    guard !l.scalar, !r.scalar else { throw refuse(n, "lookup of plain values (not records) does not translate") }
+    var select = zip(l.keyColumns, l.keyNames).map { "L.\(quote($0)) AS \(quote($1))" }
+    var columns = zip(l.keyNames, keyTypes).map { FlinkColumn(name: $0, type: $1) }
+    for c in l.columns {
+      select.append("L.\(quote(c.name)) AS \(quote("left." + c.name))")
+      columns.append(FlinkColumn(name: "left." + c.name, type: c.type))
+    }
+    for c in r.columns {
+      select.append("R.\(quote(c.name)) AS \(quote("right." + c.name))")
+      columns.append(FlinkColumn(name: "right." + c.name, type: c.type.hasSuffix("?") ? c.type : c.type + "?"))
+    }
+    select.append("R.\(quote(r.keyColumns[0])) IS NOT NULL AS \(quote("right.__present"))")
+    columns.append(FlinkColumn(name: "right.__present", type: "Bool"))
+    let keysEqual = zip(l.keyColumns, r.keyColumns).map { "L.\(quote($0)) = R.\(quote($1))" }.joined(separator: " AND ")
+    temporalJoins = true
+    var out = Rel(name: "", columns: columns)
+    out.name = define(n, "lookup", "SELECT \(select.joined(separator: ", "))\nFROM \(quote(l.name)) AS L\nLEFT JOIN \(quote(r.name)) FOR SYSTEM_TIME AS OF L.\(quote("__rowtime")) AS R\nON \(keysEqual)")
     return out
   }
 
