@@ -220,11 +220,20 @@ final class FlinkSQLTests: XCTestCase {
       """), "test.flow:4:1: error: cannot compile 'intervalJoin' to Flink SQL: joins need event time on both sides: add withTimestamps right after each source")
   }
 
-  func testRefusesALookup() {
-    XCTAssertTrue(refusal("""
+  func testLookupIsATemporalJoin() {
+    golden("lookup", """
       let bids = readCsv("bids.csv", schema: Bid) |> withTimestamps(b => b.dateTime, watermark: boundedDelay(1s))
+      bids |> keyBy(b => b.auction) |> lookup(latest(bids |> filter(b => b.channel == "web") |> keyBy(b => b.auction)))
+        |> map(j => { auction: j.key, price: j.left.price, lastWeb: j.right?.price ?? 0 })
+        |> writeStdout()
+      """)
+  }
+
+  func testRefusesLatestWithoutEventTime() {
+    XCTAssertEqual(refusal("""
+      let bids = readCsv("bids.csv", schema: Bid)
       bids |> keyBy(b => b.auction) |> lookup(latest(bids |> keyBy(b => b.auction))) |> map(j => j.left.price) |> writeStdout()
-      """).hasPrefix("test.flow:4:"))
+      """), "test.flow:4:41: error: cannot compile 'latest' to Flink SQL: latest needs a keyed stream with event time (withTimestamps right after its source)")
   }
 
   func testRefusesProcess() {
