@@ -18,7 +18,8 @@ final class FlinkEngineTests: XCTestCase {
     "Examples/nexmark/q17.flow",
     "Examples/nexmark/q21.flow",
     "Examples/nexmark/q22.flow",
-    "Examples/flink/bid_joins.flow",
+    "Examples/flink/interval_join.flow",
+    "Examples/flink/window_join.flow",
     "Examples/windows/tumbling_bids.flow",
     "Examples/windows/sliding_counts.flow",
   ]
