@@ -113,6 +113,9 @@ public final class FunctionInfo: @unchecked Sendable {
   /// For `r => { r with a: ..., b: ... }`: the fields it replaces; the other
   /// fields pass through unchanged.
   public var updatedFields: Set<String>?
+  /// The lambda's checked syntax (a `FlowIR.LambdaSyntax`; this target knows
+  /// no syntax), for translating it to another language (`flow compile`).
+  public var syntax: AnyObject?
 
   public init(text: String, fieldsRead: Set<String>?, constant: Value?, updatedFields: Set<String>?) {
     self.text = text

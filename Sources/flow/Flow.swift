@@ -15,7 +15,7 @@ struct Flow: ParsableCommand {
       Documentation: README.md and the reference manual in Language/.
       """,
     version: "0.1.0",
-    subcommands: [Run.self, Check.self, Plan.self, Explain.self, Debug.self, Fmt.self, Lsp.self, Repl.self])
+    subcommands: [Run.self, Check.self, Plan.self, Compile.self, Explain.self, Debug.self, Fmt.self, Lsp.self, Repl.self])
 
   static func main() {
     do {

@@ -44,10 +44,25 @@ struct Run: ParsableCommand {
   @Option(help: ArgumentHelp("Simulate processing time for deterministic runs: it starts at 1970-01-01T00:00:00Z and advances this much per event read, e.g. 1ms.", valueName: "duration"))
   var clockStep: String?
 
+  @Option(help: ArgumentHelp("Where to run: flow (this process) or flink (compiled to Flink SQL, run by PyFlink or a SQL Gateway; see Language/flink.md).", valueName: "engine"))
+  var engine: String = "flow"
+
+  @Option(help: ArgumentHelp("With --engine flink: submit to this Flink SQL Gateway (REST) instead of a local PyFlink.", valueName: "url"))
+  var flinkGateway: String?
+
   @Flag(inversion: .prefixedNo, help: "Show a live progress line on stderr (default: when stderr is a terminal).")
   var progress: Bool? = nil
 
   func run() throws {
+    if engine == "flink" { return try runOnFlink() }
+    guard engine == "flow" else {
+      printErr("flow: error: unknown engine '\(engine)'; expected flow or flink")
+      throw ExitCode(2)
+    }
+    if flinkGateway != nil {
+      printErr("flow: error: --flink-gateway needs --engine flink")
+      throw ExitCode(2)
+    }
     var options = RunOptions()
     for s in settings {
       guard let eq = s.firstIndex(of: "="), eq != s.startIndex else {
@@ -88,6 +103,30 @@ struct Run: ParsableCommand {
     case .compileErrors: throw ExitCode(1)
     case .usage: throw ExitCode(2)
     case .runtimeError: throw ExitCode(3)
+    }
+  }
+}
+
+extension Run {
+  func runOnFlink() throws {
+    var d = FlinkDriver()
+    d.overrides = try parseOverrides(settings)
+    d.optimize = !noOptimize
+    switch d.compile(path: file) {
+    case .success(let job):
+      switch d.run(job, gateway: flinkGateway, report: { printErr($0) }) {
+      case .success: return
+      case .compileErrors: throw ExitCode(1)
+      case .usage: throw ExitCode(2)
+      case .runtimeError: throw ExitCode(3)
+      }
+    case .failure(let f):
+      printErr(f.message)
+      switch f.outcome {
+      case .compileErrors: throw ExitCode(1)
+      case .usage: throw ExitCode(2)
+      default: throw ExitCode(3)
+      }
     }
   }
 }

@@ -45,35 +45,37 @@ public final class SharedStdout: SinkWriter {
 }
 
 extension Builtins {
-  static func sink(_ site: CallSite, _ input: Value, _ name: String, _ open: @escaping (Bool) throws -> SinkWriter) throws -> Value {
+  static func sink(_ site: CallSite, _ input: Value, _ name: String, connector: ConnectorInfo? = nil, _ open: @escaping (Bool) throws -> SinkWriter) throws -> Value {
     let n = try planNode(input, site)
-    return site.lowering.node(.sink(SinkSpec(description: name, open: open)), [n], site, name)
+    let spec = SinkSpec(description: name, open: open)
+    spec.connector = connector
+    return site.lowering.node(.sink(spec), [n], site, name)
   }
 
   static func registerSinks(_ t: inout [String: Builtin]) {
     t["writeStdout/Stream"] = { site, a in
-      try sink(site, a[0], "writeStdout()") { _ in SharedStdout() }
+      try sink(site, a[0], "writeStdout()", connector: ConnectorInfo(name: "writeStdout")) { _ in SharedStdout() }
     }
     t["writeText/Stream"] = { site, a in
       let path = try string(a[1], site)
-      return try sink(site, a[0], "writeText(\"\(path)\")") { exactlyOnce in
+      return try sink(site, a[0], "writeText(\"\(path)\")", connector: ConnectorInfo(name: "writeText", options: ["path": path])) { exactlyOnce in
         exactlyOnce ? try TwoPhaseFileSink(path: path) { p, _ in try TextSink(path: p) } as SinkWriter : ValueSinkWriter(try TextSink(path: path))
       }
     }
     t["writeCsv/Stream"] = { site, a in
       let path = try string(a[1], site)
-      return try sink(site, a[0], "writeCsv(\"\(path)\")") { exactlyOnce in
+      return try sink(site, a[0], "writeCsv(\"\(path)\")", connector: ConnectorInfo(name: "writeCsv", options: ["path": path])) { exactlyOnce in
         exactlyOnce ? try TwoPhaseFileSink(path: path) { p, header in try CSVSink(path: p, header: header) } as SinkWriter : ValueSinkWriter(try CSVSink(path: path))
       }
     }
     t["writeJsonl/Stream"] = { site, a in
       let path = try string(a[1], site)
-      return try sink(site, a[0], "writeJsonl(\"\(path)\")") { exactlyOnce in
+      return try sink(site, a[0], "writeJsonl(\"\(path)\")", connector: ConnectorInfo(name: "writeJsonl", options: ["path": path])) { exactlyOnce in
         exactlyOnce ? try TwoPhaseFileSink(path: path) { p, _ in try JSONLinesSink(path: p) } as SinkWriter : ValueSinkWriter(try JSONLinesSink(path: path))
       }
     }
     t["discard/Stream"] = { site, a in
-      try sink(site, a[0], "discard()") { _ in ValueSinkWriter(DiscardSink()) }
+      try sink(site, a[0], "discard()", connector: ConnectorInfo(name: "discard")) { _ in ValueSinkWriter(DiscardSink()) }
     }
   }
 }

@@ -135,9 +135,10 @@ func policy(_ v: Value) -> BadRowPolicy {
 extension Builtins {
   /// A source node. `key` must capture every argument that changes what is
   /// read, since equal keys let the optimizer share one reader.
-  static func source(_ site: CallSite, bounded: Bool, _ description: String, key: String? = nil, projection: Bool = false, splittable: Bool = false, _ open: @escaping (Set<String>?, Int64) throws -> SourceReader) -> Value {
+  static func source(_ site: CallSite, bounded: Bool, _ description: String, key: String? = nil, projection: Bool = false, splittable: Bool = false, connector: ConnectorInfo? = nil, _ open: @escaping (Set<String>?, Int64) throws -> SourceReader) -> Value {
     let spec = SourceSpec(bounded: bounded, description: description, key: key ?? description, supportsProjection: projection, open: open)
     spec.splittable = splittable
+    spec.connector = connector
     return site.lowering.node(.source(spec), [], site, "source")
   }
 
@@ -173,7 +174,9 @@ extension Builtins {
         throw RuntimeError("readCsv: the delimiter must be one character, found \"\(delim)\"", at: site.location)
       }
       let key = "readCsv \(path) \(schema.fields.map { "\($0.name):\($0.type)" }) \(header) \(delim) \(onError) \(follow)"
-      return source(site, bounded: !follow, "readCsv(\"\(path)\")", key: key, projection: true) { columns, start in
+      let info = ConnectorInfo(name: "readCsv", options: ["path": path, "header": "\(header)", "delimiter": delim, "follow": "\(follow)", "onError": "\(onError)"],
+                               columns: schema.fields.map { ($0.name, $0.type.description) })
+      return source(site, bounded: !follow, "readCsv(\"\(path)\")", key: key, projection: true, connector: info) { columns, start in
         let r = try CSVReader(path: path, schema: schema, header: header, delimiter: d, policy: onError, columns: columns, follow: follow, startOffset: start)
         return RowSourceReader(r, unwrap: false, replayable: true, size: { (r.bytesRead, r.totalBytes) }, skipped: { r.skippedRows }, stop: { r.stop() })
       }
@@ -184,7 +187,9 @@ extension Builtins {
       let onError = policy(a[2])
       let follow = try bool(a[3], site)
       let key = "readJsonl \(path) \(schema.fields.map { "\($0.name):\($0.type)" }) \(onError) \(follow)"
-      return source(site, bounded: !follow, "readJsonl(\"\(path)\")", key: key, projection: true) { columns, start in
+      let info = ConnectorInfo(name: "readJsonl", options: ["path": path, "follow": "\(follow)", "onError": "\(onError)"],
+                               columns: schema.fields.map { ($0.name, $0.type.description) })
+      return source(site, bounded: !follow, "readJsonl(\"\(path)\")", key: key, projection: true, connector: info) { columns, start in
         let r = try JSONLinesReader(path: path, schema: schema, policy: onError, columns: columns, follow: follow, startOffset: start)
         return RowSourceReader(r, unwrap: false, replayable: true, size: { (r.bytesRead, r.totalBytes) }, skipped: { r.skippedRows }, stop: { r.stop() })
       }
@@ -278,7 +283,8 @@ extension Builtins {
         guard rate >= 0 else { throw RuntimeError("nexmark: rate must not be negative", at: site.location) }
         let name = bidsOnly ? "nexmarkBids" : "nexmark"
         // Paced sources stay whole: each split would run at the full rate.
-        return source(site, bounded: true, "\(name)(events: \(events), rate: \(rate), seed: \(seed))", splittable: rate == 0) { _, start in
+        let info = ConnectorInfo(name: name, options: ["events": "\(events)", "rate": "\(rate)", "seed": "\(seed)"])
+        return source(site, bounded: true, "\(name)(events: \(events), rate: \(rate), seed: \(seed))", splittable: rate == 0, connector: info) { _, start in
           NexmarkReader(config: NexmarkConfig(events: Int(events), seed: UInt64(bitPattern: seed)), bidsOnly: bidsOnly, rate: Int(rate), startAt: start)
         }
       }

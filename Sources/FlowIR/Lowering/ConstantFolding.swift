@@ -2,6 +2,20 @@ import FlowSyntax
 import FlowSema
 import FlowRuntime
 
+/// A lambda's parameters and body as checked, kept in `FunctionInfo.syntax`
+/// so that `flow compile` can translate the function to SQL.
+public final class LambdaSyntax {
+  public let params: [Param]
+  public let body: Expr
+  /// `file:line:col` of the lambda.
+  public let location: String
+  init(params: [Param], body: Expr, location: String) {
+    self.params = params
+    self.body = body
+    self.location = location
+  }
+}
+
 /// Constant folding and dead-branch elimination on expressions: an
 /// expression built only from literals is evaluated once at compile time,
 /// and `if` with a constant condition compiles to the branch taken.
@@ -65,7 +79,9 @@ extension Lowering {
         updated = Set(fs.map(\.name.text))
       }
     }
-    return FunctionInfo(text: text, fieldsRead: fields, constant: constantValue(body), updatedFields: updated)
+    let info = FunctionInfo(text: text, fieldsRead: fields, constant: constantValue(body), updatedFields: updated)
+    info.syntax = LambdaSyntax(params: params, body: body, location: location(span))
+    return info
   }
 
   /// The fields read from variable `p` in `e`, or nil if `p` is used in any

@@ -124,6 +124,9 @@ public final class SourceSpec {
   /// Opens the source with the column projection, at a position taken by
   /// a checkpoint (0: the start); called once per job.
   public let open: (Set<String>?, Int64) throws -> SourceReader
+  /// What it reads, in terms another engine can map (`flow compile`); nil
+  /// for sources that have no counterpart elsewhere.
+  public var connector: ConnectorInfo?
   public init(bounded: Bool, description: String, key: String, supportsProjection: Bool = false, open: @escaping (Set<String>?, Int64) throws -> SourceReader) {
     self.bounded = bounded
     self.description = description
@@ -157,11 +160,30 @@ extension SourceReader {
 
 public final class SinkSpec {
   public let description: String
+  /// Where it writes, for `flow compile`; nil when there is no counterpart.
+  public var connector: ConnectorInfo?
   /// Opens the sink; `exactlyOnce` asks file sinks for two-phase commits.
   public let open: (_ exactlyOnce: Bool) throws -> SinkWriter
   public init(description: String, open: @escaping (_ exactlyOnce: Bool) throws -> SinkWriter) {
     self.description = description
     self.open = open
+  }
+}
+
+/// A source or sink described by name and arguments rather than by a
+/// closure, so that `flow compile` can map it to another engine's
+/// connector: `readCsv` with `path`, `header`, `delimiter`, `follow`.
+public struct ConnectorInfo: Sendable {
+  /// The Flow built-in: `readCsv`, `readJsonl`, `nexmarkBids`, `writeStdout`, ...
+  public let name: String
+  public let options: [String: String]
+  /// Record columns in order, with their Flow types as written (`Int`,
+  /// `Time`, `String?`); empty for sinks and schemaless sources.
+  public let columns: [(name: String, type: String)]
+  public init(name: String, options: [String: String] = [:], columns: [(name: String, type: String)] = []) {
+    self.name = name
+    self.options = options
+    self.columns = columns
   }
 }
 
