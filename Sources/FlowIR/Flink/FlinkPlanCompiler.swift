@@ -168,6 +168,7 @@ public struct FlinkPlanCompiler {
     case .window(let spec, let trigger, let lateness):
       var r = try rel(n.inputs[0])
       if case .global = spec { throw refuse(n, "global windows have no Flink SQL window table function") }
+      if case .processingTime = spec { throw refuse(n, "processing-time windows do not translate: Flink SQL windows here run on the event-time attribute") }
       if case .onWatermark = trigger {} else { throw refuse(n, "only the default (watermark) trigger translates; Flink SQL windows fire when the watermark passes their end") }
       if lateness > 0 { throw refuse(n, "allowedLateness has no counterpart in Flink SQL window table functions") }
       guard r.rowtime else { throw refuse(n, "windows need event time: add withTimestamps right after the source") }
@@ -482,6 +483,8 @@ public struct FlinkPlanCompiler {
         from = "TABLE(SESSION(TABLE \(from) PARTITION BY \(input.keyColumns.map(quote).joined(separator: ", ")), \(time), \(interval(gap))))"
       case .global:
         throw refuse(n, "global windows have no Flink SQL window table function")
+      case .processingTime:
+        throw refuse(n, "processing-time windows do not translate: Flink SQL windows here run on the event-time attribute")
       }
       select += ["window_start AS \(quote("start"))", "window_end AS \(quote("end"))"]
       columns += [FlinkColumn(name: "start", type: "Time"), FlinkColumn(name: "end", type: "Time")]
