@@ -64,7 +64,7 @@ final class FlinkEngineTests: XCTestCase {
     let r = try FlowBinary.run(["compile", "--target", "flink-sql", "Examples/nexmark/q4.flow"])
     XCTAssertEqual(r.status, 1)
     XCTAssertEqual(r.stdout, "")
-    XCTAssertTrue(r.stderr.hasPrefix("Examples/nexmark/q4.flow:42:6: error: cannot compile 'process' to Flink SQL:"), r.stderr)
+    XCTAssertTrue(r.stderr.hasPrefix("Examples/nexmark/q4.flow:45:6: error: cannot compile 'process' to Flink SQL:"), r.stderr)
     // The same refusal stops `flow run --engine flink` before Flink starts.
     let run = try FlowBinary.run(["run", "--engine", "flink", "Examples/nexmark/q4.flow"])
     XCTAssertEqual(run.status, 1)
