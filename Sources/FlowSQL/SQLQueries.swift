@@ -188,6 +188,11 @@ extension SQLCompiler {
       diag.add(.error("E0805", "PARTITION BY is only allowed in SESSION", at: w.partitionBy[0].span))
       return nil
     }
+    // Checked for unknown columns; the sessions are per GROUP BY key.
+    let before = diag.errorCount
+    let pb = binder(input.columns)
+    for p in w.partitionBy { _ = pb.bind(p) }
+    guard diag.errorCount == before else { return nil }
     let ivs = w.intervals.map { intervalArgument($0, "the window \(w.function == "SESSION" ? "gap" : "size")") }
     guard !ivs.contains(where: { $0 == nil }) else { return nil }
     let ms = ivs.compactMap { $0 }
