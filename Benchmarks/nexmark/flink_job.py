@@ -58,6 +58,9 @@ def main():
         # ones (so the job also waits up to one interval at the end: these
         # runs are not timed).
         conf.set("execution.checkpointing.interval", "1 s")
+        # Only the last checkpoint matters here; q7's large join state made
+        # some fail on this machine, which by default fails the job.
+        conf.set("execution.checkpointing.tolerable-failed-checkpoints", "1000")
     for t in tables:
         env.execute_sql(flink_queries.SOURCES[t].format(dir=data_dir))
     schema = ", ".join("`%s` %s" % c for c in columns)

@@ -193,5 +193,9 @@ if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["--self-test"]:
         self_test()
+    elif len(sys.argv) == 5 and sys.argv[1] == "--compare":
+        same, note = compare(*sys.argv[2:])
+        print(note)
+        sys.exit(0 if same else 1)
     else:
-        sys.exit("usage: python3 normalize.py --self-test")
+        sys.exit("usage: python3 normalize.py --self-test | --compare QUERY FLOW_OUTPUT FLINK_SINK_DIR")
