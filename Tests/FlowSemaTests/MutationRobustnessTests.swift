@@ -21,8 +21,9 @@ import FlowSema
 final class MutationRobustnessTests: XCTestCase {
 
   /// A single check slower than this is a failure (a hang would instead time
-  /// out the whole test run).
-  static let perCheckBudget = 2.0
+  /// out the whole test run). Checks take about 0.1 s; the margin is for
+  /// a machine busy with other builds.
+  static let perCheckBudget = 5.0
 
   // MARK: - Regression inputs
 
