@@ -20,6 +20,7 @@ final class FlinkEngineTests: XCTestCase {
     "Examples/nexmark/q22.flow",
     "Examples/flink/interval_join.flow",
     "Examples/flink/window_join.flow",
+    "Examples/cep/login_brute_force.flow",
     "Examples/windows/tumbling_bids.flow",
     "Examples/windows/sliding_counts.flow",
   ]

@@ -31,6 +31,9 @@ public struct FlinkPlanCompiler {
       return ts.count == 1 ? ["key"] : ts.indices.map { "key.\($0)" }
     }
     var window: WindowSpec? = nil
+    /// A pattern's matches: columns are measures (`p.first.c`), read only
+    /// through the match's lists.
+    var isMatch = false
   }
 
   var job: FlinkJob
@@ -39,6 +42,7 @@ public struct FlinkPlanCompiler {
   var sessionWindows = false
   var nexmarkSources = false
   var temporalJoins = false
+  var patternNodes = false
 
   public init(lowering: Lowering) {
     self.lowering = lowering
@@ -51,7 +55,7 @@ public struct FlinkPlanCompiler {
     // Flink's batch mode has no session windows; in streaming mode over
     // bounded files the final watermark closes every window, so the window
     // results are the same.
-    if sessionWindows || nexmarkSources || temporalJoins { job.batch = false }
+    if sessionWindows || nexmarkSources || temporalJoins || patternNodes { job.batch = false }
     return job
   }
 
@@ -207,8 +211,10 @@ public struct FlinkPlanCompiler {
       return r
     case .lookup:
       return try lookup(n)
-    case .pattern, .timedOut:
-      throw refuse(n, "patterns are not translated to MATCH_RECOGNIZE yet")
+    case .pattern(let spec, let skip):
+      return try pattern(n, spec, skip)
+    case .timedOut:
+      throw refuse(n, "MATCH_RECOGNIZE has no output of timed-out partial matches")
     case .sink:
       throw refuse(n, "a sink cannot be an input")
     }
@@ -455,7 +461,7 @@ public struct FlinkPlanCompiler {
     let table = uniqueName("src\(n.id)_nexmark")
     job.origins[table] = "nexmarkBids at \(n.location)"
     job.definitions.append("CREATE TEMPORARY TABLE \(quote(table)) (\n\(physical.joined(separator: ",\n"))\n) WITH (\n  \(options.joined(separator: ",\n  "))\n)")
-    var select = bidFields.map { "\(converted[$0.0]!) AS \(quote($0.0))" }
+    var select = bidFields.map { "\(converted[$0.0] ?? quote($0.0)) AS \(quote($0.0))" }
     if rowtime { select.append(quote("__rowtime")) }
     // The connector's source is unbounded in Flink's eyes: streaming mode.
     nexmarkSources = true
@@ -607,6 +613,95 @@ public struct FlinkPlanCompiler {
     return out
   }
 
+  /// `pattern` as MATCH_RECOGNIZE, where it fits: parts joined by `next`
+  /// (MATCH_RECOGNIZE rows are consecutive), one-event conditions, loops
+  /// with `consecutive()`, no groups or negation, skip `pastLastEvent` or
+  /// `toNext`. A match's lists become measures per part `p` and input
+  /// column `c`: `p.first.c` (FIRST), `p.last.c` (LAST) and `p.count`,
+  /// which the translator reads for `m.p[0]?.c`, `reverse(m.p)[0]?.c` and
+  /// `length(m.p)`.
+  mutating func pattern(_ n: PlanNode, _ spec: PatternSpec, _ skip: AfterMatch) throws -> Rel {
+    let input = try rel(n.inputs[0])
+    guard input.keyTypes != nil, input.rowtime, !input.scalar else {
+      throw refuse(n, "MATCH_RECOGNIZE needs a keyed stream of records with event time")
+    }
+    var measures: [String] = [], defines: [String] = [], pattern: [String] = []
+    var columns: [FlinkColumn] = []
+    for (i, part) in spec.parts.enumerated() {
+      guard let cond = part.condition, part.group == nil else { throw refuse(n, "group patterns do not translate to MATCH_RECOGNIZE") }
+      guard part.negation == .none else { throw refuse(n, "notNext and notFollowedBy do not translate to MATCH_RECOGNIZE") }
+      guard i == 0 || part.contiguity == .strict else {
+        throw refuse(n, "part '\(part.name)' follows with followedBy/followedByAny; MATCH_RECOGNIZE matches consecutive rows only (use next)")
+      }
+      guard part.conditionArity == 1 else { throw refuse(n, "the condition of part '\(part.name)' reads the match so far ((e, m) => ...), which does not translate") }
+      guard part.until == nil else { throw refuse(n, "until does not translate to MATCH_RECOGNIZE") }
+      if part.max != 1 && !part.consecutive {
+        throw refuse(n, "part '\(part.name)' repeats without consecutive(); MATCH_RECOGNIZE repeats over consecutive rows only")
+      }
+      let v = "P\(i)"
+      let syntax = try lambdaSyntax(cond, n, "condition of part '\(part.name)'")
+      guard syntax.params.count == 1, case .bind(let pn) = syntax.params[0].pattern.kind else {
+        throw refuse(n, "only one-parameter conditions translate")
+      }
+      var fields: [String: String] = [:]
+      for c in input.columns { fields[c.name] = "\(v).\(quote(c.name))" }
+      let t = FlinkExpressionTranslator(lowering: lowering, operatorName: operatorName(n))
+      defines.append("\(v) AS \(try t.sql(syntax.body, [pn: .row(fields)]))")
+      var q: String
+      switch (part.min, part.max) {
+      case (1, 1?): q = ""
+      case (0, 1?): q = "?"
+      case (let a, let b?) where a == b: q = "{\(a)}"
+      case (let a, let b?): q = "{\(a),\(b)}"
+      case (let a, nil): q = a == 1 ? "+" : a == 0 ? "*" : "{\(a),}"
+      }
+      // FlinkCEP loops are reluctant unless greedy(); so are SQL's `?` forms.
+      if part.max != 1 && part.min != part.max && !part.greedy { q += "?" }
+      pattern.append(v + q)
+      for c in input.columns {
+        measures.append("FIRST(\(v).\(quote(c.name))) AS \(quote(part.name + ".first." + c.name))")
+        measures.append("LAST(\(v).\(quote(c.name))) AS \(quote(part.name + ".last." + c.name))")
+        columns.append(FlinkColumn(name: part.name + ".first." + c.name, type: c.type.hasSuffix("?") ? c.type : c.type + "?"))
+        columns.append(FlinkColumn(name: part.name + ".last." + c.name, type: c.type.hasSuffix("?") ? c.type : c.type + "?"))
+      }
+      measures.append("CAST(COUNT(\(v).\(quote("__rowtime"))) AS BIGINT) AS \(quote(part.name + ".count"))")
+      columns.append(FlinkColumn(name: part.name + ".count", type: "Int"))
+    }
+    let after: String
+    switch skip {
+    case .pastLastEvent: after = "SKIP PAST LAST ROW"
+    case .toNext: after = "SKIP TO NEXT ROW"
+    case .toFirst(let p):
+      guard let i = spec.parts.firstIndex(where: { $0.name == p }) else { throw refuse(n, "no part '\(p)'") }
+      after = "SKIP TO FIRST P\(i)"
+    case .toLast(let p):
+      guard let i = spec.parts.firstIndex(where: { $0.name == p }) else { throw refuse(n, "no part '\(p)'") }
+      after = "SKIP TO LAST P\(i)"
+    case .noSkip:
+      throw refuse(n, "noSkip (every match, overlapping) has no MATCH_RECOGNIZE form; use skip: pastLastEvent or toNext")
+    }
+    measures.append("MATCH_ROWTIME() AS \(quote("__rowtime"))")
+    let within = spec.within.map { " WITHIN \(interval($0))" } ?? ""
+    let keys = input.keyColumns.map(quote).joined(separator: ", ")
+    patternNodes = true
+    var r = Rel(name: "", columns: columns, rowtime: true)
+    r.isMatch = true
+    r.name = define(n, "pattern", """
+      SELECT *
+      FROM \(quote(input.name))
+      MATCH_RECOGNIZE (
+        PARTITION BY \(keys)
+        ORDER BY \(quote("__rowtime"))
+        MEASURES \(measures.joined(separator: ",\n    "))
+        ONE ROW PER MATCH
+        AFTER MATCH \(after)
+        PATTERN (\(pattern.joined(separator: " ")))\(within)
+        DEFINE \(defines.joined(separator: ",\n    "))
+      )
+      """)
+    return r
+  }
+
   mutating func union(_ n: PlanNode) throws -> Rel {
     let a = try rel(n.inputs[0]), b = try rel(n.inputs[1])
     guard a.scalar == b.scalar, Set(a.columns.map(\.name)) == Set(b.columns.map(\.name)), a.rowtime == b.rowtime else {
@@ -625,6 +720,7 @@ public struct FlinkPlanCompiler {
     guard case .sink(let spec) = n.kind else { throw refuse(n, "not a sink") }
     guard let c = spec.connector else { throw refuse(n, "the sink \(spec.description) has no Flink connector") }
     let input = try rel(n.inputs[0])
+    if input.isMatch { throw refuse(n, "a pattern's matches (lists of events) have no column form; map each match to a record first (m.part[0]?.field, length(m.part))") }
     let query = "SELECT \(input.columns.map { quote($0.name) }.joined(separator: ", "))\nFROM \(quote(input.name))"
     let table = uniqueName("sink\(n.id)_\(c.name)")
     var options: [String]
