@@ -106,5 +106,8 @@ final class FlinkEngineTests: XCTestCase {
     XCTAssertEqual(try FlowBinary.run(["compile", "no-such-file.flow"]).status, 2)
     XCTAssertEqual(try FlowBinary.run(["run", "--engine", "spark", "Examples/nexmark/q2.flow"]).status, 2)
     XCTAssertEqual(try FlowBinary.run(["run", "--flink-gateway", "http://localhost:8083", "Examples/nexmark/q2.flow"]).status, 2)
+    let r = try FlowBinary.run(["run", "--engine", "flink", "--checkpoint-dir", "/tmp/x", "Examples/nexmark/q2.flow"])
+    XCTAssertEqual(r.status, 2)
+    XCTAssertTrue(r.stderr.contains("--checkpoint-dir applies to --engine flow only"), r.stderr)
   }
 }
