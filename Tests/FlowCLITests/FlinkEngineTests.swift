@@ -21,6 +21,7 @@ final class FlinkEngineTests: XCTestCase {
     "Examples/flink/interval_join.flow",
     "Examples/flink/window_join.flow",
     "Examples/cep/login_brute_force.flow",
+    "Examples/cep/small_then_large.flow",
     "Examples/windows/tumbling_bids.flow",
     "Examples/windows/sliding_counts.flow",
   ]

@@ -215,15 +215,27 @@ final class FlinkSQLTests: XCTestCase {
 
   // MARK: - Refusals
 
-  func testRefusesFollowedByInAPattern() {
+  func testRefusesFollowedByAnyInAPattern() {
     XCTAssertEqual(refusal("""
       readCsv("clicks.csv", schema: Click)
         |> withTimestamps(c => c.at, watermark: boundedDelay(5s))
         |> keyBy(c => c.user)
-        |> pattern(begin("a", c => c.ok) |> followedBy("b", c => !c.ok), skip: pastLastEvent)
+        |> pattern(begin("a", c => c.ok) |> followedByAny("b", c => !c.ok), skip: pastLastEvent)
         |> map(m => length(m.a))
         |> writeStdout()
-      """), "test.flow:6:6: error: cannot compile 'pattern' to Flink SQL: part 'b' follows with followedBy/followedByAny; MATCH_RECOGNIZE matches consecutive rows only (use next)")
+      """), "test.flow:6:6: error: cannot compile 'pattern' to Flink SQL: part 'b' follows with followedByAny, whose branching over every later match has no MATCH_RECOGNIZE form")
+  }
+
+  func testFollowedByWithAConditionOnTheMatchSoFar() {
+    golden("pattern-followedby", """
+      readCsv("clicks.csv", schema: Click)
+        |> withTimestamps(c => c.at, watermark: boundedDelay(5s))
+        |> keyBy(c => c.user)
+        |> pattern(begin("a", c => !c.ok) |> followedBy("b", (c, m) => c.ms > 2 * (m.a[0]?.ms ?? 0) && length(m.a) == 1) |> within(150s),
+          skip: pastLastEvent)
+        |> map(m => { user: m.a[0]?.user ?? "?", from: m.a[0]?.ms, to: m.b[0]?.ms })
+        |> writeStdout()
+      """)
   }
 
   func testRefusesAMatchWrittenWhole() {

@@ -614,8 +614,8 @@ public struct FlinkPlanCompiler {
   }
 
   /// `pattern` as MATCH_RECOGNIZE, where it fits: parts joined by `next`
-  /// (MATCH_RECOGNIZE rows are consecutive), one-event conditions, loops
-  /// with `consecutive()`, no groups or negation, skip `pastLastEvent` or
+  /// (consecutive rows) or `followedBy` (a gap `G*?` of any rows), conditions
+  /// on the event and the earlier parts, loops with `consecutive()`, no groups or negation, skip `pastLastEvent` or
   /// `toNext`. A match's lists become measures per part `p` and input
   /// column `c`: `p.first.c` (FIRST), `p.last.c` (LAST) and `p.count`,
   /// which the translator reads for `m.p[0]?.c`, `reverse(m.p)[0]?.c` and
@@ -630,23 +630,40 @@ public struct FlinkPlanCompiler {
     for (i, part) in spec.parts.enumerated() {
       guard let cond = part.condition, part.group == nil else { throw refuse(n, "group patterns do not translate to MATCH_RECOGNIZE") }
       guard part.negation == .none else { throw refuse(n, "notNext and notFollowedBy do not translate to MATCH_RECOGNIZE") }
-      guard i == 0 || part.contiguity == .strict else {
-        throw refuse(n, "part '\(part.name)' follows with followedBy/followedByAny; MATCH_RECOGNIZE matches consecutive rows only (use next)")
+      guard i == 0 || part.contiguity != .any else {
+        throw refuse(n, "part '\(part.name)' follows with followedByAny, whose branching over every later match has no MATCH_RECOGNIZE form")
       }
-      guard part.conditionArity == 1 else { throw refuse(n, "the condition of part '\(part.name)' reads the match so far ((e, m) => ...), which does not translate") }
       guard part.until == nil else { throw refuse(n, "until does not translate to MATCH_RECOGNIZE") }
       if part.max != 1 && !part.consecutive {
         throw refuse(n, "part '\(part.name)' repeats without consecutive(); MATCH_RECOGNIZE repeats over consecutive rows only")
       }
       let v = "P\(i)"
       let syntax = try lambdaSyntax(cond, n, "condition of part '\(part.name)'")
-      guard syntax.params.count == 1, case .bind(let pn) = syntax.params[0].pattern.kind else {
-        throw refuse(n, "only one-parameter conditions translate")
+      guard (1...2).contains(syntax.params.count), case .bind(let pn) = syntax.params[0].pattern.kind else {
+        throw refuse(n, "only conditions `e => ...` and `(e, m) => ...` with plain parameter names translate")
       }
       var fields: [String: String] = [:]
       for c in input.columns { fields[c.name] = "\(v).\(quote(c.name))" }
+      var scope: [String: SQLBinding] = [pn: .row(fields)]
+      if syntax.params.count == 2 {
+        // `(e, m) => ... m.p[0]?.c ...`: the parts matched before this one,
+        // as MATCH_RECOGNIZE's aggregates over their rows.
+        guard case .bind(let mn) = syntax.params[1].pattern.kind else { throw refuse(n, "only plain parameter names translate") }
+        var so: [String: String] = [:]
+        for (j, earlier) in spec.parts[..<i].enumerated() {
+          for c in input.columns {
+            so[earlier.name + ".first." + c.name] = "FIRST(P\(j).\(quote(c.name)))"
+            so[earlier.name + ".last." + c.name] = "LAST(P\(j).\(quote(c.name)))"
+          }
+          so[earlier.name + ".count"] = "CAST(COUNT(P\(j).\(quote("__rowtime"))) AS BIGINT)"
+        }
+        scope[mn] = .row(so)
+      }
       let t = FlinkExpressionTranslator(lowering: lowering, operatorName: operatorName(n))
-      defines.append("\(v) AS \(try t.sql(syntax.body, [pn: .row(fields)]))")
+      defines.append("\(v) AS \(try t.sql(syntax.body, scope))")
+      // followedBy: any rows may come between (a variable without a DEFINE
+      // matches every row), the first that satisfies the part ends the gap.
+      if part.contiguity == .relaxed && i > 0 { pattern.append("G\(i)*?") }
       var q: String
       switch (part.min, part.max) {
       case (1, 1?): q = ""
@@ -744,11 +761,18 @@ func signedInterval(_ ms: Int64) -> String {
   ms < 0 ? "- " + interval(-ms) : "+ " + interval(ms)
 }
 
-/// A Flink SQL interval literal for milliseconds: `INTERVAL '10' SECOND`,
-/// `INTERVAL '0.250' SECOND`.
+/// A Flink SQL interval literal for milliseconds, in the largest unit that
+/// divides it: `INTERVAL '1' MINUTE`, `INTERVAL '10' SECOND`,
+/// `INTERVAL '0.250' SECOND`, `INTERVAL '150' SECOND(3)` (SQL's default
+/// leading precision is two digits).
 func interval(_ ms: Int64) -> String {
-  if ms % 1000 == 0 { return "INTERVAL '\(ms / 1000)' SECOND" }
-  let frac = ms % 1000
+  for (size, unit) in [(Int64(86_400_000), "DAY"), (3_600_000, "HOUR"), (60_000, "MINUTE")] where ms >= size && ms % size == 0 {
+    let n = ms / size
+    return "INTERVAL '\(n)' \(unit)\(n > 99 ? "(\(String(n).count))" : "")"
+  }
+  let whole = ms / 1000, frac = ms % 1000
+  let digits = String(whole).count
+  if frac == 0 { return "INTERVAL '\(whole)' SECOND\(digits > 2 ? "(\(digits))" : "")" }
   let f = frac < 10 ? "00\(frac)" : frac < 100 ? "0\(frac)" : "\(frac)"
-  return "INTERVAL '\(ms / 1000).\(f)' SECOND"
+  return "INTERVAL '\(whole).\(f)' SECOND\(digits > 2 ? "(\(digits), 3)" : "")"
 }
