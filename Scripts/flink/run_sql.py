@@ -243,8 +243,11 @@ def run_gateway(job, base):
 def main(argv):
     if len(argv) < 2:
         fail("usage: run_sql.py JOB.json [--gateway URL]", 2)
-    with open(argv[1]) as f:
-        job = json.load(f)
+    try:
+        with open(argv[1]) as f:
+            job = json.load(f)
+    except (OSError, ValueError) as e:
+        fail("cannot read the compiled job %s: %s" % (argv[1], e), 2)
     if len(argv) >= 4 and argv[2] == "--gateway":
         run_gateway(job, argv[3])
     else:

@@ -109,6 +109,14 @@ struct Run: ParsableCommand {
 
 extension Run {
   func runOnFlink() throws {
+    // Flags of Flow's own executor have no meaning on Flink: say so rather
+    // than ignore them.
+    let flowOnly: [(Bool, String)] = [(parallelism != nil, "--parallelism"), (stats, "--stats"), (checkpointDir != nil, "--checkpoint-dir"),
+                                      (restore != nil, "--restore"), (savepointOnStop, "--savepoint-on-stop")]
+    if let (_, flag) = flowOnly.first(where: { $0.0 }) {
+      printErr("flow: error: \(flag) applies to --engine flow only (Flink runs with its own settings; see Language/flink.md)")
+      throw ExitCode(2)
+    }
     var d = FlinkDriver()
     d.overrides = try parseOverrides(settings)
     d.optimize = !noOptimize

@@ -20,6 +20,8 @@ final class FlinkEngineTests: XCTestCase {
     "Examples/nexmark/q22.flow",
     "Examples/flink/interval_join.flow",
     "Examples/flink/window_join.flow",
+    "Examples/cep/login_brute_force.flow",
+    "Examples/cep/small_then_large.flow",
     "Examples/windows/tumbling_bids.flow",
     "Examples/windows/sliding_counts.flow",
   ]
@@ -81,10 +83,32 @@ final class FlinkEngineTests: XCTestCase {
     XCTAssertTrue(sql.contains("'connector' = 'print'"), sql)
   }
 
+  /// The SQL Gateway client of Scripts/flink/run_sql.py against a stand-in
+  /// gateway (Tests/flink/gateway_mock_test.py): sessions, statements,
+  /// result pages, errors. Needs python3 only.
+  func testGatewayClientAgainstAStandIn() throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "Tests/flink/gateway_mock_test.py"]
+    p.currentDirectoryURL = FlowBinary.root
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    do { try p.run() } catch { throw XCTSkip("python3 is not installed") }
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    if p.terminationStatus == 127 { throw XCTSkip("python3 is not installed") }
+    XCTAssertEqual(p.terminationStatus, 0, text)
+    XCTAssertTrue(text.contains("gateway_mock_test: ok"), text)
+  }
+
   func testUsageErrors() throws {
     XCTAssertEqual(try FlowBinary.run(["compile", "--target", "spark", "Examples/nexmark/q2.flow"]).status, 2)
     XCTAssertEqual(try FlowBinary.run(["compile", "no-such-file.flow"]).status, 2)
     XCTAssertEqual(try FlowBinary.run(["run", "--engine", "spark", "Examples/nexmark/q2.flow"]).status, 2)
     XCTAssertEqual(try FlowBinary.run(["run", "--flink-gateway", "http://localhost:8083", "Examples/nexmark/q2.flow"]).status, 2)
+    let r = try FlowBinary.run(["run", "--engine", "flink", "--checkpoint-dir", "/tmp/x", "Examples/nexmark/q2.flow"])
+    XCTAssertEqual(r.status, 2)
+    XCTAssertTrue(r.stderr.contains("--checkpoint-dir applies to --engine flow only"), r.stderr)
   }
 }

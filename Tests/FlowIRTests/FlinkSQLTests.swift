@@ -201,7 +201,63 @@ final class FlinkSQLTests: XCTestCase {
       """)
   }
 
+  func testPatternIsMatchRecognize() {
+    golden("pattern", """
+      readCsv("clicks.csv", schema: Click)
+        |> withTimestamps(c => c.at, watermark: boundedDelay(5s))
+        |> keyBy(c => c.user)
+        |> pattern(begin("slow", c => c.ms > 1000) |> times(2) |> consecutive() |> next("fail", c => !c.ok) |> optional() |> next("end", c => c.ok) |> within(1m),
+          skip: toNext)
+        |> map(m => { user: m.slow[0]?.user ?? "?", slow: length(m.slow), lastSlow: reverse(m.slow)[0]?.ms, end: m.end[0]?.at })
+        |> writeStdout()
+      """)
+  }
+
   // MARK: - Refusals
+
+  func testRefusesFollowedByAnyInAPattern() {
+    XCTAssertEqual(refusal("""
+      readCsv("clicks.csv", schema: Click)
+        |> withTimestamps(c => c.at, watermark: boundedDelay(5s))
+        |> keyBy(c => c.user)
+        |> pattern(begin("a", c => c.ok) |> followedByAny("b", c => !c.ok), skip: pastLastEvent)
+        |> map(m => length(m.a))
+        |> writeStdout()
+      """), "test.flow:6:6: error: cannot compile 'pattern' to Flink SQL: part 'b' follows with followedByAny, whose branching over every later match has no MATCH_RECOGNIZE form")
+  }
+
+  func testFollowedByWithAConditionOnTheMatchSoFar() {
+    golden("pattern-followedby", """
+      readCsv("clicks.csv", schema: Click)
+        |> withTimestamps(c => c.at, watermark: boundedDelay(5s))
+        |> keyBy(c => c.user)
+        |> pattern(begin("a", c => !c.ok) |> followedBy("b", (c, m) => c.ms > 2 * (m.a[0]?.ms ?? 0) && length(m.a) == 1) |> within(150s),
+          skip: pastLastEvent)
+        |> map(m => { user: m.a[0]?.user ?? "?", from: m.a[0]?.ms, to: m.b[0]?.ms })
+        |> writeStdout()
+      """)
+  }
+
+  func testRefusesAMatchWrittenWhole() {
+    XCTAssertEqual(refusal("""
+      readCsv("clicks.csv", schema: Click)
+        |> withTimestamps(c => c.at, watermark: boundedDelay(5s))
+        |> keyBy(c => c.user)
+        |> pattern(begin("a", c => c.ok) |> next("b", c => !c.ok), skip: pastLastEvent)
+        |> writeStdout()
+      """), "test.flow:7:6: error: cannot compile 'writeStdout()' to Flink SQL: a pattern's matches (lists of events) have no column form; map each match to a record first (m.part[0]?.field, length(m.part))")
+  }
+
+  func testRefusesNoSkip() {
+    XCTAssertEqual(refusal("""
+      readCsv("clicks.csv", schema: Click)
+        |> withTimestamps(c => c.at, watermark: boundedDelay(5s))
+        |> keyBy(c => c.user)
+        |> pattern(begin("a", c => c.ok) |> next("b", c => !c.ok))
+        |> map(m => length(m.a))
+        |> writeStdout()
+      """), "test.flow:6:6: error: cannot compile 'pattern' to Flink SQL: noSkip (every match, overlapping) has no MATCH_RECOGNIZE form; use skip: pastLastEvent or toNext")
+  }
 
   func testRefusesCoGroup() {
     XCTAssertEqual(refusal("""

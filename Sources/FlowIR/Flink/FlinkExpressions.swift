@@ -106,32 +106,13 @@ struct FlinkExpressionTranslator {
       }
       throw refuse(e, "'\(n)' has no SQL counterpart here")
     case .field, .optionalField, .tupleIndex:
-      // `b.price`, `j.left.price` on a join's nested records, `r.key.0` of
-      // a tuple key.
-      var path: [String] = []
-      var cur = e
-      while true {
-        if case .field(let base, let name) = cur.kind {
-          path.insert(name.text, at: 0)
-          cur = base
-        } else if case .optionalField(let base, let name) = cur.kind {
-          // `j.right?.amount`: the column is NULL when there is no right.
-          path.insert(name.text, at: 0)
-          cur = base
-        } else if case .tupleIndex(let base, let i) = cur.kind {
-          path.insert("\(i)", at: 0)
-          cur = base
-        } else {
-          break
-        }
-      }
-      if case .name(let n) = cur.kind, case .row(let fields)? = env[n] {
-        let key = path.joined(separator: ".")
+      if let (fields, key) = columnPath(e, env) {
         if let s = fields[key] { return s }
         throw refuse(e, "'\(key)' is not a column of the input (whole nested records do not translate, only their fields)")
       }
       throw refuse(e, "only fields of the operator's event translate")
     case .index(let list, let i):
+      if let (fields, key) = columnPath(e, env), let s = fields[key] { return s }
       // `split(s, d)[i]` (or a `let` bound to `split(s, d)`), a String?:
       // Flink's SPLIT_INDEX, also NULL past the last part.
       let index = try sql(i, env)
@@ -231,6 +212,36 @@ struct FlinkExpressionTranslator {
     return out
   }
 
+  /// The columns of the event an expression reads and the path within it:
+  /// `b.price` (`price`), `j.left.price` on a join's nested records
+  /// (`left.price`), `r.key.0` of a tuple key (`key.0`), `j.right?.amount`
+  /// (NULL when there is no right), and on a pattern's match `m.p[0]?.f`
+  /// (`p.first.f`), `reverse(m.p)[0]?.f` (`p.last.f`).
+  func columnPath(_ e: Expr, _ env: [String: SQLBinding]) -> ([String: String], String)? {
+    switch e.kind {
+    case .name(let n):
+      if case .row(let fields)? = env[n] { return (fields, "") }
+      return nil
+    case .field(let base, let name), .optionalField(let base, let name):
+      guard let (f, p) = columnPath(base, env) else { return nil }
+      return (f, p.isEmpty ? name.text : p + "." + name.text)
+    case .tupleIndex(let base, let i):
+      guard let (f, p) = columnPath(base, env) else { return nil }
+      return (f, p.isEmpty ? "\(i)" : p + ".\(i)")
+    case .index(let list, let i):
+      guard case .int(0) = i.kind else { return nil }
+      var base = list, end = "first"
+      if case .call(let callee, let args) = list.kind, case .name("reverse") = callee.kind, args.count == 1 {
+        base = args[0].value
+        end = "last"
+      }
+      guard let (f, p) = columnPath(base, env), f[p + ".count"] != nil else { return nil }
+      return (f, p + "." + end)
+    default:
+      return nil
+    }
+  }
+
   /// What a `let` binds: a split list stays symbolic for indexing.
   func bind(_ value: Expr, _ env: [String: SQLBinding]) throws -> SQLBinding {
     if let (s, d) = try splitCall(value, env) { return .split(s, d) }
@@ -307,6 +318,9 @@ struct FlinkExpressionTranslator {
   func builtin(_ name: String, _ args: [Expr], _ e: Expr, _ env: [String: SQLBinding]) throws -> String {
     // length(split(s, d)) with a non-empty literal delimiter: the number of
     // parts, empty ones included, is the delimiter's occurrences plus one.
+    if name == "length", args.count == 1, let (fields, p) = columnPath(args[0], env), let count = fields[p + ".count"] {
+      return count
+    }
     if name == "length", args.count == 1, let (str, d) = try splitCall(args[0], env), d.hasPrefix("'"), d != "''" {
       return "CAST((CHAR_LENGTH(\(str)) - CHAR_LENGTH(REPLACE(\(str), \(d), ''))) / CHAR_LENGTH(\(d)) + 1 AS BIGINT)"
     }
