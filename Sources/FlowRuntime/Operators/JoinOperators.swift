@@ -22,7 +22,9 @@ public final class WindowJoinOperator: Operator {
     init(end: Int64) { self.end = end }
   }
   var panes: [PaneKey: Pane] = [:]
-  var order: [PaneKey] = []
+  /// Pane keys by window end, each end's in first-seen order: a watermark
+  /// visits only the windows it closes.
+  var byEnd = ExpiryIndex<PaneKey>()
   public private(set) var droppedLate = 0
 
   public init(left: FunctionValue, right: FunctionValue, spec: WindowSpec, coGroup: Bool, location: String) {
@@ -63,19 +65,26 @@ public final class WindowJoinOperator: Operator {
         continue
       }
       let pk = PaneKey(key: k, start: start)
-      let pane = panes[pk] ?? { let p = Pane(end: end); panes[pk] = p; order.append(pk); return p }()
+      let pane = panes[pk] ?? { let p = Pane(end: end); add(pk, p); return p }()
       if port == 0 { pane.left.append(v) } else { pane.right.append(v) }
     }
+  }
+
+  private func add(_ pk: PaneKey, _ p: Pane) {
+    panes[pk] = p
+    byEnd.add(pk, at: p.end)
   }
 
   override public func snapshotState(_ w: inout StateWriter) throws {
     try super.snapshotState(&w)
     w.int(droppedLate)
-    w.int(order.count)
-    for pk in order {
-      guard let p = panes[pk] else { continue }
-      try w.value(pk.key); w.int(pk.start); w.int(p.end)
-      try w.value(.list(p.left)); try w.value(.list(p.right))
+    w.int(panes.count)
+    for (_, keys) in byEnd.entries {
+      for pk in keys {
+        guard let p = panes[pk] else { continue }
+        try w.value(pk.key); w.int(pk.start); w.int(p.end)
+        try w.value(.list(p.left)); try w.value(.list(p.right))
+      }
     }
   }
 
@@ -89,19 +98,13 @@ public final class WindowJoinOperator: Operator {
       let p = Pane(end: try r.int())
       if case .list(let l) = try r.value() { p.left = l }
       if case .list(let x) = try r.value() { p.right = x }
-      let pk = PaneKey(key: k, start: start)
-      panes[pk] = p
-      order.append(pk)
+      add(PaneKey(key: k, start: start), p)
     }
   }
 
   override public func onWatermark(_ wm: Int64) throws {
-    var due: [PaneKey] = []
-    for pk in order where (panes[pk]?.end ?? Int64.max) - 1 <= wm { due.append(pk) }
-    guard !due.isEmpty else { return }
     // By window end, then in first-seen order.
-    due.sort { (panes[$0]?.end ?? 0) < (panes[$1]?.end ?? 0) }
-    for pk in due {
+    for pk in byEnd.popDue(upTo: wm == Int64.max ? wm : wm + 1) {
       guard let p = panes.removeValue(forKey: pk) else { continue }
       if coGroup {
         try emit(.record(Record(shape: shape, values: [pk.key, .list(p.left), .list(p.right)])), ts: p.end - 1)
@@ -111,8 +114,6 @@ public final class WindowJoinOperator: Operator {
         }
       }
     }
-    let gone = Set(due)
-    order.removeAll { gone.contains($0) }
   }
 }
 
@@ -127,6 +128,10 @@ public final class IntervalJoinOperator: Operator {
   let shape = Shape(["key", "left", "right"])
   var leftBuf: [Value: [(Int64, Value)]] = [:]
   var rightBuf: [Value: [(Int64, Value)]] = [:]
+  /// Keys by the watermark at which one of their buffered events can be
+  /// dropped, so a watermark step visits only those keys.
+  var leftExpiry = ExpiryIndex<Value>()
+  var rightExpiry = ExpiryIndex<Value>()
 
   public init(left: FunctionValue, right: FunctionValue, lower: Int64, upper: Int64, location: String) {
     self.leftKey = left
@@ -147,12 +152,14 @@ public final class IntervalJoinOperator: Operator {
         try emit(.record(Record(shape: shape, values: [k, v, r])), ts: max(ts, rt))
       }
       leftBuf[k, default: []].append((ts, v))
+      leftExpiry.add(k, at: ts &+ upper &+ 1)
     } else {
       let k = try rightKey.apply1(v)
       for (lt, l) in leftBuf[k] ?? [] where ts >= lt + lower && ts <= lt + upper {
         try emit(.record(Record(shape: shape, values: [k, l, v])), ts: max(ts, lt))
       }
       rightBuf[k, default: []].append((ts, v))
+      rightExpiry.add(k, at: ts &- lower &+ 1)
     }
   }
 
@@ -166,16 +173,20 @@ public final class IntervalJoinOperator: Operator {
     try super.restoreState(&r)
     leftBuf = try r.timedLists()
     rightBuf = try r.timedLists()
+    for (k, xs) in leftBuf { for (t, _) in xs { leftExpiry.add(k, at: t &+ upper &+ 1) } }
+    for (k, xs) in rightBuf { for (t, _) in xs { rightExpiry.add(k, at: t &- lower &+ 1) } }
   }
 
   override public func onWatermark(_ wm: Int64) throws {
     // A left event can match no right event later than t + upper; a right
     // event can match no left event later than t - lower.
-    for (k, xs) in leftBuf {
+    for k in leftExpiry.popDue(upTo: wm) {
+      guard let xs = leftBuf[k] else { continue }
       let kept = xs.filter { $0.0 + upper >= wm }
       leftBuf[k] = kept.isEmpty ? nil : kept
     }
-    for (k, xs) in rightBuf {
+    for k in rightExpiry.popDue(upTo: wm) {
+      guard let xs = rightBuf[k] else { continue }
       let kept = xs.filter { $0.0 - lower >= wm }
       rightBuf[k] = kept.isEmpty ? nil : kept
     }
@@ -194,8 +205,11 @@ public final class LookupJoinOperator: Operator {
   let shape = Shape(["key", "left", "right"])
   /// Right versions per key, in time order.
   var versions: [Value: [(Int64, Value)]] = [:]
-  var waiting: [(ts: Int64, seq: Int, key: Value, value: Value)] = []
+  /// Left events waiting for the watermark, by time and then arrival.
+  var waiting = ExpiryIndex<(seq: Int, key: Value, value: Value)>()
   var seq = 0
+  /// Keys by the time from which their older versions can be dropped.
+  var prunable = ExpiryIndex<Value>()
 
   public init(left: FunctionValue, right: FunctionValue, location: String) {
     self.leftKey = left
@@ -212,6 +226,7 @@ public final class LookupJoinOperator: Operator {
       while i > 0 && list[i - 1].0 > ts { i -= 1 }
       list.insert((ts, v), at: i)
       versions[k] = list
+      if list.count > 1 { prunable.add(k, at: ts) }
       return
     }
     let k = try leftKey.apply1(v)
@@ -220,7 +235,7 @@ public final class LookupJoinOperator: Operator {
       return
     }
     seq += 1
-    waiting.append((ts, seq, k, v))
+    waiting.add((seq, k, v), at: ts)
   }
 
   override public func snapshotState(_ w: inout StateWriter) throws {
@@ -228,34 +243,38 @@ public final class LookupJoinOperator: Operator {
     w.int(seq)
     try w.timedLists(versions)
     w.int(waiting.count)
-    for x in waiting { w.int(x.ts); w.int(x.seq); try w.value(x.key); try w.value(x.value) }
+    for (ts, xs) in waiting.entries {
+      for x in xs { w.int(ts); w.int(x.seq); try w.value(x.key); try w.value(x.value) }
+    }
   }
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
     seq = Int(try r.int())
     versions = try r.timedLists()
+    for (k, list) in versions where list.count > 1 { prunable.add(k, at: list[list.count - 1].0) }
     let m = try r.count()
+    var restored: [(ts: Int64, seq: Int, key: Value, value: Value)] = []
     for _ in 0..<m {
       let ts = try r.int(), sq = Int(try r.int())
       let k = try r.value()
-      waiting.append((ts, sq, k, try r.value()))
+      restored.append((ts, sq, k, try r.value()))
     }
+    for x in restored.sorted(by: { ($0.ts, $0.seq) < ($1.ts, $1.seq) }) { waiting.add((x.seq, x.key, x.value), at: x.ts) }
   }
 
   override public func onWatermark(_ wm: Int64) throws {
-    guard !waiting.isEmpty else { return }
-    let due = waiting.filter { $0.ts <= wm }.sorted { ($0.ts, $0.seq) < ($1.ts, $1.seq) }
-    guard !due.isEmpty else { return }
-    waiting.removeAll { $0.ts <= wm }
-    for d in due {
-      let match = versions[d.key]?.last { $0.0 <= d.ts }?.1 ?? .null
-      try emit(.record(Record(shape: shape, values: [d.key, d.value, match])), ts: d.ts)
+    for (ts, xs) in waiting.popDueEntries(upTo: wm) {
+      for d in xs {
+        let match = versions[d.key]?.last { $0.0 <= ts }?.1 ?? .null
+        try emit(.record(Record(shape: shape, values: [d.key, d.value, match])), ts: ts)
+      }
     }
     // Versions older than the newest one at or before the watermark can no
     // longer be the answer for any left event still to come.
     if wm != Int64.max {
-      for (k, list) in versions {
+      for k in prunable.popDue(upTo: wm) {
+        guard let list = versions[k] else { continue }
         if let i = list.lastIndex(where: { $0.0 <= wm }), i > 0 { versions[k] = Array(list[i...]) }
       }
     }

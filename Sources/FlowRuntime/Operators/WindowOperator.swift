@@ -60,6 +60,10 @@ public final class WindowOperator: Operator {
   let sliceSize: Int64
   /// The earliest time at which some pane expires.
   var nextCleanup = Int64.max
+  /// Sliding windows: the keys holding a slice that expires at each time,
+  /// and those times in ascending order, so that a cleanup visits only the
+  /// keys with expired slices, not every key ever seen.
+  var sliceExpiries = ExpiryIndex<Int>()
   /// The time windows have been fired up to: the watermark, or for
   /// processing-time windows the clock minus 1 ms.
   var reached = Int64.min
@@ -187,7 +191,7 @@ public final class WindowOperator: Operator {
     }
     for a in ks.accs[i] { try a.add(v) }
     if inserted {
-      track(start + sliceSize)
+      trackSlice(start + sliceSize, key: k)
       // Register the key with the ends not registered yet (all of them for
       // a slice that arrived out of order; repeats are removed at firing).
       let outOfOrder = i + 1 < ks.starts.count
@@ -447,6 +451,13 @@ public final class WindowOperator: Operator {
     if expiry < nextCleanup { nextCleanup = expiry }
   }
 
+  /// Notes a new slice's expiry and its key (sliding windows).
+  func trackSlice(_ end: Int64, key: Int) {
+    let expiry = end &- 1 &+ horizon
+    sliceExpiries.add(key, at: expiry)
+    if expiry < nextCleanup { nextCleanup = expiry }
+  }
+
   /// Drops state no window can need any more. Scanning the panes happens
   /// only when the watermark has passed the earliest expiry, not on every
   /// watermark step.
@@ -455,12 +466,10 @@ public final class WindowOperator: Operator {
     let horizon = self.horizon
     var next = Int64.max
     if case .sliding = spec {
-      for ks in slices {
-        guard let ks = ks else { continue }
-        ks.dropAll { $0 + sliceSize - 1 + horizon <= wm }
-        if !ks.isEmpty { next = min(next, ks.starts[ks.head] + sliceSize - 1 + horizon) }
+      for k in sliceExpiries.popDue(upTo: wm) {
+        slices[k]?.dropAll { $0 + sliceSize - 1 + horizon <= wm }
       }
-      nextCleanup = next
+      nextCleanup = sliceExpiries.first ?? Int64.max
       return
     }
     var dead: [PaneKey] = []
@@ -551,10 +560,11 @@ public final class WindowOperator: Operator {
         while slices.count <= k { slices.append(nil) }
         let ks = slices[k] ?? { let s = KeySlices(); slices[k] = s; return s }()
         if let i = ks.find(start) { ks.accs[i] = pane.accs } else { _ = ks.insert(start, pane.accs) }
+        trackSlice(pane.end, key: k)
       } else {
         panes[PaneKey(key: k, start: start)] = pane
+        track(pane.end)
       }
-      track(pane.end)
     }
     let m = try r.count()
     for _ in 0..<m {
