@@ -141,11 +141,44 @@ final class ParallelExecutionTests: XCTestCase {
     XCTAssertTrue(r.stderr.contains("subtasks   busy  backpr.  idle"), r.stderr)
     XCTAssertTrue(r.stderr.contains("parallelism 2"), r.stderr)
     XCTAssertTrue(r.stderr.contains("peak memory"), r.stderr)
-    let window = r.stderr.split(separator: "\n").first { $0.hasPrefix("window") }
+    let window = r.stderr.split(separator: "\n").first { $0.hasPrefix("window") && !$0.contains("(comb") }
     XCTAssertNotNil(window, r.stderr)
-    // The window runs 2 subtasks and sees every event.
+    // The window runs 2 subtasks.
     let nums = window.map { $0.split(separator: " ").compactMap { Int($0) } } ?? []
     XCTAssertEqual(nums.count >= 3 ? nums[2] : -1, 2, String(window ?? ""))
+  }
+
+  /// A tumbling window's combiner sends one partial per (key, window) and
+  /// sender instead of every event, and the results do not change.
+  func testWindowCombinerSendsPartialsAndKeepsTheResults() throws {
+    let dir = try tempDir()
+    let script = dir.appendingPathComponent("wc.flow")
+    try """
+    nexmarkBids(events: 20000)
+      |> withTimestamps(b => b.dateTime)
+      |> keyBy(b => b.auction)
+      |> window(tumbling(10s))
+      |> aggregate({ n: count(), top: max(b => b.price), mean: avg(b => toFloat(b.price)), low: min(b => b.bidder) })
+      |> writeStdout()
+    """.write(to: script, atomically: true, encoding: .utf8)
+    let one = try FlowBinary.run(["run", "--parallelism", "1", "--no-progress", script.path])
+    XCTAssertEqual(one.status, 0, one.stderr)
+    let two = try FlowBinary.run(["run", "--parallelism", "2", "--no-progress", "--stats", script.path])
+    XCTAssertEqual(two.status, 0, two.stderr)
+    let off = try FlowBinary.run(["run", "--parallelism", "2", "--no-progress", "--no-optimize", script.path])
+    XCTAssertEqual(off.status, 0, off.stderr)
+    let sorted = { (s: String) in s.split(separator: "\n").sorted() }
+    XCTAssertGreaterThan(sorted(one.stdout).count, 100)
+    XCTAssertEqual(sorted(two.stdout), sorted(one.stdout))
+    XCTAssertEqual(sorted(off.stdout), sorted(one.stdout))
+    let lines = two.stderr.split(separator: "\n")
+    let numbers = { (l: Substring?) in l.map { $0.split(separator: " ").compactMap { Int($0) } } ?? [] }
+    let combiner = numbers(lines.first { $0.hasPrefix("window") && $0.contains("(comb") })
+    let merging = numbers(lines.first { $0.hasPrefix("window") && !$0.contains("(comb") })
+    XCTAssertEqual(combiner.first, 18400, two.stderr)  // every bid of 20,000 events
+    // The merging window receives partials: far fewer records than events.
+    XCTAssertEqual(merging.count >= 2 ? merging[1] : -1, sorted(one.stdout).count, two.stderr)
+    XCTAssertLessThan(merging.first ?? Int.max, 18400 / 2, two.stderr)
   }
 
   func testParallelismOverrideInTheScript() throws {

@@ -136,16 +136,21 @@ public final class KeyedAggregateOperator: Operator {
 
 /// One key's partial aggregate, from a combiner to the final aggregate of a
 /// parallel job. It travels only between subtasks, never to a sink.
+/// From a window combiner it is one (key, window)'s partial aggregate and
+/// `count` is the number of events in it.
 final class PartialAggregate: OpaqueValue, @unchecked Sendable {
   let key: Value
   let count: Int64
   let accs: [Accumulator]
   let reduced: Value?
-  init(key: Value, count: Int64, accs: [Accumulator], reduced: Value?) {
+  /// The window's start, for a window combiner's partial.
+  let windowStart: Int64
+  init(key: Value, count: Int64, accs: [Accumulator], reduced: Value?, windowStart: Int64 = Int64.min) {
     self.key = key
     self.count = count
     self.accs = accs
     self.reduced = reduced
+    self.windowStart = windowStart
   }
 }
 

@@ -23,7 +23,11 @@ public final class WindowOperator: Operator {
   let output: AggregateOutput
   /// Side output for late events, if the script asked for it.
   public var late: Operator?
-  public private(set) var droppedLate = 0
+  public internal(set) var droppedLate = 0
+  /// In a parallel job, a window combiner (`.combine`) before the hash
+  /// exchange and the window that merges its partials (`.mergePartials`):
+  /// see WindowCombiner.swift.
+  var role = KeyedAggregateOperator.Role.whole
 
   struct PaneKey: Hashable {
     let key: Int
@@ -118,7 +122,7 @@ public final class WindowOperator: Operator {
   var intKeys: [Int64: Int] = [:]
 
   @inline(__always)
-  private func keyID(_ k: Value) -> Int {
+  func keyID(_ k: Value) -> Int {
     if case .int(let n) = k {
       if let i = intKeys[n] { return i }
       let i = newKey(k)
@@ -142,6 +146,9 @@ public final class WindowOperator: Operator {
       ts = clock.now
     } else if ts == Int64.min, case .global = spec {} else if ts == Int64.min {
       throw RuntimeError("a window needs event times, but this stream has none", at: location, notes: ["help: add `|> withTimestamps(x => x.time)` before keyBy, or cut the windows by processing time with `inProcessingTime(...)`"])
+    }
+    if role == .mergePartials, case .opaque(let o) = v, let p = o as? PartialAggregate {
+      return try mergePartial(p)
     }
     let k = keyID(try keyFn.apply1(v))
     switch spec {
@@ -236,20 +243,26 @@ public final class WindowOperator: Operator {
   }
 
   private func addToWindow(_ k: Int, _ v: Value, start: Int64, end: Int64, ts: Int64) throws {
-    if end - 1 + lateness <= reached { return try lateEvent(v, ts) }
-    let pk = PaneKey(key: k, start: start)
-    let pane: Pane
-    if let p = panes[pk] {
-      pane = p
-    } else {
-      pane = Pane(accs: newAccs(), end: end)
-      pane.nextEarly = earlyBoundary(after: ts)
-      panes[pk] = pane
-      track(end)
-      register(end: end, key: k)
+    if end - 1 + lateness <= reached {
+      if role == .combine { return try emitLatePartial(k, v, start: start, ts: ts) }
+      return try lateEvent(v, ts)
     }
+    let pane = self.pane(k, start: start, end: end, ts: ts)
     for a in pane.accs { try a.add(v) }
+    pane.count += 1
     if pane.fired { try emitPane(k, start: start, end: end, accs: pane.accs, ts: end - 1) }
+  }
+
+  /// The pane of key `k` and the window [start, end), made if new.
+  func pane(_ k: Int, start: Int64, end: Int64, ts: Int64) -> Pane {
+    let pk = PaneKey(key: k, start: start)
+    if let p = panes[pk] { return p }
+    let pane = Pane(accs: newAccs(), end: end)
+    pane.nextEarly = earlyBoundary(after: ts)
+    panes[pk] = pane
+    track(end)
+    register(end: end, key: k)
+    return pane
   }
 
   private func addToSession(_ k: Int, _ v: Value, ts: Int64, gap: Int64) throws {
@@ -614,6 +627,7 @@ public final class WindowOperator: Operator {
   }
 
   private func emitPane(_ k: Int, start: Int64, end: Int64, accs: [Accumulator], ts: Int64) throws {
+    if role == .combine { return try emitPartial(k, start: start, accs: accs, ts: ts) }
     switch output {
     case .record(let shape, _):
       var values: [Value] = [keyList[k], .time(start), .time(end)]

@@ -163,7 +163,12 @@ public final class ParallelExecutor {
           throw RuntimeError("internal: no task for '\(n.name)'", at: n.location)
         }
         let combine = combiners ? combinable(n) : false
-        if combine { for c in consumers { (c as? KeyedAggregateOperator)?.role = .mergePartials } }
+        if combine {
+          for c in consumers {
+            (c as? KeyedAggregateOperator)?.role = .mergePartials
+            (c as? WindowOperator)?.role = .mergePartials
+          }
+        }
         for (s, p) in producers.enumerated() {
           // The key function runs in the sender's thread: take its copy.
           var partitioner = layout.partitioner(into: n, port: port, view: { view($0, s) })
@@ -203,12 +208,24 @@ public final class ParallelExecutor {
   var allOperators: [(node: PlanNode, op: Operator)] { tasks.flatMap { $0.operators } }
 
   /// Whether a combiner may run before the exchange into `n`: a keyed
-  /// (not windowed) aggregate whose input is bounded, so it emits once at
-  /// the end and partial aggregates can be merged there.
+  /// aggregate whose input is bounded, so it emits once at the end and
+  /// partial aggregates can be merged there; or a tumbling event-time
+  /// window that fires once, at the watermark, with no allowed lateness and
+  /// no late-events stream (which needs the events themselves).
   func combinable(_ n: PlanNode) -> Bool {
-    guard n.isBounded, let input = n.inputs.first, case .keyBy = input.kind else { return false }
     switch n.kind {
-    case .aggregate, .reduce: return true
+    case .aggregate, .reduce: break
+    default: return false
+    }
+    guard let input = n.inputs.first else { return false }
+    switch input.kind {
+    case .keyBy: return n.isBounded
+    case .window(.tumbling, .onWatermark, 0):
+      guard let k = input.inputs.first, case .keyBy = k.kind else { return false }
+      return !order.contains { m in
+        if case .lateEvents = m.kind, m.inputs.first === input { return true }
+        return false
+      }
     default: return false
     }
   }
@@ -221,6 +238,13 @@ public final class ParallelExecutor {
     case .aggregate(let fields, let shape): output = .record(shape, fields.map { $0.1 })
     case .reduce(let f): output = .reduced(f)
     default: return nil
+    }
+    if case .window(let spec, let trigger, let lateness) = input.kind {
+      let w = WindowOperator(key: key, spec: spec, trigger: trigger, lateness: lateness, output: output, name: "window \(spec) -> \(n.name) (combiner)", location: n.location)
+      w.role = .combine
+      w.bounded = n.isBounded
+      w.uid = "\(n.uid)#combiner#\(s)"
+      return w
     }
     let c = KeyedAggregateOperator(key: key, output: output, name: "\(n.name) (combiner)", location: n.location)
     c.role = .combine
