@@ -20,6 +20,7 @@ extension Lowering {
         foldedConstants += 1
         return try compile(cond ? a : b, s)
       }
+      if let typed = try compileTypedOperator(e, s) { return typed }
       return try compileOperator(e, s)
     default:
       return try compileOther(e, s)
