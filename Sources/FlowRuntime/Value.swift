@@ -18,11 +18,15 @@ public enum Value: Sendable {
   case map([Value: Value])
   case tuple([Value])
   case record(Record)
-  /// A constructor of a sum type with its payload.
-  case variant(tag: String, payload: [Value])
+  /// A constructor of a sum type with its payload. Boxed (`indirect`), like
+  /// `function`: their payloads are the largest (24 and 48 bytes), and
+  /// unboxed they would make every `Value` that size; boxed, a `Value` is
+  /// 17 bytes (a string or record plus the case tag), so copies and arrays
+  /// of values are smaller.
+  indirect case variant(tag: String, payload: [Value])
   case vector([Double])
   /// A function value: a compiled closure.
-  case function(FunctionValue)
+  indirect case function(FunctionValue)
   /// A plan-time object: a stream under construction, an aggregate or window
   /// specification. It never flows through a running pipeline.
   case opaque(OpaqueValue)

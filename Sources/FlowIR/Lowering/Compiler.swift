@@ -22,6 +22,9 @@ extension Lowering {
       }
       if let typed = try compileTypedOperator(e, s) { return typed }
       return try compileOperator(e, s)
+    case .call:
+      if let typed = try compileTypedCall(e, s) { return typed }
+      return try compileOther(e, s)
     default:
       return try compileOther(e, s)
     }
@@ -87,11 +90,11 @@ extension Lowering {
       return try compileName(n, e, s)
     case .record(let fields):
       let shape = Shape(fields.map(\.name.text))
-      let codes = try fields.map { try compile($0.value, s) }
+      let codes = try fields.map { CompiledCode(try compile($0.value, s)) }
       return { f in
         var values: [Value] = []
         values.reserveCapacity(codes.count)
-        for c in codes { values.append(try c(f)) }
+        for c in codes { values.append(try c.run(f)) }
         return .record(Record(shape: shape, values: values))
       }
     case .recordUpdate(let base, let fields):
@@ -137,9 +140,18 @@ extension Lowering {
         // `module.member`
         return try compileReference(b, name.text, e)
       }
-      let b = try compile(base, s)
       let getter = FieldGetter(name.text)
       let loc = location(name.span)
+      if case .name(let n) = base.kind, let (depth, slot) = s.lookup(n), depth == 0 {
+        // `x.field` on a local: read the slot in place, one closure call.
+        return { f in
+          guard case .record(let r) = f.slots[slot] else {
+            throw RuntimeError("'.\(name.text)' on a value that is not a record (\(render(f.slots[slot], quoted: true)))", at: loc)
+          }
+          return getter.get(r)
+        }
+      }
+      let b = try compile(base, s)
       return { f in
         let v = try b(f)
         guard case .record(let r) = v else { throw RuntimeError("'.\(name.text)' on a value that is not a record (\(render(v, quoted: true)))", at: loc) }
@@ -355,6 +367,14 @@ extension Lowering {
     default: return nil
     }
   }
+}
+
+/// Compiled code kept in an array. The struct keeps the closure at its own
+/// calling convention: closures stored directly in an array are called
+/// through a reabstraction thunk that copies every `Value` indirectly.
+struct CompiledCode {
+  let run: Code
+  init(_ run: @escaping Code) { self.run = run }
 }
 
 /// Reads one field, caching its slot for the last record shape seen, so a

@@ -52,6 +52,12 @@ extension Lowering {
     }
   }
 
+  /// A call the typed compiler knows (`toFloat` of an Int), boxed once.
+  func compileTypedCall(_ e: Expr, _ s: FnScope) throws -> Code? {
+    guard scalarKind(e) == .float, let c = try floatOperator(e, s) else { return nil }
+    return { f in .float(try c(f)) }
+  }
+
   /// Typed code for a Bool expression (a filter's body, say).
   func compileBool(_ e: Expr, _ s: FnScope) throws -> BoolCode {
     if !isConstant(e), let c = try boolOperator(e, s) { return c }
