@@ -264,7 +264,17 @@ extension Lowering {
         matchers.append(compilePattern(p.pattern, inner, optionalScrutinee: false))
       }
     }
-    let code = try compile(body, inner)
+    // A predicate (`x => x.price > 100`) also gets an unboxed entry,
+    // `test1`, that filters call without boxing the Bool.
+    var predicate: BoolCode? = nil
+    let code: Code
+    if params.count == 1, scalarKind(body) == .bool, isOperator(body), constantValue(body) == nil {
+      let p = try compileBool(body, inner)
+      predicate = p
+      code = { f in .bool(try p(f)) }
+    } else {
+      code = try compile(body, inner)
+    }
     let size = inner.size
     let arity = params.count
     let loc = location(body.span)
@@ -273,7 +283,7 @@ extension Lowering {
       // reused across calls (a fresh one is made if the call re-enters).
       return { parent in
         let reusable = ReusableFrame(Frame(size: size, parent: parent))
-        return .function(FunctionValue(info: info, unary: { v in
+        var fn = FunctionValue(info: info, unary: { v in
           if reusable.busy {
             let frame = Frame(size: size, parent: parent)
             frame.slots[slot] = v
@@ -283,7 +293,21 @@ extension Lowering {
           defer { reusable.busy = false }
           reusable.frame.slots[slot] = v
           return try code(reusable.frame)
-        }))
+        })
+        if let p = predicate {
+          fn.test1 = { v in
+            if reusable.busy {
+              let frame = Frame(size: size, parent: parent)
+              frame.slots[slot] = v
+              return try p(frame)
+            }
+            reusable.busy = true
+            defer { reusable.busy = false }
+            reusable.frame.slots[slot] = v
+            return try p(reusable.frame)
+          }
+        }
+        return .function(fn)
       }
     }
     let allSimple = simpleSlots.allSatisfy { $0 != nil }

@@ -98,6 +98,14 @@ extension Lowering {
     }
   }
 
+  /// Whether `e` is an operator expression (what typed compilation handles).
+  func isOperator(_ e: Expr) -> Bool {
+    switch e.kind {
+    case .binary, .unary: return true
+    default: return false
+    }
+  }
+
   /// Constant subtrees go through `compile`, which folds them once.
   private func isConstant(_ e: Expr) -> Bool {
     switch e.kind {

@@ -3,7 +3,8 @@
 /// The steps are unpacked once into plain closures, so the loop does no
 /// enum matching or function-value copying per event.
 public final class FusedOperator: Operator {
-  enum Kind: UInt8 { case map, filter, flatMap }
+  /// `test` is a filter with an unboxed predicate.
+  enum Kind: UInt8 { case map, filter, test, flatMap }
   /// One step. The closure sits in a struct field, not directly in an
   /// array: a bare closure array stores its elements at the most general
   /// abstraction, so every call would go through a reabstraction thunk and
@@ -11,6 +12,9 @@ public final class FusedOperator: Operator {
   struct Step {
     let kind: Kind
     let call: (Value) throws -> Value
+    /// A `test` step's unboxed predicate (unused by other kinds; not an
+    /// optional, for the reason above).
+    let test: (Value) throws -> Bool
   }
   let steps: [Step]
 
@@ -23,7 +27,7 @@ public final class FusedOperator: Operator {
       case .filter(let g): kind = .filter; f = g
       case .flatMap(let g): kind = .flatMap; f = g
       }
-      steps.append(Step(kind: kind, call: f.call1 ?? { v in try f.call([v]) }))
+      steps.append(Step(kind: kind == .filter && f.hasPredicate ? .test : kind, call: f.unary, test: f.predicate))
     }
     self.steps = steps
     super.init(name: name, location: location)
@@ -44,6 +48,8 @@ public final class FusedOperator: Operator {
         v = try step.call(v)
       case .filter:
         guard case .bool(true) = try step.call(v) else { return }
+      case .test:
+        guard try step.test(v) else { return }
       case .flatMap:
         guard case .list(let xs) = try step.call(v) else { return }
         for x in xs { try run(x, from: i + 1, ts: ts) }
