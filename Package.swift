@@ -25,7 +25,7 @@ let package = Package(
     // Runtime values, compiled expressions and streaming operators.
     .target(name: "FlowRuntime", swiftSettings: [.swiftLanguageMode(.v5), hotPath]),
     // Sources and sinks: files (text, CSV, JSON Lines), stdin, sockets, generators.
-    .target(name: "FlowConnectors", dependencies: ["FlowRuntime"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    .target(name: "FlowConnectors", dependencies: ["FlowRuntime"], swiftSettings: [.swiftLanguageMode(.v5), hotPath]),
     // Typed program -> dataflow plan: lowering (with the sources and sinks it
     // names), the plan printer and, later, the optimizer.
     .target(name: "FlowIR", dependencies: ["FlowSema", "FlowRuntime", "FlowConnectors"], swiftSettings: [.swiftLanguageMode(.v5), hotPath]),

@@ -305,6 +305,8 @@ public final class DiscardSink: RowSink {
   public private(set) var rows = 0
   public init() {}
   public func write(_ record: Record) throws { rows += 1 }
+  /// Any value, without wrapping it in a record first.
+  public func discard(_ value: Value) { rows += 1 }
   public func flush() throws {}
   public func close() throws {}
 }

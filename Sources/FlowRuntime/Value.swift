@@ -18,11 +18,15 @@ public enum Value: Sendable {
   case map([Value: Value])
   case tuple([Value])
   case record(Record)
-  /// A constructor of a sum type with its payload.
-  case variant(tag: String, payload: [Value])
+  /// A constructor of a sum type with its payload. Boxed (`indirect`), like
+  /// `function`: their payloads are the largest (24 and 48 bytes), and
+  /// unboxed they would make every `Value` that size; boxed, a `Value` is
+  /// 17 bytes (a string or record plus the case tag), so copies and arrays
+  /// of values are smaller.
+  indirect case variant(tag: String, payload: [Value])
   case vector([Double])
   /// A function value: a compiled closure.
-  case function(FunctionValue)
+  indirect case function(FunctionValue)
   /// A plan-time object: a stream under construction, an aggregate or window
   /// specification. It never flows through a running pipeline.
   case opaque(OpaqueValue)
@@ -70,33 +74,66 @@ public struct Record: Sendable, Hashable {
 }
 
 /// A callable value. `arity` is the number of parameters it takes.
-/// One-parameter functions (most lambdas in a pipeline) also have `call1`,
-/// which skips building an argument array per call.
+/// Every function also has a one-argument entry, `unary` (for
+/// one-parameter functions the function itself, which skips building an
+/// argument array per call). The hot entries are stored as plain closures,
+/// not optionals: a closure kept in an `Optional` is stored at the most
+/// general abstraction and called through reabstraction thunks that copy
+/// the `Value` argument and result.
 public struct FunctionValue: @unchecked Sendable {
   public let arity: Int
   public let call: ([Value]) throws -> Value
-  public let call1: ((Value) throws -> Value)?
+  public let unary: (Value) throws -> Value
+  /// Whether `unary` is the function's own one-parameter entry.
+  public let hasUnary: Bool
   /// What the compiler learned about the function's body, for the optimizer.
   public var info: FunctionInfo?
+  /// For a one-parameter predicate whose body is a typed Bool tree: the
+  /// same call returning an unboxed Bool (`hasPredicate`); filters use it.
+  public private(set) var predicate: (Value) throws -> Bool = FunctionValue.noPredicate
+  public private(set) var hasPredicate = false
+
+  static let noPredicate: (Value) throws -> Bool = { _ in false }
 
   public init(arity: Int, info: FunctionInfo? = nil, call: @escaping ([Value]) throws -> Value) {
     self.arity = arity
     self.call = call
-    self.call1 = nil
+    self.unary = { v in try call([v]) }
+    self.hasUnary = false
     self.info = info
   }
 
   public init(info: FunctionInfo? = nil, unary: @escaping (Value) throws -> Value) {
     self.arity = 1
     self.call = { args in try unary(args.first ?? .null) }
-    self.call1 = unary
+    self.unary = unary
+    self.hasUnary = true
     self.info = info
+  }
+
+  /// The one-parameter entry, or nil for functions of other arities.
+  public var call1: ((Value) throws -> Value)? { hasUnary ? unary : nil }
+
+  /// The unboxed predicate entry, if any.
+  public var test1: ((Value) throws -> Bool)? {
+    get { hasPredicate ? predicate : nil }
+    set {
+      predicate = newValue ?? FunctionValue.noPredicate
+      hasPredicate = newValue != nil
+    }
+  }
+
+  /// Calls a one-parameter predicate: true only for `true`.
+  @inline(__always)
+  public func test(_ v: Value) throws -> Bool {
+    if hasPredicate { return try predicate(v) }
+    if case .bool(true) = try unary(v) { return true }
+    return false
   }
 
   @inline(__always)
   public func apply1(_ v: Value) throws -> Value {
-    if let f = call1 { return try f(v) }
-    return try call([v])
+    try unary(v)
   }
 }
 

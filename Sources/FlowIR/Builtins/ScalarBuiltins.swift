@@ -8,12 +8,16 @@ import FlowSyntax
 extension Builtins {
   static func registerStrings(_ t: inout [String: Builtin]) {
     t["length/String"] = { s, a in .int(Int64(try string(a[0], s).unicodeScalars.count)) }
-    t["lower/String"] = { s, a in .string(try string(a[0], s).lowercased()) }
+    t["lower/String"] = { s, a in
+      let text = try string(a[0], s)
+      return .string(ASCIIStrings.lower(text) ?? text.lowercased())
+    }
     t["upper/String"] = { s, a in .string(try string(a[0], s).uppercased()) }
     t["trim/String"] = { s, a in .string(try string(a[0], s).trimmingCharacters(in: .whitespacesAndNewlines)) }
     t["split/String"] = { s, a in
       let text = try string(a[0], s), sep = try string(a[1], s)
       if sep.isEmpty { return .list(text.unicodeScalars.map { .string(String($0)) }) }
+      if let pieces = ASCIIStrings.split(text, sep) { return .list(pieces) }
       return .list(text.components(separatedBy: sep).map { .string($0) })
     }
     t["words/String"] = { s, a in

@@ -9,12 +9,17 @@ public final class ValueSinkWriter: SinkWriter {
   let text: TextSink?
   let shape = Shape(["value"])
 
+  /// `discard()`: counted, never wrapped in a one-field record.
+  let discarding: DiscardSink?
+
   public init(_ sink: RowSink) {
     self.sink = sink
     self.text = sink as? TextSink
+    self.discarding = sink as? DiscardSink
   }
 
   public func write(_ v: Value) throws {
+    if let d = discarding { return d.discard(v) }
     if let t = text { return try t.writeValue(v) }
     if case .record(let r) = v { return try sink.write(r) }
     try sink.write(Record(shape: shape, values: [v]))

@@ -35,12 +35,12 @@ extension Lowering {
   func compileCall(_ e: Expr, callee: Expr, args: [Arg], piped: Expr?, _ s: FnScope) throws -> Code {
     let site = CallSite(location: location(callee.span), span: callee.span, lowering: self, expr: e)
     if let call = checker.calls[e.id] {
-      var codes: [Code] = []
+      var codes: [CompiledCode] = []
       for (i, a) in call.arguments.enumerated() {
         if let a = a {
-          codes.append(try compile(a, s))
+          codes.append(CompiledCode(try compile(a, s)))
         } else if let d = call.function.defaults[i] {
-          codes.append(try compile(d, FnScope(parent: nil)))
+          codes.append(CompiledCode(try compile(d, FnScope(parent: nil))))
         } else {
           throw LoweringError("internal: missing argument \(i) of '\(call.function.name)'", at: location(e.span))
         }
@@ -50,16 +50,16 @@ extension Lowering {
         switch codes.count {
         case 0: return { _ in try impl(site, []) }
         case 1:
-          let a = codes[0]
+          let a = codes[0].run
           return { f in try impl(site, [try a(f)]) }
         case 2:
-          let a = codes[0], b = codes[1]
+          let a = codes[0].run, b = codes[1].run
           return { f in try impl(site, [try a(f), try b(f)]) }
         default:
           return { f in
             var args: [Value] = []
             args.reserveCapacity(codes.count)
-            for c in codes { args.append(try c(f)) }
+            for c in codes { args.append(try c.run(f)) }
             return try impl(site, args)
           }
         }
@@ -71,7 +71,7 @@ extension Lowering {
         guard case .function(let g) = fv else { throw RuntimeError("internal: not a function", at: site.location) }
         var args: [Value] = []
         args.reserveCapacity(codes.count)
-        for c in codes { args.append(try c(f)) }
+        for c in codes { args.append(try c.run(f)) }
         return try g.call(args)
       }
     }

@@ -20,7 +20,11 @@ extension Lowering {
         foldedConstants += 1
         return try compile(cond ? a : b, s)
       }
+      if let typed = try compileTypedOperator(e, s) { return typed }
       return try compileOperator(e, s)
+    case .call:
+      if let typed = try compileTypedCall(e, s) { return typed }
+      return try compileOther(e, s)
     default:
       return try compileOther(e, s)
     }
@@ -86,11 +90,11 @@ extension Lowering {
       return try compileName(n, e, s)
     case .record(let fields):
       let shape = Shape(fields.map(\.name.text))
-      let codes = try fields.map { try compile($0.value, s) }
+      let codes = try fields.map { CompiledCode(try compile($0.value, s)) }
       return { f in
         var values: [Value] = []
         values.reserveCapacity(codes.count)
-        for c in codes { values.append(try c(f)) }
+        for c in codes { values.append(try c.run(f)) }
         return .record(Record(shape: shape, values: values))
       }
     case .recordUpdate(let base, let fields):
@@ -136,9 +140,18 @@ extension Lowering {
         // `module.member`
         return try compileReference(b, name.text, e)
       }
-      let b = try compile(base, s)
       let getter = FieldGetter(name.text)
       let loc = location(name.span)
+      if case .name(let n) = base.kind, let (depth, slot) = s.lookup(n), depth == 0 {
+        // `x.field` on a local: read the slot in place, one closure call.
+        return { f in
+          guard case .record(let r) = f.slots[slot] else {
+            throw RuntimeError("'.\(name.text)' on a value that is not a record (\(render(f.slots[slot], quoted: true)))", at: loc)
+          }
+          return getter.get(r)
+        }
+      }
+      let b = try compile(base, s)
       return { f in
         let v = try b(f)
         guard case .record(let r) = v else { throw RuntimeError("'.\(name.text)' on a value that is not a record (\(render(v, quoted: true)))", at: loc) }
@@ -251,7 +264,17 @@ extension Lowering {
         matchers.append(compilePattern(p.pattern, inner, optionalScrutinee: false))
       }
     }
-    let code = try compile(body, inner)
+    // A predicate (`x => x.price > 100`) also gets an unboxed entry,
+    // `test1`, that filters call without boxing the Bool.
+    var predicate: BoolCode? = nil
+    let code: Code
+    if params.count == 1, scalarKind(body) == .bool, isOperator(body), constantValue(body) == nil {
+      let p = try compileBool(body, inner)
+      predicate = p
+      code = { f in .bool(try p(f)) }
+    } else {
+      code = try compile(body, inner)
+    }
     let size = inner.size
     let arity = params.count
     let loc = location(body.span)
@@ -260,7 +283,7 @@ extension Lowering {
       // reused across calls (a fresh one is made if the call re-enters).
       return { parent in
         let reusable = ReusableFrame(Frame(size: size, parent: parent))
-        return .function(FunctionValue(info: info, unary: { v in
+        var fn = FunctionValue(info: info, unary: { v in
           if reusable.busy {
             let frame = Frame(size: size, parent: parent)
             frame.slots[slot] = v
@@ -270,7 +293,21 @@ extension Lowering {
           defer { reusable.busy = false }
           reusable.frame.slots[slot] = v
           return try code(reusable.frame)
-        }))
+        })
+        if let p = predicate {
+          fn.test1 = { v in
+            if reusable.busy {
+              let frame = Frame(size: size, parent: parent)
+              frame.slots[slot] = v
+              return try p(frame)
+            }
+            reusable.busy = true
+            defer { reusable.busy = false }
+            reusable.frame.slots[slot] = v
+            return try p(reusable.frame)
+          }
+        }
+        return .function(fn)
       }
     }
     let allSimple = simpleSlots.allSatisfy { $0 != nil }
@@ -354,6 +391,14 @@ extension Lowering {
     default: return nil
     }
   }
+}
+
+/// Compiled code kept in an array. The struct keeps the closure at its own
+/// calling convention: closures stored directly in an array are called
+/// through a reabstraction thunk that copies every `Value` indirectly.
+struct CompiledCode {
+  let run: Code
+  init(_ run: @escaping Code) { self.run = run }
 }
 
 /// Reads one field, caching its slot for the last record shape seen, so a

@@ -3,23 +3,32 @@
 /// The steps are unpacked once into plain closures, so the loop does no
 /// enum matching or function-value copying per event.
 public final class FusedOperator: Operator {
-  enum Kind: UInt8 { case map, filter, flatMap }
-  let kinds: [Kind]
-  let steps: [(Value) throws -> Value]
+  /// `test` is a filter with an unboxed predicate.
+  enum Kind: UInt8 { case map, filter, test, flatMap }
+  /// One step. The closure sits in a struct field, not directly in an
+  /// array: a bare closure array stores its elements at the most general
+  /// abstraction, so every call would go through a reabstraction thunk and
+  /// copy the `Value` argument through its value witness.
+  struct Step {
+    let kind: Kind
+    let call: (Value) throws -> Value
+    /// A `test` step's unboxed predicate (unused by other kinds; not an
+    /// optional, for the reason above).
+    let test: (Value) throws -> Bool
+  }
+  let steps: [Step]
 
   public init(_ stages: [FusedStage], name: String, location: String) {
-    var kinds: [Kind] = []
-    var steps: [(Value) throws -> Value] = []
+    var steps: [Step] = []
     for s in stages {
-      let f: FunctionValue
+      let kind: Kind, f: FunctionValue
       switch s {
-      case .map(let g): kinds.append(.map); f = g
-      case .filter(let g): kinds.append(.filter); f = g
-      case .flatMap(let g): kinds.append(.flatMap); f = g
+      case .map(let g): kind = .map; f = g
+      case .filter(let g): kind = .filter; f = g
+      case .flatMap(let g): kind = .flatMap; f = g
       }
-      steps.append(f.call1 ?? { v in try f.call([v]) })
+      steps.append(Step(kind: kind == .filter && f.hasPredicate ? .test : kind, call: f.unary, test: f.predicate))
     }
-    self.kinds = kinds
     self.steps = steps
     super.init(name: name, location: location)
   }
@@ -33,13 +42,16 @@ public final class FusedOperator: Operator {
     var i = start
     let n = steps.count
     while i < n {
-      switch kinds[i] {
+      let step = steps[i]
+      switch step.kind {
       case .map:
-        v = try steps[i](v)
+        v = try step.call(v)
       case .filter:
-        guard case .bool(true) = try steps[i](v) else { return }
+        guard case .bool(true) = try step.call(v) else { return }
+      case .test:
+        guard try step.test(v) else { return }
       case .flatMap:
-        guard case .list(let xs) = try steps[i](v) else { return }
+        guard case .list(let xs) = try step.call(v) else { return }
         for x in xs { try run(x, from: i + 1, ts: ts) }
         return
       }

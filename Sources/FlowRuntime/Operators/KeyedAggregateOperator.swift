@@ -10,6 +10,8 @@ public enum AggregateOutput {
 /// one final result per key (in first-seen order) on bounded input.
 public final class KeyedAggregateOperator: Operator {
   let keyFn: FunctionValue
+  /// `keyFn`'s one-argument entry.
+  let keyCall: (Value) throws -> Value
   let output: AggregateOutput
   var index = KeyIndex()
   /// `count()` alone needs no accumulator objects: one counter per key.
@@ -20,6 +22,7 @@ public final class KeyedAggregateOperator: Operator {
 
   public init(key: FunctionValue, output: AggregateOutput, name: String, location: String) {
     self.keyFn = key
+    self.keyCall = key.unary
     self.output = output
     if case .record(_, let specs) = output, specs.count == 1, case .count = specs[0].kind {
       countOnly = true
@@ -39,7 +42,7 @@ public final class KeyedAggregateOperator: Operator {
     if role == .mergePartials, case .opaque(let o) = v, let p = o as? PartialAggregate {
       return try merge(p)
     }
-    let k = try keyFn.apply1(v)
+    let k = try keyCall(v)
     let (i, isNew) = index.index(of: k)
     if countOnly {
       if isNew { counts.append(1) } else { counts[i] += 1 }

@@ -164,7 +164,7 @@ public final class FilterOperator: Operator {
     super.init(name: "filter", location: location)
   }
   override public func process(_ v: Value, ts: Int64, port: Int) throws {
-    if case .bool(true) = try f.apply1(v) { try emit(v, ts: ts) }
+    if try f.test(v) { try emit(v, ts: ts) }
   }
 }
 
