@@ -81,7 +81,8 @@ public final class WindowJoinOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    droppedLate = Int(try r.int())
+    let dropped = Int(try r.int())
+    if r.primary { droppedLate += dropped }
     let n = try r.count()
     for _ in 0..<n {
       let k = try r.value()
@@ -89,6 +90,7 @@ public final class WindowJoinOperator: Operator {
       let p = Pane(end: try r.int())
       if case .list(let l) = try r.value() { p.left = l }
       if case .list(let x) = try r.value() { p.right = x }
+      guard r.keeps(k) else { continue }
       let pk = PaneKey(key: k, start: start)
       panes[pk] = p
       order.append(pk)
@@ -164,8 +166,9 @@ public final class IntervalJoinOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    leftBuf = try r.timedLists()
-    rightBuf = try r.timedLists()
+    let left = try r.timedLists(), right = try r.timedLists()
+    leftBuf.merge(left) { a, _ in a }
+    rightBuf.merge(right) { a, _ in a }
   }
 
   override public func onWatermark(_ wm: Int64) throws {
@@ -233,13 +236,14 @@ public final class LookupJoinOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    seq = Int(try r.int())
-    versions = try r.timedLists()
+    seq = max(seq, Int(try r.int()))
+    versions.merge(try r.timedLists()) { a, _ in a }
     let m = try r.count()
     for _ in 0..<m {
       let ts = try r.int(), sq = Int(try r.int())
       let k = try r.value()
-      waiting.append((ts, sq, k, try r.value()))
+      let v = try r.value()
+      if r.keeps(k) { waiting.append((ts, sq, k, v)) }
     }
   }
 
@@ -295,8 +299,9 @@ public final class ConnectOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    state = try r.valueMap()
-    if case .list(let xs) = try r.value() { rules = xs }
+    state.merge(try r.valueMap()) { a, _ in a }
+    // Broadcast rules are the same in every old subtask: take them once.
+    if case .list(let xs) = try r.value(), restoredSections == 1 { rules = xs }
   }
 
   override public func process(_ v: Value, ts: Int64, port: Int) throws {
