@@ -242,10 +242,11 @@ public final class SourceOperator: Operator {
 
   func start() throws {
     let (s, n) = split ?? (0, 1)
-    if spec.splittable, let state = resumeSplit, !(state.isPlain && state.count == 1) {
-      reader = SplitReader(inner: try spec.open(spec.columns, 0), state: state)
-    } else if n > 1 {
-      reader = SplitReader(inner: try spec.open(spec.columns, 0), state: SplitState(subtask: s, count: n))
+    if spec.splittable {
+      // Even read whole, a split reader: its position counts the events it
+      // delivered, which is what a re-split needs (a generator's own
+      // position may count events it skipped, e.g. nexmarkBids).
+      reader = SplitReader(inner: try spec.open(spec.columns, 0), state: resumeSplit ?? SplitState(subtask: s, count: n))
     } else {
       reader = try spec.open(spec.columns, startPosition)
     }
@@ -262,8 +263,8 @@ public final class SourceOperator: Operator {
     if let r = reader as? SplitReader {
       r.current.write(&w)
     } else {
-      // Read whole by one subtask: its position is the input index.
-      SplitState(consumed: max(0, position ?? 0)).write(&w)
+      // Not started yet: where it would start.
+      (resumeSplit ?? SplitState(subtask: split?.subtask ?? 0, count: split?.count ?? 1)).write(&w)
     }
   }
 

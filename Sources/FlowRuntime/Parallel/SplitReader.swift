@@ -13,9 +13,6 @@ struct SplitState: Equatable {
   /// Events of the stripe read so far.
   var consumed: Int64 = 0
 
-  /// Nothing but a stripe from 0: what a plain striped reader does.
-  var isPlain: Bool { ranges.isEmpty && base == 0 }
-
   func write(_ w: inout StateWriter) {
     w.int(ranges.count)
     for r in ranges { w.int(r.lowerBound); w.int(r.upperBound) }

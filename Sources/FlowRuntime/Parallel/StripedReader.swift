@@ -48,7 +48,8 @@ final class StripedReader: SourceReader {
         if !more { done = true; return false }
         if n == 0 { return true }  // an unbounded input with nothing yet
       }
-      if consumed % block == 0 && !inner.seek(to: globalIndex(consumed)) {
+      // One stripe of one subtask is the whole input: no gaps to skip.
+      if count > 1 && consumed % block == 0 && !inner.seek(to: globalIndex(consumed)) {
         done = true
         return false
       }
