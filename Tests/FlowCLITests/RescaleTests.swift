@@ -141,7 +141,7 @@ final class RescaleTests: XCTestCase {
     let out = dir.appendingPathComponent("out.jsonl").path
     func script(extra: String, name: String) -> String {
       """
-      sequence(1, 3000)
+      sequence(1, 200000)
         |> keyBy(x => x % 17)
         |> aggregate({ n: count(), s: sum(x => x) })
         |> uid("\(name)")\(extra)
@@ -156,9 +156,9 @@ final class RescaleTests: XCTestCase {
     let expected = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n").sorted()
     try? FileManager.default.removeItem(atPath: out)
     let ckp = dir.appendingPathComponent("ckp").path
-    let env = ["FLOW_BATCH_SIZE": "20"]
+    let env = ["FLOW_BATCH_SIZE": "100"]
     var first = env
-    first["FLOW_CRASH_AFTER_EVENTS"] = "1000"
+    first["FLOW_CRASH_AFTER_EVENTS"] = "120000"
     let killed = try FlowBinary.run(["run", a.path, "--no-progress", "--parallelism", "2", "--checkpoint-dir", ckp, "--checkpoint-interval", "0ms"], env: first)
     XCTAssertEqual(killed.status, 137, killed.stderr)
     let refused = try FlowBinary.run(["run", c.path, "--no-progress", "--parallelism", "3", "--checkpoint-dir", ckp, "--restore"], env: env)
