@@ -133,7 +133,9 @@ final class RescaleTests: XCTestCase {
   }
 
   /// A restore at another parallelism still matches state by uid: an
-  /// added stateless step is fine, a renamed stateful operator is refused.
+  /// added stateless step is fine (on the same line: a uid without
+  /// `uid(...)` includes the script position), a renamed stateful operator
+  /// is refused.
   func testRescaledRestoreIntoAChangedScriptMapsStateByUid() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flow-rescale-uid-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -150,7 +152,7 @@ final class RescaleTests: XCTestCase {
     }
     let a = dir.appendingPathComponent("a.flow"), b = dir.appendingPathComponent("b.flow"), c = dir.appendingPathComponent("c.flow")
     try script(extra: "", name: "counts").write(to: a, atomically: true, encoding: .utf8)
-    try script(extra: "\n  |> map(r => { key: r.key, n: r.n, s: r.s })", name: "counts").write(to: b, atomically: true, encoding: .utf8)
+    try script(extra: " |> map(r => { key: r.key, n: r.n, s: r.s })", name: "counts").write(to: b, atomically: true, encoding: .utf8)
     try script(extra: "", name: "renamed").write(to: c, atomically: true, encoding: .utf8)
     XCTAssertEqual(try FlowBinary.run(["run", a.path, "--no-progress"]).status, 0)
     let expected = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n").sorted()
@@ -162,8 +164,8 @@ final class RescaleTests: XCTestCase {
     let killed = try FlowBinary.run(["run", a.path, "--no-progress", "--parallelism", "2", "--checkpoint-dir", ckp, "--checkpoint-interval", "0ms"], env: first)
     XCTAssertEqual(killed.status, 137, killed.stderr)
     let refused = try FlowBinary.run(["run", c.path, "--no-progress", "--parallelism", "3", "--checkpoint-dir", ckp, "--restore"], env: env)
-    XCTAssertEqual(refused.status, 2, refused.stderr)
-    XCTAssertTrue(refused.stderr.contains("no state for operator"), refused.stderr)
+    XCTAssertEqual(refused.status, 3, refused.stderr)
+    XCTAssertTrue(refused.stderr.contains("no state for operator 'aggregate'"), refused.stderr)
     let restored = try FlowBinary.run(["run", b.path, "--no-progress", "--parallelism", "3", "--checkpoint-dir", ckp, "--checkpoint-interval", "0ms", "--restore"], env: env)
     XCTAssertEqual(restored.status, 0, restored.stderr)
     let got = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n").sorted()
