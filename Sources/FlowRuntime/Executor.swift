@@ -239,10 +239,13 @@ public final class SourceOperator: Operator {
   /// subtask read by `restoreState`), and the one this subtask resumes from.
   var restoredSplits: [SplitState] = []
   var resumeSplit: SplitState?
+  /// Restored from a section without a split: the source was checkpointed
+  /// while paced (`rate:`, not splittable), and resumes at its own position.
+  var restoredWithoutSplit = false
 
   func start() throws {
     let (s, n) = split ?? (0, 1)
-    if spec.splittable {
+    if spec.splittable && !restoredWithoutSplit {
       // Even read whole, a split reader: its position counts the events it
       // delivered, which is what a re-split needs (a generator's own
       // position may count events it skipped, e.g. nexmarkBids).
@@ -255,23 +258,27 @@ public final class SourceOperator: Operator {
   /// Where reading stands, after the operator's own state: the reader's
   /// position (-1: cannot be replayed) and, for a splittable source, its
   /// split (so that a restore at another parallelism can re-split it).
+  /// Snapshots are taken after `start`, restores happen before it.
   override public func snapshotState(_ w: inout StateWriter) throws {
     try super.snapshotState(&w)
     let position = reader?.position
     w.int(position ?? -1)
-    guard spec.splittable else { return }
     if let r = reader as? SplitReader {
+      w.bool(true)
       r.current.write(&w)
     } else {
-      // Not started yet: where it would start.
-      (resumeSplit ?? SplitState(subtask: split?.subtask ?? 0, count: split?.count ?? 1)).write(&w)
+      w.bool(false)
     }
   }
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
     startPosition = max(0, try r.int())
-    guard spec.splittable else { return }
+    // A paced generator's section (same uid, `rate:` changed) has no split.
+    guard !r.atEnd, try r.bool() else {
+      restoredWithoutSplit = true
+      return
+    }
     let state = try SplitState.read(&r)
     restoredSplits.append(state)
     resumeSplit = state

@@ -58,6 +58,9 @@ enum Rescale {
     } else {
       for name in names { try read(name, filtered: true) }
       if let src = op as? SourceOperator, src.spec.splittable {
+        if src.restoredWithoutSplit {
+          throw RuntimeError("source '\(src.spec.description)' was checkpointed while paced by `rate:`, so its position cannot be split over \(parallelism) subtasks", at: op.location, notes: ["help: restore it with --parallelism 1"])
+        }
         src.resumeSplit = SplitState.resplit(src.restoredSplits, subtask: subtask, count: parallelism)
       } else if let src = op as? SourceOperator, names.count > 1 {
         // Not splittable, yet read by several subtasks: nothing to re-split.
