@@ -167,12 +167,17 @@ struct PipelineRun {
   /// Seconds of `Executor.build` + `run` (checking, lowering and optimizing
   /// take milliseconds for these scripts and are not counted).
   var seconds: Double
+  /// Checkpoints written (with `checkpoints:`).
+  var checkpointsTaken = 0
 }
 
 /// Runs `script` the way `flow run` does (RunDriver): check, lower,
 /// optimize, then execute with its sinks, and counts the events read.
 /// Throws with the rendered diagnostics if the script has errors.
-func runPipeline(_ script: String, path: String = "bench.flow", parallelism: Int = 1) throws -> PipelineRun {
+/// `checkpoints`: a directory to checkpoint into every `checkpointMillis`.
+func runPipeline(_ script: String, path: String = "bench.flow", parallelism: Int = 1, checkpoints: String? = nil, checkpointMillis: Int64 = 1000) throws -> PipelineRun {
+  let store = try checkpoints.map { try CheckpointStore(dir: $0) }
+  var taken = 0
   let checker = Checker()
   let result = checker.check(path: path, text: script)
   if result.hasErrors {
@@ -200,24 +205,30 @@ func runPipeline(_ script: String, path: String = "bench.flow", parallelism: Int
       if ProcessInfo.processInfo.environment["FLOW_BENCH_UNOPTIMIZED"] == nil { _ = try Optimizer().optimize(&copy) }
       return copy.sinks
     }
+    executor.checkpoints = store
+    executor.checkpointIntervalMillis = checkpointMillis
     secs = try timed {
       try executor.build()
       try executor.run()
     }.1
     stats = executor.stats.map { ($0.name, $0.inCount, $0.outCount) }
+    taken = executor.checkpointsTaken
     withExtendedLifetime(lowerings) {}
   } else {
     let executor = Executor(sinks: plan.sinks)
+    executor.checkpoints = store
+    executor.checkpointIntervalMillis = checkpointMillis
     secs = try timed {
       try executor.build()
       try executor.run()
     }.1
     stats = executor.stats.map { ($0.name, $0.inCount, $0.outCount) }
+    taken = executor.checkpointsTaken
   }
   let read = stats.filter { $0.name.hasPrefix("source") }.reduce(0) { $0 + $1.outCount }
   let sinkNames = Set(plan.sinks.map(\.name))
   let out = stats.filter { sinkNames.contains($0.name) }.reduce(0) { $0 + $1.inCount }
-  return PipelineRun(eventsRead: read, eventsOut: out, seconds: secs)
+  return PipelineRun(eventsRead: read, eventsOut: out, seconds: secs, checkpointsTaken: taken)
 }
 
 /// A Flow string literal for a path.

@@ -31,6 +31,7 @@ let benchmarks: [Benchmark] = [
   slidingBenchmark(every: "2s", auctions: 10),
   slidingBenchmark(every: "500ms", auctions: 10),
   checkpointBenchmark,
+  checkpointOverheadBenchmark,
 ]
 
 func usage() -> Never {

@@ -166,7 +166,6 @@ public final class Executor {
       guard let op = operators[n.id] else { continue }
       var w = StateWriter()
       try op.snapshotState(&w)
-      if let src = op as? SourceOperator { w.int(src.reader?.position ?? -1) }
       sections.append((op.uid, w.bytes))
     }
     _ = try store.write(id: nextCheckpointID, sections: sections)
@@ -177,36 +176,24 @@ public final class Executor {
     if let c = crashAfterCheckpoints, checkpointsTaken >= c { _exit(137) }
   }
 
+  /// Restores every operator; a checkpoint taken by the parallel executor
+  /// (at any parallelism) is merged into one subtask (see `Rescale`).
   func restore(_ snap: CheckpointStore.Snapshot) throws {
     nextCheckpointID = snap.id + 1
-    if let bytes = snap.sections["job"] {
-      // Taken by the parallel executor: its state is per subtask.
-      var r = StateReader(bytes)
-      let taken = try r.int()
-      if taken != 1 {
-        throw RuntimeError("the checkpoint \(snap.path) was taken at parallelism \(taken); this run has parallelism 1", notes: ["help: restore with `--parallelism \(taken)`; changing the parallelism of a restored job (rescaling) is not supported yet"])
-      }
-    }
-    var known = Set<String>()
+    var used: Set<String> = ["job"]
     for n in order {
       guard let op = operators[n.id] else { continue }
-      known.insert(op.uid)
-      guard let bytes = snap.sections[op.uid] else {
-        if Executor.needsState(op) {
-          throw RuntimeError("the checkpoint has no state for operator '\(op.name)' (uid \(op.uid)); the script changed in a way that cannot be restored", at: op.location, notes: ["help: keep operator ids stable with `|> uid(\"name\")`, or start without --restore"])
-        }
-        continue
-      }
-      var r = StateReader(bytes)
+      let found: Bool
       do {
-        try op.restoreState(&r)
-        if let src = op as? SourceOperator { src.startPosition = max(0, try r.int()) }
+        found = try Rescale.restore(op, uid: n.uid, subtask: 0, parallelism: 1, from: snap, used: &used)
       } catch {
         throw RuntimeError("cannot restore operator '\(op.name)' (uid \(op.uid)) from \(snap.path): \((error as? RuntimeError)?.message ?? "\(error)")", at: op.location, notes: ["help: the operator changed incompatibly; start without --restore"])
       }
+      if !found && Executor.needsState(op) {
+        throw RuntimeError("the checkpoint has no state for operator '\(op.name)' (uid \(op.uid)); the script changed in a way that cannot be restored", at: op.location, notes: ["help: keep operator ids stable with `|> uid(\"name\")`, or start without --restore"])
+      }
     }
-    known.insert("job")
-    let unused = Set(snap.sections.keys).subtracting(known)
+    let unused = Set(snap.sections.keys).subtracting(used)
     if !unused.isEmpty {
       onWarning?("warning: the checkpoint has state for operators no longer in the script: \(unused.sorted().joined(separator: ", ")) (ignored)")
     }
@@ -215,7 +202,8 @@ public final class Executor {
   /// Whether a restore must find state for `op`: stateless element-wise
   /// operators may be added to a script between runs.
   static func needsState(_ op: Operator) -> Bool {
-    op is SourceOperator || op is SinkOperator || !(op is ForwardOperator || op is MapOperator || op is FilterOperator || op is FlatMapOperator || op is FusedOperator)
+    if Rescale.isCombiner(op) { return false }
+    return op is SourceOperator || op is SinkOperator || !(op is ForwardOperator || op is MapOperator || op is FilterOperator || op is FlatMapOperator || op is FusedOperator)
   }
 
   /// Per-operator counts, in plan order, for `--stats`.
@@ -247,12 +235,53 @@ public final class SourceOperator: Operator {
     inputCount = 0
   }
 
+  /// A splittable source's position as the checkpoint had it (one per old
+  /// subtask read by `restoreState`), and the one this subtask resumes from.
+  var restoredSplits: [SplitState] = []
+  var resumeSplit: SplitState?
+  /// Restored from a section without a split: the source was checkpointed
+  /// while paced (`rate:`, not splittable), and resumes at its own position.
+  var restoredWithoutSplit = false
+
   func start() throws {
-    if let (s, n) = split, n > 1 {
-      reader = StripedReader(inner: try spec.open(spec.columns, 0), subtask: s, count: n, consumed: startPosition)
+    let (s, n) = split ?? (0, 1)
+    if spec.splittable && !restoredWithoutSplit {
+      // Even read whole, a split reader: its position counts the events it
+      // delivered, which is what a re-split needs (a generator's own
+      // position may count events it skipped, e.g. nexmarkBids).
+      reader = SplitReader(inner: try spec.open(spec.columns, 0), state: resumeSplit ?? SplitState(subtask: s, count: n))
     } else {
       reader = try spec.open(spec.columns, startPosition)
     }
+  }
+
+  /// Where reading stands, after the operator's own state: the reader's
+  /// position (-1: cannot be replayed) and, for a splittable source, its
+  /// split (so that a restore at another parallelism can re-split it).
+  /// Snapshots are taken after `start`, restores happen before it.
+  override public func snapshotState(_ w: inout StateWriter) throws {
+    try super.snapshotState(&w)
+    let position = reader?.position
+    w.int(position ?? -1)
+    if let r = reader as? SplitReader {
+      w.bool(true)
+      r.current.write(&w)
+    } else {
+      w.bool(false)
+    }
+  }
+
+  override public func restoreState(_ r: inout StateReader) throws {
+    try super.restoreState(&r)
+    startPosition = max(0, try r.int())
+    // A paced generator's section (same uid, `rate:` changed) has no split.
+    guard !r.atEnd, try r.bool() else {
+      restoredWithoutSplit = true
+      return
+    }
+    let state = try SplitState.read(&r)
+    restoredSplits.append(state)
+    resumeSplit = state
   }
 
   func pump(max: Int) throws -> Bool {

@@ -45,14 +45,17 @@ struct EventBuffer {
   }
 
   mutating func load(_ r: inout StateReader) throws {
-    seq = Int(try r.int())
+    // Rescaled: events of several old subtasks merge, those of keys this
+    // subtask owns; one key's events keep their order (by time, then seq).
+    seq = max(seq, Int(try r.int()))
     let n = try r.count()
-    items = []
+    items = Array(items[head...])
     head = 0
     for _ in 0..<n {
       let ts = try r.int(), sq = Int(try r.int())
       let k = try r.value()
-      items.append(Item(ts: ts, seq: sq, key: k, value: try r.value()))
+      let v = try r.value()
+      if r.keeps(k) { items.append(Item(ts: ts, seq: sq, key: k, value: v)) }
     }
     sorted = false
   }

@@ -110,13 +110,15 @@ public final class PatternOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    droppedLate = Int(try r.int())
+    let dropped = Int(try r.int())
+    if r.primary { droppedLate += dropped }
     try buffer.load(&r)
     let m = try r.count()
     for _ in 0..<m {
       let k = try r.value()
       let nfa = NFA(program: program)
       try nfa.load(&r)
+      guard r.keeps(k) else { continue }
       nfas[k] = nfa
       try settle(k, nfa)
     }

@@ -37,6 +37,8 @@ public final class HashJoinOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    sides = [try r.timedLists(), try r.timedLists()]
+    let left = try r.timedLists(), right = try r.timedLists()
+    sides[0].merge(left) { a, _ in a }
+    sides[1].merge(right) { a, _ in a }
   }
 }

@@ -90,7 +90,8 @@ public final class WindowJoinOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    droppedLate = Int(try r.int())
+    let dropped = Int(try r.int())
+    if r.primary { droppedLate += dropped }
     let n = try r.count()
     for _ in 0..<n {
       let k = try r.value()
@@ -98,6 +99,7 @@ public final class WindowJoinOperator: Operator {
       let p = Pane(end: try r.int())
       if case .list(let l) = try r.value() { p.left = l }
       if case .list(let x) = try r.value() { p.right = x }
+      guard r.keeps(k) else { continue }
       add(PaneKey(key: k, start: start), p)
     }
   }
@@ -171,10 +173,11 @@ public final class IntervalJoinOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    leftBuf = try r.timedLists()
-    rightBuf = try r.timedLists()
-    for (k, xs) in leftBuf { for (t, _) in xs { leftExpiry.add(k, at: t &+ upper &+ 1) } }
-    for (k, xs) in rightBuf { for (t, _) in xs { rightExpiry.add(k, at: t &- lower &+ 1) } }
+    let left = try r.timedLists(), right = try r.timedLists()
+    leftBuf.merge(left) { a, _ in a }
+    rightBuf.merge(right) { a, _ in a }
+    for (k, xs) in left { for (t, _) in xs { leftExpiry.add(k, at: t &+ upper &+ 1) } }
+    for (k, xs) in right { for (t, _) in xs { rightExpiry.add(k, at: t &- lower &+ 1) } }
   }
 
   override public func onWatermark(_ wm: Int64) throws {
@@ -250,15 +253,17 @@ public final class LookupJoinOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    seq = Int(try r.int())
-    versions = try r.timedLists()
-    for (k, list) in versions where list.count > 1 { prunable.add(k, at: list[list.count - 1].0) }
+    seq = max(seq, Int(try r.int()))
+    let restoredVersions = try r.timedLists()
+    versions.merge(restoredVersions) { a, _ in a }
+    for (k, list) in restoredVersions where list.count > 1 { prunable.add(k, at: list[list.count - 1].0) }
     let m = try r.count()
     var restored: [(ts: Int64, seq: Int, key: Value, value: Value)] = []
     for _ in 0..<m {
       let ts = try r.int(), sq = Int(try r.int())
       let k = try r.value()
-      restored.append((ts, sq, k, try r.value()))
+      let v = try r.value()
+      if r.keeps(k) { restored.append((ts, sq, k, v)) }
     }
     for x in restored.sorted(by: { ($0.ts, $0.seq) < ($1.ts, $1.seq) }) { waiting.add((x.seq, x.key, x.value), at: x.ts) }
   }
@@ -314,8 +319,9 @@ public final class ConnectOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    state = try r.valueMap()
-    if case .list(let xs) = try r.value() { rules = xs }
+    state.merge(try r.valueMap()) { a, _ in a }
+    // Broadcast rules are the same in every old subtask: take them once.
+    if case .list(let xs) = try r.value(), restoredSections == 1 { rules = xs }
   }
 
   override public func process(_ v: Value, ts: Int64, port: Int) throws {

@@ -122,17 +122,21 @@ public final class KeyedAggregateOperator: Operator {
     try super.restoreState(&r)
     let n = try r.count()
     for _ in 0..<n {
+      // Keys another subtask owns after rescaling are read and dropped; a
+      // key already present (a combiner's partial state folded in on
+      // restore) merges like a partial aggregate.
       let k = try r.value()
-      _ = index.index(of: k)
+      let p: PartialAggregate
       if countOnly {
-        counts.append(try r.int())
+        p = PartialAggregate(key: k, count: try r.int(), accs: [], reduced: nil)
       } else if case .record(_, let specs) = output {
         let a = specs.map { $0.make() }
         for x in a { try x.load(&r) }
-        accs.append(a)
+        p = PartialAggregate(key: k, count: 0, accs: a, reduced: nil)
       } else {
-        reduced.append(try r.value())
+        p = PartialAggregate(key: k, count: 0, accs: [], reduced: try r.value())
       }
+      if r.keeps(k) { try merge(p) }
     }
   }
 }

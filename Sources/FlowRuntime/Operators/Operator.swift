@@ -66,14 +66,24 @@ open class Operator {
     for x in inputWatermarks { w.int(x) }
   }
 
-  /// Reads what `snapshotState` wrote.
+  /// Reads what `snapshotState` wrote. When a job is rescaled, a subtask
+  /// restores from several old subtasks' sections in turn (each with a key
+  /// filter, see `StateReader.keyFilter`): keyed state merges, and
+  /// watermarks take the minimum, which every old subtask had passed.
   open func restoreState(_ r: inout StateReader) throws {
-    currentWatermark = try r.int()
+    let wm = try r.int()
     let n = try r.count()
     var ws: [Int64] = []
     for _ in 0..<n { ws.append(try r.int()) }
-    if ws.count == inputWatermarks.count { inputWatermarks = ws }
+    let first = restoredSections == 0
+    restoredSections += 1
+    currentWatermark = first ? wm : min(currentWatermark, wm)
+    if ws.count == inputWatermarks.count {
+      inputWatermarks = first ? ws : zip(inputWatermarks, ws).map { min($0, $1) }
+    }
   }
+  /// How many checkpoint sections this operator has restored from.
+  public private(set) var restoredSections = 0
 
   @inline(__always)
   public final func emit(_ v: Value, ts: Int64) throws {
@@ -266,8 +276,10 @@ public final class TimestampOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    maxSeen = try r.int()
-    emitted = try r.int()
+    let seen = try r.int(), sent = try r.int()
+    // Rescaled: the slowest old subtask's progress (events after it are not late).
+    maxSeen = restoredSections == 1 ? seen : min(maxSeen, seen)
+    emitted = restoredSections == 1 ? sent : min(emitted, sent)
   }
 
   private func forwardWatermarkOnly(_ wm: Int64) throws {

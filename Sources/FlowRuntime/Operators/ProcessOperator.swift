@@ -63,11 +63,19 @@ public final class ProcessOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    state = try r.valueMap()
+    state.merge(try r.valueMap()) { a, _ in a }
     let m = try r.count()
-    for _ in 0..<m { let k = try r.value(); lastAccess[k] = try r.int() }
+    for _ in 0..<m {
+      let k = try r.value()
+      let t = try r.int()
+      if r.keeps(k) { lastAccess[k] = t }
+    }
     let q = try r.count()
-    for _ in 0..<q { let t = try r.int(); timers.add(t, try r.value()) }
+    for _ in 0..<q {
+      let t = try r.int()
+      let k = try r.value()
+      if r.keeps(k) { timers.add(t, k) }
+    }
   }
 
   override public func onWatermark(_ wm: Int64) throws {

@@ -550,30 +550,44 @@ public final class WindowOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    droppedLate = Int(try r.int())
-    reached = try r.int()
-    nextEarly = try r.int()
+    let first = restoredSections == 1
+    let dropped = Int(try r.int())
+    if r.primary { droppedLate += dropped }
+    let wasReached = try r.int(), wasEarly = try r.int()
+    // Rescaled: several old subtasks' sections merge; all had fired up to
+    // about the same watermark, the minimum is the safe one.
+    reached = first ? wasReached : min(reached, wasReached)
+    nextEarly = first ? wasEarly : min(nextEarly, wasEarly)
+    // The section's key ids become this operator's ids (nil: a key another
+    // subtask owns after rescaling, whose state is skipped).
+    var ids: [Int?] = []
     if case .list(let keys) = try r.value() {
-      for k in keys { _ = keyID(k) }
+      ids = keys.map { r.keeps($0) ? keyID($0) : nil }
     }
-    func id(_ x: Int64) throws -> Int {
-      guard x >= 0, x < Int64(keyList.count) else { throw RuntimeError("bad key id in window state", at: location) }
-      return Int(x)
+    func id(_ x: Int64) throws -> Int? {
+      guard x >= 0, x < Int64(ids.count) else { throw RuntimeError("bad key id in window state", at: location) }
+      return ids[Int(x)]
     }
     let n = try r.count()
     for _ in 0..<n {
-      let k = try id(try r.int())
+      let key = try id(try r.int())
       let start = try r.int()
       let pane = Pane(accs: newAccs(), end: try r.int())
       pane.fired = try r.bool()
       pane.count = Int(try r.int())
       pane.nextEarly = try r.int()
       for a in pane.accs { try a.load(&r) }
+      guard let k = key else { continue }
       if case .sliding = spec {
         while slices.count <= k { slices.append(nil) }
         let ks = slices[k] ?? { let s = KeySlices(); slices[k] = s; return s }()
         if let i = ks.find(start) { ks.accs[i] = pane.accs } else { _ = ks.insert(start, pane.accs) }
         trackSlice(pane.end, key: k)
+      } else if let had = panes[PaneKey(key: k, start: start)] {
+        // A window combiner's pane (folded in on restore) adds to this
+        // window's own pane of the same key and window.
+        for (a, b) in zip(had.accs, pane.accs) { try a.merge(b) }
+        had.count += pane.count
       } else {
         panes[PaneKey(key: k, start: start)] = pane
         track(pane.end)
@@ -582,11 +596,16 @@ public final class WindowOperator: Operator {
     let m = try r.count()
     for _ in 0..<m {
       let e = try r.int()
-      pendingEnds.append(e)
       let c = try r.count()
-      var ids: [Int] = []
-      for _ in 0..<c { ids.append(try id(try r.int())) }
-      pending[e] = ids
+      var kept: [Int] = []
+      for _ in 0..<c { if let k = try id(try r.int()) { kept.append(k) } }
+      guard !kept.isEmpty else { continue }
+      if pending[e] == nil {
+        var i = pendingEnds.count
+        while i > 0 && pendingEnds[i - 1] > e { i -= 1 }
+        pendingEnds.insert(e, at: i)
+      }
+      pending[e, default: []].append(contentsOf: kept)
     }
     let q = try r.count()
     for _ in 0..<q {
@@ -594,12 +613,12 @@ public final class WindowOperator: Operator {
       let c = try r.count()
       var list: [(start: Int64, end: Int64)] = []
       for _ in 0..<c { let a = try r.int(); list.append((a, try r.int())) }
-      sessions[k] = list
+      if let k = k { sessions[k] = list }
     }
     let s = try r.count()
-    for k in 0..<s {
+    for old in 0..<s {
       let reg = try r.int(), fired = try r.int()
-      if k < slices.count, let ks = slices[k] {
+      if old < ids.count, let k = ids[old], k < slices.count, let ks = slices[k] {
         ks.registeredUpTo = reg
         ks.lastFired = fired
       }

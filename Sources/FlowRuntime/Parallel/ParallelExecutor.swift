@@ -376,7 +376,6 @@ public final class ParallelExecutor {
     for (_, op) in allOperators {
       var w = StateWriter()
       try op.snapshotState(&w)
-      if let src = op as? SourceOperator { w.int(src.reader?.position ?? -1) }
       sections.append((op.uid, w.bytes))
     }
     _ = try store.write(id: nextCheckpointID, sections: sections)
@@ -392,34 +391,30 @@ public final class ParallelExecutor {
     return w.bytes
   }
 
+  /// Restores every subtask of every operator, at this run's parallelism
+  /// whatever the checkpoint's (see `Rescale`).
   func restore(_ snap: CheckpointStore.Snapshot) throws {
     nextCheckpointID = snap.id + 1
-    var taken = 1
-    if let bytes = snap.sections["job"] {
-      var r = StateReader(bytes)
-      taken = Int(try r.int())
-    }
-    if taken != parallelism {
-      throw RuntimeError("the checkpoint \(snap.path) was taken at parallelism \(taken); this run has parallelism \(parallelism)", notes: ["help: restore with `--parallelism \(taken)`; changing the parallelism of a restored job (rescaling) is not supported yet"])
-    }
-    var known = Set<String>(["job"])
-    for (_, op) in allOperators {
-      known.insert(op.uid)
-      guard let bytes = snap.sections[op.uid] else {
-        if Executor.needsState(op) {
+    var used: Set<String> = ["job"]
+    for n in order {
+      // A window node runs inside its aggregate here; the serial executor
+      // gives it a stateless operator of its own.
+      if case .window = n.kind { used.formUnion(Rescale.sections(of: n.uid, in: snap)) }
+      guard let ops = instances[n.id] else { continue }
+      for (s, op) in ops.enumerated() {
+        let found: Bool
+        do {
+          found = try Rescale.restore(op, uid: n.uid, subtask: s, parallelism: ops.count, from: snap, used: &used)
+        } catch {
+          throw RuntimeError("cannot restore operator '\(op.name)' (uid \(op.uid)) from \(snap.path): \((error as? RuntimeError)?.message ?? "\(error)")", at: op.location, notes: ["help: the operator changed incompatibly; start without --restore"])
+        }
+        if !found && Executor.needsState(op) {
           throw RuntimeError("the checkpoint has no state for operator '\(op.name)' (uid \(op.uid)); the script changed in a way that cannot be restored", at: op.location, notes: ["help: keep operator ids stable with `|> uid(\"name\")`, or start without --restore"])
         }
-        continue
-      }
-      var r = StateReader(bytes)
-      do {
-        try op.restoreState(&r)
-        if let src = op as? SourceOperator { src.startPosition = max(0, try r.int()) }
-      } catch {
-        throw RuntimeError("cannot restore operator '\(op.name)' (uid \(op.uid)) from \(snap.path): \((error as? RuntimeError)?.message ?? "\(error)")", at: op.location, notes: ["help: the operator changed incompatibly; start without --restore"])
       }
     }
-    let unused = Set(snap.sections.keys).subtracting(known)
+    // Combiners are not in `instances`: their old state went to their aggregate.
+    let unused = Set(snap.sections.keys).subtracting(used)
     if !unused.isEmpty {
       onWarning?("warning: the checkpoint has state for operators no longer in the script: \(unused.sorted().joined(separator: ", ")) (ignored)")
     }

@@ -1,4 +1,5 @@
-/// One subtask's share of a splittable source: blocks of `block` events,
+/// One subtask's share of a splittable source: blocks of `block` events
+/// from input index `base` on,
 /// subtask s of P reading blocks s, s+P, s+2P, ... so every event is read by
 /// exactly one subtask and each subtask's events keep their order (and so
 /// their event-time order, for generators whose time grows with the index).
@@ -7,13 +8,15 @@ final class StripedReader: SourceReader {
   let subtask: Int64
   let count: Int64
   let block: Int64
+  let base: Int64
   /// Events this subtask has consumed: its checkpoint position.
-  private var consumed: Int64
+  private(set) var consumed: Int64
   private var done = false
 
   /// `consumed`: where a restore resumes (0: the start).
-  init(inner: SourceReader, subtask: Int, count: Int, block: Int = 1024, consumed: Int64) {
+  init(inner: SourceReader, subtask: Int, count: Int, block: Int = 1024, consumed: Int64, base: Int64 = 0) {
     self.inner = inner
+    self.base = base
     self.subtask = Int64(subtask)
     self.count = Int64(count)
     self.block = Int64(block)
@@ -24,7 +27,7 @@ final class StripedReader: SourceReader {
   /// The input index of this subtask's `n`th event.
   private func globalIndex(_ n: Int64) -> Int64 {
     let (b, off) = n.quotientAndRemainder(dividingBy: block)
-    return (b &* count &+ subtask) &* block &+ off
+    return base &+ (b &* count &+ subtask) &* block &+ off
   }
 
   var position: Int64? { consumed }
@@ -45,7 +48,8 @@ final class StripedReader: SourceReader {
         if !more { done = true; return false }
         if n == 0 { return true }  // an unbounded input with nothing yet
       }
-      if consumed % block == 0 && !inner.seek(to: globalIndex(consumed)) {
+      // One stripe of one subtask is the whole input: no gaps to skip.
+      if count > 1 && consumed % block == 0 && !inner.seek(to: globalIndex(consumed)) {
         done = true
         return false
       }
