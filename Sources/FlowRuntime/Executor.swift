@@ -18,6 +18,8 @@ public final class Executor {
   public var checkpoints: CheckpointStore?
   public var checkpointIntervalMillis: Int64 = 10_000
   public var restoreFrom: CheckpointStore.Snapshot?
+  /// Where keyed state lives (memory, or RocksDB on disk).
+  public var stateBackend = StateBackend.memory
   /// Take a final checkpoint (a savepoint) when stopped by a signal.
   public var savepointOnStop = false
   /// Testing aids: exit abruptly (like kill -9) right after this many
@@ -50,6 +52,7 @@ public final class Executor {
       op.bounded = n.isBounded
       op.uid = n.uid
       op.clock = clock
+      op.stateBackend = stateBackend
       operators[n.id] = op
       if let src = op as? SourceOperator { sources.append((n, src)) }
     }
@@ -161,6 +164,7 @@ public final class Executor {
   /// far has been fully processed, so no event is in flight.
   func takeCheckpoint() throws {
     guard let store = checkpoints else { return }
+    stateBackend.beginCheckpoint(id: nextCheckpointID, root: store.dir)
     var sections: [(String, [UInt8])] = []
     for n in order {
       guard let op = operators[n.id] else { continue }
@@ -169,7 +173,7 @@ public final class Executor {
       if let src = op as? SourceOperator { w.int(src.reader?.position ?? -1) }
       sections.append((op.uid, w.bytes))
     }
-    _ = try store.write(id: nextCheckpointID, sections: sections)
+    _ = try store.write(id: nextCheckpointID, sections: sections, files: stateBackend.endCheckpoint())
     nextCheckpointID += 1
     checkpointsTaken += 1
     // Phase two: the checkpoint is durable, so sinks may publish.
@@ -179,6 +183,7 @@ public final class Executor {
 
   func restore(_ snap: CheckpointStore.Snapshot) throws {
     nextCheckpointID = snap.id + 1
+    stateBackend.restoreRoot = (snap.path as NSString).deletingLastPathComponent
     if let bytes = snap.sections["job"] {
       // Taken by the parallel executor: its state is per subtask.
       var r = StateReader(bytes)
