@@ -65,9 +65,24 @@ final class CheckpointKillTests: XCTestCase {
     try killAndRestore(scripts: scripts, parallelism: 2, trials: Int(ProcessInfo.processInfo.environment["FLOW_KILL_TRIALS"] ?? "") ?? 6)
   }
 
-  func killAndRestore(scripts: [String], parallelism: Int, trials: Int) throws {
+  /// Keyed scripts killed and restored with their keyed state in RocksDB
+  /// (incremental checkpoints: hard-linked SST files).
+  static let rocksdbScripts = [
+    "Examples/wordcount.flow",
+    "Tests/corpus/run/state/rocksdb_keyed.flow",
+    "Tests/corpus/run/keyed_running_vs_final.flow",
+    "Examples/streaming/joins_and_iteration.flow",
+  ]
+
+  func testKilledAndRestoredRocksDBRunsCommitExactlyTheUninterruptedOutput() throws {
+    let trials = Int(ProcessInfo.processInfo.environment["FLOW_KILL_TRIALS"] ?? "") ?? 20
+    try killAndRestore(scripts: Self.rocksdbScripts, parallelism: 1, trials: trials, extra: ["--state-backend", "rocksdb"])
+    try killAndRestore(scripts: Self.rocksdbScripts, parallelism: 2, trials: max(1, trials / 4), extra: ["--state-backend", "rocksdb"])
+  }
+
+  func killAndRestore(scripts: [String], parallelism: Int, trials: Int, extra: [String] = []) throws {
     var rng = SplitMix(state: 20261124)
-    let par = ["--parallelism", String(parallelism)]
+    let par = ["--parallelism", String(parallelism)] + extra
     for script in scripts {
       let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flow-kill-\(UUID().uuidString)")
       try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

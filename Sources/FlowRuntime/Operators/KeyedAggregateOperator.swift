@@ -142,7 +142,7 @@ public final class KeyedAggregateOperator: Operator {
     let n = try r.int()
     if n == -1 {
       guard let d = disk else {
-        throw RuntimeError("this checkpoint keeps the operator's keyed state in RocksDB", notes: ["help: restore with `--state-backend rocksdb`"])
+        throw RuntimeError("this checkpoint keeps the operator's keyed state in RocksDB: restore with `--state-backend rocksdb`")
       }
       return try d.restore(&r)
     }
