@@ -172,7 +172,7 @@ struct PipelineRun {
 /// Runs `script` the way `flow run` does (RunDriver): check, lower,
 /// optimize, then execute with its sinks, and counts the events read.
 /// Throws with the rendered diagnostics if the script has errors.
-func runPipeline(_ script: String, path: String = "bench.flow", parallelism: Int = 1) throws -> PipelineRun {
+func runPipeline(_ script: String, path: String = "bench.flow", parallelism: Int = 1, stateBackend: StateBackend = .memory) throws -> PipelineRun {
   let checker = Checker()
   let result = checker.check(path: path, text: script)
   if result.hasErrors {
@@ -200,6 +200,7 @@ func runPipeline(_ script: String, path: String = "bench.flow", parallelism: Int
       if ProcessInfo.processInfo.environment["FLOW_BENCH_UNOPTIMIZED"] == nil { _ = try Optimizer().optimize(&copy) }
       return copy.sinks
     }
+    executor.stateBackend = stateBackend
     secs = try timed {
       try executor.build()
       try executor.run()
@@ -208,6 +209,7 @@ func runPipeline(_ script: String, path: String = "bench.flow", parallelism: Int
     withExtendedLifetime(lowerings) {}
   } else {
     let executor = Executor(sinks: plan.sinks)
+    executor.stateBackend = stateBackend
     secs = try timed {
       try executor.build()
       try executor.run()

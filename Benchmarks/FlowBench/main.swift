@@ -31,6 +31,8 @@ let benchmarks: [Benchmark] = [
   slidingBenchmark(every: "2s", auctions: 10),
   slidingBenchmark(every: "500ms", auctions: 10),
   checkpointBenchmark,
+  stateBenchmark(backend: "memory"),
+  stateBenchmark(backend: "rocksdb"),
 ]
 
 func usage() -> Never {
