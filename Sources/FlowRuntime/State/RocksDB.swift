@@ -25,6 +25,9 @@ public final class RocksDB {
     filter = rocksdb_filterpolicy_create_bloom(10)
     rocksdb_block_based_options_set_filter_policy(tableOptions, filter)
     rocksdb_options_set_block_based_table_factory(options, tableOptions)
+    // The same for the memtable: a new key's lookup skips its skip list.
+    rocksdb_options_set_memtable_prefix_bloom_size_ratio(options, 0.1)
+    rocksdb_options_set_memtable_whole_key_filtering(options, 1)
     // State is rebuilt from a checkpoint after a crash, never from the
     // write-ahead log: skip it (writes go to the memtable only).
     writeOptions = rocksdb_writeoptions_create()

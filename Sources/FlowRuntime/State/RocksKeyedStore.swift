@@ -9,9 +9,11 @@ import Foundation
 /// can take whole groups): a key's entry is
 /// `[key group: 2 bytes big-endian][StateCodec bytes of the key]` ->
 /// `[first-seen sequence number: 8 bytes][state bytes]`. When the operator
-/// needs its keys in first-seen order (final results of bounded input), an
-/// index `[0xFF 0xFF][sequence number big-endian]` -> key entry name is kept
-/// too (0xFFFF is no key group).
+/// needs its keys in first-seen order (final results of bounded input),
+/// `forEach` first copies every entry under `[0xFF 0xFF][sequence number
+/// big-endian]` (0xFFFF is no key group), then reads that range: two
+/// sequential scans and sequential writes, where looking each key up in
+/// first-seen order would be one random read per key.
 final class RocksKeyedStore<State> {
   final class Entry {
     let name: [UInt8]
@@ -30,8 +32,6 @@ final class RocksKeyedStore<State> {
   private var db: RocksDB?
   private var cache: [Value: Entry] = [:]
   private(set) var nextSeq: Int64 = 0
-  /// First-seen index entries of new keys, written with the next flush.
-  private let orderBatch = RocksDB.WriteBatch()
   static var orderPrefix: [UInt8] { [0xFF, 0xFF] }
 
   init(backend: StateBackend, uid: String, ordered: Bool,
@@ -87,7 +87,6 @@ final class RocksKeyedStore<State> {
       e = Entry(name: name, seq: nextSeq, state: try initial())
       nextSeq += 1
       isNew = true
-      if ordered { orderBatch.put(Self.orderName(e.seq), name) }
     }
     cache[key] = e
     return (e, isNew)
@@ -104,38 +103,45 @@ final class RocksKeyedStore<State> {
       e.dirty = false
     }
     if batch.count > 0 { try database().write(batch) }
-    if orderBatch.count > 0 {
-      try database().write(orderBatch)
-      orderBatch.clear()
-    }
     if evict { cache.removeAll(keepingCapacity: true) }
   }
 
   /// Every key with its state: in first-seen order when `ordered`, else by
-  /// key group.
+  /// key group. Meant for the end of the job (ordered, it leaves a sorted
+  /// copy of the entries in the database).
   func forEach(_ body: (Value, State) throws -> Void) throws {
     try flushCache(evict: true)
     let d = try database()
-    func visit(_ name: [UInt8], _ bytes: [UInt8]) throws {
-      var kr = StateReader(name)
+    func visit(_ name: ArraySlice<UInt8>, _ bytes: ArraySlice<UInt8>) throws {
+      var kr = StateReader(Array(name))
       kr.pos = 2
       let key = try kr.value()
-      var r = StateReader(bytes)
+      var r = StateReader(Array(bytes))
       _ = try r.int()
       try body(key, try decode(&r))
     }
-    if ordered {
-      try d.scan(prefix: Self.orderPrefix) { _, name in
-        guard let bytes = try d.get(name) else { throw RuntimeError("RocksDB state of operator \(uid) is damaged (a key is missing)") }
-        try visit(name, bytes)
-        return true
-      }
-    } else {
-      try d.scan(prefix: []) { name, bytes in
-        if name.starts(with: Self.orderPrefix) { return false }
-        try visit(name, bytes)
-        return true
-      }
+    // Key entries: every key group's first byte is 0 (groups < 256).
+    let entries: [UInt8] = [0]
+    guard ordered else {
+      return try d.scan(prefix: entries) { name, bytes in try visit(name[...], bytes[...]); return true }
+    }
+    let batch = RocksDB.WriteBatch()
+    try d.scan(prefix: entries) { name, bytes in
+      guard bytes.count >= 8 else { throw RuntimeError("RocksDB state of operator \(uid) is damaged (a short entry)") }
+      var seq: Int64 = 0
+      for i in 0..<8 { seq |= Int64(bytes[i]) << (8 * Int64(i)) }
+      var w = StateWriter()
+      w.raw(name)
+      batch.put(Self.orderName(seq), w.bytes + bytes)
+      if batch.count >= 10_000 { try d.write(batch); batch.clear() }
+      return true
+    }
+    if batch.count > 0 { try d.write(batch) }
+    try d.scan(prefix: Self.orderPrefix) { _, value in
+      var r = StateReader(value)
+      let name = try r.raw()
+      try visit(name[...], value[r.pos...])
+      return true
     }
   }
 
@@ -161,7 +167,6 @@ final class RocksKeyedStore<State> {
     db?.close()
     db = nil
     cache.removeAll()
-    orderBatch.clear()
     try Self.materialize(from: root + "/" + rel, into: livePath)
     db = try RocksDB(path: livePath)
   }
