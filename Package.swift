@@ -23,7 +23,9 @@ let package = Package(
     // AST -> typed program (inference, modules, the embedded standard library).
     .target(name: "FlowSema", dependencies: ["FlowSyntax"], swiftSettings: [.swiftLanguageMode(.v5)]),
     // Runtime values, compiled expressions and streaming operators.
-    .target(name: "FlowRuntime", swiftSettings: [.swiftLanguageMode(.v5), hotPath]),
+    .target(name: "FlowRuntime", dependencies: ["CRocksDB"], swiftSettings: [.swiftLanguageMode(.v5), hotPath]),
+    // RocksDB's C API, for the disk state backend (`--state-backend rocksdb`).
+    .systemLibrary(name: "CRocksDB", providers: [.apt(["librocksdb-dev"])]),
     // Sources and sinks: files (text, CSV, JSON Lines), stdin, sockets, generators.
     .target(name: "FlowConnectors", dependencies: ["FlowRuntime"], swiftSettings: [.swiftLanguageMode(.v5), hotPath]),
     // Typed program -> dataflow plan: lowering (with the sources and sinks it

@@ -2,6 +2,8 @@
 # Installs the system packages Flow needs on a fresh Debian/Ubuntu machine:
 #   libedit-dev  line editing for `flow repl` (linked by the CEditLine target)
 #   pkg-config   how SwiftPM finds libedit
+#   librocksdb-dev  the disk state backend (`flow run --state-backend rocksdb`,
+#                linked by the CRocksDB target)
 # and, with --test, what the test suite drives as a user would:
 #   tmux         `flow repl` through a pseudo-terminal
 #   vim          the Vim syntax and indentation tests of Editors/vim
@@ -9,7 +11,7 @@
 # Does nothing when everything is present; needs root (or sudo) otherwise.
 set -euo pipefail
 
-wanted=(libedit-dev pkg-config)
+wanted=(libedit-dev pkg-config librocksdb-dev)
 if [ "${1:-}" = "--test" ]; then wanted+=(tmux vim python3); fi
 
 missing=()

@@ -32,6 +32,8 @@ let benchmarks: [Benchmark] = [
   slidingBenchmark(every: "500ms", auctions: 10),
   checkpointBenchmark,
   checkpointOverheadBenchmark,
+  stateBenchmark(backend: "memory"),
+  stateBenchmark(backend: "rocksdb"),
 ]
 
 func usage() -> Never {

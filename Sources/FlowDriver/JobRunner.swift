@@ -54,6 +54,10 @@ final class JobRunner {
     get { switch engine { case .serial(let e): return e.crashAfterEvents; case .parallel(let p): return p.crashAfterEvents } }
     set { switch engine { case .serial(let e): e.crashAfterEvents = newValue; case .parallel(let p): p.crashAfterEvents = newValue } }
   }
+  var stateBackend: StateBackend {
+    get { switch engine { case .serial(let e): return e.stateBackend; case .parallel(let p): return p.stateBackend } }
+    set { switch engine { case .serial(let e): e.stateBackend = newValue; case .parallel(let p): p.stateBackend = newValue } }
+  }
   var restoreFrom: CheckpointStore.Snapshot? {
     get { switch engine { case .serial(let e): return e.restoreFrom; case .parallel(let p): return p.restoreFrom } }
     set { switch engine { case .serial(let e): e.restoreFrom = newValue; case .parallel(let p): p.restoreFrom = newValue } }

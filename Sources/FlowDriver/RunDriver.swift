@@ -26,6 +26,13 @@ public struct RunOptions {
   /// Simulated processing time (`--clock-step`): ms per event read; 0 for
   /// the wall clock.
   public var clockStepMillis: Int64 = 0
+  /// Where keyed state lives: memory (default) or rocksdb; and the RocksDB
+  /// working directory (nil: under the checkpoint directory, else a
+  /// temporary one).
+  public var stateBackend = "memory"
+  public var stateDir: String?
+  /// The values `stateBackend` may take.
+  public static let stateBackends = StateBackend.Kind.allCases.map(\.rawValue)
   public init() {}
 }
 
@@ -130,7 +137,9 @@ public struct RunDriver {
         if optimize { _ = try Optimizer().optimize(&copy) }
         return copy.sinks
       }
-      p.combiners = options.optimize
+      // A combiner holds every key of its subtask in memory: with RocksDB
+      // the keyed aggregate takes the events themselves.
+      p.combiners = options.optimize && options.stateBackend == StateBackend.Kind.memory.rawValue
       // Processing time (a simulated clock, processing-time windows and
       // triggers, idle timeouts) is driven by one job-wide clock: such jobs
       // run on one thread.
@@ -140,6 +149,12 @@ public struct RunDriver {
       job = .serial(Executor(sinks: plan.sinks))
     }
     job.onWarning = { err("flow: " + $0) }
+    if options.stateBackend == StateBackend.Kind.rocksdb.rawValue {
+      job.stateBackend = .rocksdb(stateDir: options.stateDir, checkpointDir: options.checkpointDir)
+      if let n = env["FLOW_STATE_CACHE"].flatMap(Int.init), n > 0 { job.stateBackend.cacheEntries = n }
+    }
+    let backend = job.stateBackend
+    defer { backend.cleanUp() }
     if options.clockStepMillis > 0, case .serial(let e) = job.engine { e.clock = ProcessingClock(start: 0, step: options.clockStepMillis) }
     if let b = env["FLOW_BATCH_SIZE"].flatMap(Int.init), b > 0 { job.batchSize = b }
     if let dir = options.checkpointDir {

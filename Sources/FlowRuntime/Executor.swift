@@ -18,6 +18,8 @@ public final class Executor {
   public var checkpoints: CheckpointStore?
   public var checkpointIntervalMillis: Int64 = 10_000
   public var restoreFrom: CheckpointStore.Snapshot?
+  /// Where keyed state lives (memory, or RocksDB on disk).
+  public var stateBackend = StateBackend.memory
   /// Take a final checkpoint (a savepoint) when stopped by a signal.
   public var savepointOnStop = false
   /// Testing aids: exit abruptly (like kill -9) right after this many
@@ -50,6 +52,7 @@ public final class Executor {
       op.bounded = n.isBounded
       op.uid = n.uid
       op.clock = clock
+      op.stateBackend = stateBackend
       operators[n.id] = op
       if let src = op as? SourceOperator { sources.append((n, src)) }
     }
@@ -161,6 +164,7 @@ public final class Executor {
   /// far has been fully processed, so no event is in flight.
   func takeCheckpoint() throws {
     guard let store = checkpoints else { return }
+    stateBackend.beginCheckpoint(id: nextCheckpointID, root: store.dir)
     var sections: [(String, [UInt8])] = []
     for n in order {
       guard let op = operators[n.id] else { continue }
@@ -168,7 +172,7 @@ public final class Executor {
       try op.snapshotState(&w)
       sections.append((op.uid, w.bytes))
     }
-    _ = try store.write(id: nextCheckpointID, sections: sections)
+    _ = try store.write(id: nextCheckpointID, sections: sections, files: stateBackend.endCheckpoint())
     nextCheckpointID += 1
     checkpointsTaken += 1
     // Phase two: the checkpoint is durable, so sinks may publish.
@@ -180,6 +184,7 @@ public final class Executor {
   /// (at any parallelism) is merged into one subtask (see `Rescale`).
   func restore(_ snap: CheckpointStore.Snapshot) throws {
     nextCheckpointID = snap.id + 1
+    stateBackend.restoreRoot = (snap.path as NSString).deletingLastPathComponent
     var used: Set<String> = ["job"]
     for n in order {
       guard let op = operators[n.id] else { continue }

@@ -41,6 +41,12 @@ struct Run: ParsableCommand {
   @Flag(help: "On Ctrl-C or SIGTERM, take a final checkpoint (a savepoint) before exiting.")
   var savepointOnStop = false
 
+  @Option(help: ArgumentHelp("Where keyed state lives: memory (default) or rocksdb (on disk, for state larger than memory; checkpoints are incremental).", valueName: "backend"))
+  var stateBackend: String = "memory"
+
+  @Option(help: ArgumentHelp("With --state-backend rocksdb: the directory of the working databases (default: under --checkpoint-dir, else a temporary directory).", valueName: "dir"))
+  var stateDir: String?
+
   @Option(help: ArgumentHelp("Simulate processing time for deterministic runs: it starts at 1970-01-01T00:00:00Z and advances this much per event read, e.g. 1ms.", valueName: "duration"))
   var clockStep: String?
 
@@ -78,6 +84,16 @@ struct Run: ParsableCommand {
       }
       options.parallelism = p
     }
+    guard RunOptions.stateBackends.contains(stateBackend) else {
+      printErr("flow: error: --state-backend expects memory or rocksdb, found '\(stateBackend)'")
+      throw ExitCode(2)
+    }
+    if stateDir != nil && stateBackend != "rocksdb" {
+      printErr("flow: error: --state-dir needs --state-backend rocksdb")
+      throw ExitCode(2)
+    }
+    options.stateBackend = stateBackend
+    options.stateDir = stateDir
     options.stats = stats
     options.checkpointDir = checkpointDir
     options.restore = restore
@@ -112,7 +128,8 @@ extension Run {
     // Flags of Flow's own executor have no meaning on Flink: say so rather
     // than ignore them.
     let flowOnly: [(Bool, String)] = [(parallelism != nil, "--parallelism"), (stats, "--stats"), (checkpointDir != nil, "--checkpoint-dir"),
-                                      (restore != nil, "--restore"), (savepointOnStop, "--savepoint-on-stop")]
+                                      (restore != nil, "--restore"), (savepointOnStop, "--savepoint-on-stop"),
+                                      (stateBackend != "memory", "--state-backend"), (stateDir != nil, "--state-dir")]
     if let (_, flag) = flowOnly.first(where: { $0.0 }) {
       printErr("flow: error: \(flag) applies to --engine flow only (Flink runs with its own settings; see Language/flink.md)")
       throw ExitCode(2)

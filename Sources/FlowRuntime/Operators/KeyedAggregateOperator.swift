@@ -19,6 +19,9 @@ public final class KeyedAggregateOperator: Operator {
   var counts: [Int64] = []
   var accs: [[Accumulator]] = []
   var reduced: [Value] = []
+  /// With the RocksDB backend, per-key state lives there instead of in the
+  /// arrays above (see KeyedAggregateOperator+RocksDB.swift).
+  var disk: RocksKeyedStore<KeyState>?
 
   public init(key: FunctionValue, output: AggregateOutput, name: String, location: String) {
     self.keyFn = key
@@ -38,11 +41,22 @@ public final class KeyedAggregateOperator: Operator {
   enum Role { case whole, combine, mergePartials }
   var role = Role.whole
 
+  override public func open() throws {
+    try super.open()
+    if stateBackend.kind == .rocksdb { disk = makeDiskStore() }
+  }
+
+  override public func close() throws {
+    disk?.close()
+    try super.close()
+  }
+
   override public func process(_ v: Value, ts: Int64, port: Int) throws {
     if role == .mergePartials, case .opaque(let o) = v, let p = o as? PartialAggregate {
       return try merge(p)
     }
     let k = try keyCall(v)
+    if let d = disk { return try processOnDisk(d, k, v, ts: ts) }
     let (i, isNew) = index.index(of: k)
     if countOnly {
       if isNew { counts.append(1) } else { counts[i] += 1 }
@@ -73,6 +87,7 @@ public final class KeyedAggregateOperator: Operator {
 
   override public func onFinish() throws {
     guard bounded else { return }
+    if let d = disk { return try finishOnDisk(d) }
     if role == .combine {
       for i in 0..<index.count { try emit(.opaque(partial(i)), ts: Int64.max) }
       return
@@ -89,6 +104,7 @@ public final class KeyedAggregateOperator: Operator {
   }
 
   func merge(_ p: PartialAggregate) throws {
+    if let d = disk { return try mergeOnDisk(d, p) }
     let (i, isNew) = index.index(of: p.key)
     if countOnly {
       if isNew { counts.append(p.count) } else { counts[i] += p.count }
@@ -105,6 +121,12 @@ public final class KeyedAggregateOperator: Operator {
 
   override public func snapshotState(_ w: inout StateWriter) throws {
     try super.snapshotState(&w)
+    if let d = disk {
+      // -1 where the in-memory format has its key count: the state is a
+      // RocksDB checkpoint.
+      w.int(-1)
+      return try d.snapshot(&w)
+    }
     w.int(index.count)
     for i in 0..<index.count {
       try w.value(index.keys[i])
@@ -120,7 +142,20 @@ public final class KeyedAggregateOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
-    let n = try r.count()
+    let n = try r.int()
+    if n == -1 {
+      guard let d = disk else {
+        throw RuntimeError("this checkpoint keeps the operator's keyed state in RocksDB: restore with `--state-backend rocksdb`")
+      }
+      // The RocksDB checkpoint is opened whole: it cannot be split among
+      // or merged from other subtasks.
+      guard r.keyFilter == nil else {
+        throw RuntimeError("keyed state in RocksDB restores only at the parallelism the checkpoint was taken at", notes: ["help: restore with that `--parallelism`, or take the checkpoint with `--state-backend memory` to rescale"])
+      }
+      return try d.restore(&r)
+    }
+    guard n >= 0 else { throw RuntimeError("checkpoint state is damaged (a negative key count)") }
+    if let d = disk { return try restoreIntoDisk(d, count: Int(n), &r) }
     for _ in 0..<n {
       // Keys another subtask owns after rescaling are read and dropped; a
       // key already present (a combiner's partial state folded in on

@@ -22,6 +22,8 @@ open class Operator {
   public var uid = ""
   /// Processing time (the executor gives every operator its job's clock).
   public var clock = ProcessingClock()
+  /// Where keyed state lives (operators that support RocksDB look here).
+  public var stateBackend = StateBackend.memory
   /// Inputs marked idle (no events for their idle timeout): they do not
   /// hold back the combined watermark until they produce again.
   private var inputIdle: [Bool] = []

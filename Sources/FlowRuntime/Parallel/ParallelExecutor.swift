@@ -23,6 +23,8 @@ public final class ParallelExecutor {
   public var checkpoints: CheckpointStore?
   public var checkpointIntervalMillis: Int64 = 10_000
   public var restoreFrom: CheckpointStore.Snapshot?
+  /// Where keyed state lives (memory, or RocksDB on disk).
+  public var stateBackend = StateBackend.memory
   public var savepointOnStop = false
   public var crashAfterCheckpoints: Int?
   public var crashAfterEvents: Int?
@@ -107,6 +109,7 @@ public final class ParallelExecutor {
         op.bounded = n.isBounded
         op.uid = par == 1 ? n.uid : "\(n.uid)#\(s)"
         op.inputCount = max(1, n.inputs.count)
+        op.stateBackend = stateBackend
         if let src = op as? SourceOperator { src.split = (s, par) }
         ops.append(op)
       }
@@ -372,13 +375,14 @@ public final class ParallelExecutor {
   /// Writes every operator's state (all threads are parked or idle).
   func takeCheckpoint() throws {
     guard let store = checkpoints else { return }
+    stateBackend.beginCheckpoint(id: nextCheckpointID, root: store.dir)
     var sections: [(String, [UInt8])] = [("job", parallelismSection())]
     for (_, op) in allOperators {
       var w = StateWriter()
       try op.snapshotState(&w)
       sections.append((op.uid, w.bytes))
     }
-    _ = try store.write(id: nextCheckpointID, sections: sections)
+    _ = try store.write(id: nextCheckpointID, sections: sections, files: stateBackend.endCheckpoint())
     nextCheckpointID += 1
     checkpointsTaken += 1
     for (_, op) in allOperators { try (op as? SinkOperator)?.commit() }
@@ -395,6 +399,7 @@ public final class ParallelExecutor {
   /// whatever the checkpoint's (see `Rescale`).
   func restore(_ snap: CheckpointStore.Snapshot) throws {
     nextCheckpointID = snap.id + 1
+    stateBackend.restoreRoot = (snap.path as NSString).deletingLastPathComponent
     var used: Set<String> = ["job"]
     for n in order {
       // A window node runs inside its aggregate here; the serial executor

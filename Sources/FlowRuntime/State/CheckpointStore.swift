@@ -5,6 +5,11 @@ import Foundation
 /// is written under a temporary name, fsynced, then renamed, so a crash never
 /// leaves a half-written checkpoint under its real name; `MANIFEST` lists the
 /// completed ones, newest last, and only the newest `keep` are kept.
+///
+/// A checkpoint may also own files outside its state file (the RocksDB
+/// backend's `chk-<id>.rocksdb/` directory): the state file lists them with
+/// their sizes and CRC-32s under the section `#files`, loading verifies
+/// them, and they are removed with their checkpoint.
 public final class CheckpointStore {
   public let dir: String
   public let keep: Int
@@ -25,12 +30,23 @@ public final class CheckpointStore {
     public let path: String
     /// State bytes by operator uid.
     public let sections: [String: [UInt8]]
+    /// Files outside the state file (paths relative to the checkpoint
+    /// directory), verified when loaded.
+    public var files: [String] = []
   }
+
+  static let filesSection = "#files"
+  /// Checksums already computed, by inode, size and modification time: SST
+  /// files never change and are shared (hard-linked) between checkpoints,
+  /// so each is read once.
+  private var checksums: [String: UInt32] = [:]
 
   var manifestPath: String { dir + "/MANIFEST" }
 
   /// Writes checkpoint `id` durably and records it in the manifest.
-  public func write(id: Int, sections: [(String, [UInt8])]) throws -> String {
+  public func write(id: Int, sections: [(String, [UInt8])], files: [String] = []) throws -> String {
+    var sections = sections
+    if !files.isEmpty { sections.append((CheckpointStore.filesSection, try fileList(files))) }
     var w = StateWriter()
     for b in CheckpointStore.magic { w.u8(b) }
     w.int(id)
@@ -47,6 +63,9 @@ public final class CheckpointStore {
     while names.count > keep {
       let old = names.removeFirst()
       try? FileManager.default.removeItem(atPath: dir + "/" + old)
+      // Its RocksDB files: hard links, so data shared with newer
+      // checkpoints stays until the last link goes.
+      try? FileManager.default.removeItem(atPath: dir + "/" + CheckpointStore.externalDirectory(of: old))
     }
     try writeDurably(manifestPath, Array((names.joined(separator: "\n") + "\n").utf8))
     return path
@@ -94,7 +113,69 @@ public final class CheckpointStore {
     let n = try r.count()
     var sections: [String: [UInt8]] = [:]
     for _ in 0..<n { let uid = try r.string(); sections[uid] = try r.raw() }
-    return Snapshot(id: id, path: path, sections: sections)
+    var files: [String] = []
+    if let list = sections.removeValue(forKey: CheckpointStore.filesSection) {
+      let root = (path as NSString).deletingLastPathComponent
+      files = try verifyFiles(list, root: root.isEmpty ? "." : root, checkpoint: path)
+    }
+    return Snapshot(id: id, path: path, sections: sections, files: files)
+  }
+
+  /// `chk-000003.state` -> `chk-000003.rocksdb`.
+  static func externalDirectory(of stateFile: String) -> String {
+    (stateFile.hasSuffix(".state") ? String(stateFile.dropLast(6)) : stateFile) + ".rocksdb"
+  }
+
+  /// The `#files` section: each file's path, size and CRC-32.
+  func fileList(_ files: [String]) throws -> [UInt8] {
+    var w = StateWriter()
+    w.int(files.count)
+    for f in files {
+      let (size, crc) = try checksum(dir + "/" + f)
+      w.string(f)
+      w.int(size)
+      w.int(Int64(crc))
+    }
+    return w.bytes
+  }
+
+  func verifyFiles(_ list: [UInt8], root: String, checkpoint: String) throws -> [String] {
+    var r = StateReader(list)
+    let n = try r.count()
+    var out: [String] = []
+    for _ in 0..<n {
+      let f = try r.string()
+      let size = try r.int()
+      let crc = UInt32(truncatingIfNeeded: try r.int())
+      let path = root + "/" + f
+      guard FileManager.default.fileExists(atPath: path) else {
+        throw RuntimeError("checkpoint '\(checkpoint)' is damaged: its state file '\(f)' is missing")
+      }
+      let (actualSize, actualCRC) = try checksum(path)
+      guard actualSize == size, actualCRC == crc else {
+        throw RuntimeError("checkpoint '\(checkpoint)' is damaged: its state file '\(f)' " + (actualSize == size ? "does not match its checksum" : "has \(actualSize) bytes, expected \(size)"))
+      }
+      out.append(f)
+    }
+    return out
+  }
+
+  /// Size and CRC-32 of a file, read in chunks.
+  func checksum(_ path: String) throws -> (Int64, UInt32) {
+    var st = stat()
+    guard stat(path, &st) == 0 else { throw RuntimeError("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+    let key = "\(st.st_dev):\(st.st_ino):\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+    if let c = checksums[key] { return (Int64(st.st_size), c) }
+    guard let h = FileHandle(forReadingAtPath: path) else { throw RuntimeError("cannot read '\(path)'") }
+    defer { try? h.close() }
+    var crc = CRC32()
+    while true {
+      let chunk = h.readData(ofLength: 1 << 20)
+      if chunk.isEmpty { break }
+      chunk.withUnsafeBytes { crc.update($0) }
+    }
+    checksums[key] = crc.value
+    return (Int64(st.st_size), crc.value)
   }
 
   /// The newest checkpoint that reads back intact; damaged ones are

@@ -160,15 +160,27 @@ public struct StateReader {
 
 /// CRC-32 (IEEE), to detect damaged checkpoint files.
 public func crc32(_ bytes: [UInt8]) -> UInt32 {
-  var table = [UInt32](repeating: 0, count: 256)
-  for i in 0..<256 {
+  var c = CRC32()
+  bytes.withUnsafeBytes { c.update($0) }
+  return c.value
+}
+
+/// CRC-32 computed piece by piece (large files are read in chunks).
+public struct CRC32 {
+  static let table: [UInt32] = (0..<256).map { i -> UInt32 in
     var c = UInt32(i)
     for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1 }
-    table[i] = c
+    return c
   }
-  var crc: UInt32 = 0xFFFFFFFF
-  for b in bytes { crc = table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
-  return crc ^ 0xFFFFFFFF
+  private var crc: UInt32 = 0xFFFFFFFF
+  public init() {}
+  public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    let t = CRC32.table
+    var c = crc
+    for b in bytes { c = t[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+    crc = c
+  }
+  public var value: UInt32 { crc ^ 0xFFFFFFFF }
 }
 
 /// Keyed state shapes shared by several operators, written in key order so
