@@ -80,6 +80,9 @@ public enum NodeKind {
   /// A regular inner join of two keyed streams (no window): every pair of
   /// events with equal keys, emitted as soon as both are there.
   case join
+  /// A non-windowed aggregate (one keyed input) or regular join (two)
+  /// that emits a changelog: rows tagged +I/-U/+U/-D (see Changelog.swift).
+  case changelog(ChangelogSpec)
   /// A loop over bounded data: inputs are the loop's initial values, then
   /// the invariant inputs its body reads; see `IterationSpec`.
   case iterate(IterationSpec)
