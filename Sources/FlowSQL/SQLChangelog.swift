@@ -154,7 +154,7 @@ extension SQLCompiler {
       return makeNode(.sink(SinkSpec(description: "blackhole") { _ in ValueSinkWriter(DiscardSink()) }), [node], "sink \(def.name)", span, "")
     }
     guard let key = def.primaryKey else {
-      diag.add(.error("E0809", "table '\(def.name)' is append-only, but the query's result is updating (its rows are changed and retracted: -U, +U, -D)", at: span,
+      diag.add(.error("E0820", "table '\(def.name)' is append-only, but the query's result is updating (its rows are changed and retracted: -U, +U, -D)", at: span,
                       notes: ["help: declare a key so the file holds the latest row per key: PRIMARY KEY (\(def.columns.first?.name ?? "k")) NOT ENFORCED", "note: or write to a 'print' table, which prints each change with its kind"]))
       return nil
     }
