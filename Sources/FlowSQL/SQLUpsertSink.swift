@@ -21,6 +21,7 @@ final class UpsertFileSink: SinkWriter {
   let twoPhase: Bool
   var order: [Value] = []
   var rows: [Value: Value] = [:]
+  var listed = Set<Value>()
   var strip: [ObjectIdentifier: Shape] = [:]
   var preparedFile = false
 
@@ -37,7 +38,8 @@ final class UpsertFileSink: SinkWriter {
     let k = Value.list(key.map { $0 < r.values.count ? r.values[$0] : .null })
     switch kind {
     case .insert, .updateAfter:
-      if rows.updateValue(row, forKey: k) == nil { order.append(k) }
+      // A key keeps its first place, also when deleted and written again.
+      if rows.updateValue(row, forKey: k) == nil, listed.insert(k).inserted { order.append(k) }
     case .delete:
       rows[k] = nil
     case .updateBefore:
@@ -52,13 +54,10 @@ final class UpsertFileSink: SinkWriter {
     case .csv(let d): sink = try CSVSink(path: file, delimiter: d)
     case .json: sink = try JSONLinesSink(path: file)
     }
-    var live: [Value] = []
     for k in order {
       guard let row = rows[k] else { continue }
-      live.append(k)
       if case .record(let r) = row { try sink.write(r) }
     }
-    order = live
     try sink.close()
   }
 
@@ -92,11 +91,13 @@ final class UpsertFileSink: SinkWriter {
     var r = StateReader(state)
     order = []
     rows = [:]
+    listed = []
     let n = try r.count()
     for _ in 0..<n {
       let k = try r.value()
       let row = try r.value()
       order.append(k)
+      listed.insert(k)
       if case .record = row { rows[k] = row }
     }
   }
