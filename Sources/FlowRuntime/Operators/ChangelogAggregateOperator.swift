@@ -55,9 +55,9 @@ public final class ChangelogAggregateOperator: Operator {
       for a in g.accs { try a.add(row) }
       g.rows += 1
     } else {
-      for a in g.accs {
+      for (i, a) in g.accs.enumerated() {
         guard let r = a as? RetractableAccumulator else {
-          throw RuntimeError("this aggregate cannot take back retracted rows (its input is an updating stream)", at: location)
+          throw RuntimeError("'\(specs[i].name)' cannot take back a retracted row (\(kind.rawValue)) of its updating input; count, sum and avg can", at: location)
         }
         try r.retract(row)
       }

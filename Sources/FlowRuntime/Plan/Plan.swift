@@ -21,6 +21,9 @@ public final class PlanNode: OpaqueValue, @unchecked Sendable {
   /// Subtasks for this operator when the job runs in parallel, as set by
   /// `parallelism(n)` in the script (nil: the job's parallelism).
   public var parallelism: Int?
+  /// For a Table API `groupBy`: the state TTL of the changelog aggregate or
+  /// join that reads it (nil: state kept for the whole run).
+  public var stateTTL: StateTTL?
 
   public init(id: Int, kind: NodeKind, inputs: [PlanNode], location: String, name: String, schema: String = "", uid: String = "") {
     self.id = id
