@@ -21,6 +21,9 @@ final class ChangelogState {
   var ttlEventTime = false
   /// Plan nodes whose rows carry a `rowKind` field.
   var updating = Set<ObjectIdentifier>()
+  /// An embedded `sql(...)` query: never a changelog (its Flow type has no
+  /// `rowKind`).
+  var embedded = false
 }
 
 extension SQLCompiler {
@@ -35,7 +38,8 @@ extension SQLCompiler {
   /// Whether a non-windowed aggregate or regular join over these inputs
   /// must emit a changelog rather than final rows.
   func emitsChanges(_ inputs: [PlanNode]) -> Bool {
-    changes.streaming || inputs.contains { !$0.isBounded || isUpdating($0) }
+    if changes.embedded { return false }
+    return changes.streaming || inputs.contains { !$0.isBounded || isUpdating($0) }
   }
 
   // MARK: SET
@@ -269,7 +273,14 @@ extension SQLCompiler {
       for c in residual.dropFirst() { cond = both.bindBinary("AND", cond, both.bind(c), c.span) }
       node = filterNode(node, cond, on.span, name: "on")
     }
-    if !emitsChanges([left.node, right.node]) { node = materialize(node, span) }
+    if !emitsChanges([left.node, right.node]) {
+      guard left.node.isBounded && right.node.isBounded else {
+        diag.add(.error("E0805", "an outer join of an unbounded stream in an embedded sql(...) query is not supported", at: span,
+                        notes: ["help: use the Table API: leftJoin(a |> groupBy(...), b |> groupBy(...)) (operators.md)"]))
+        return nil
+      }
+      node = materialize(node, span)
+    }
     return Relation(columns: columns, node: node, rowtime: nil)
   }
 }
