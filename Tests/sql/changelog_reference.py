@@ -11,6 +11,8 @@ model Flink's streaming semantics directly, from their definitions:
   them after every change; it emits +I for a new key, -U old / +U new when
   the result changes (nothing when it does not), -D when the key's last row
   is retracted;
+- ROW_NUMBER ranks each partition afresh after every change and emits the
+  rows whose number changed (+I new, -D removed, -U/+U moved);
 - a regular join pairs each arriving row with the other side's current rows
   (+I), retracts pairs when a row is retracted (-D); an outer join emits a
   row without partner padded with NULL, retracts that row (-D) when the first
@@ -169,6 +171,51 @@ def join(left, right, lkey, rkey, how="inner"):
                     if keep[o] and not mine:
                         out.append(("+I", pad(o, m)))
     return out
+
+
+def rank(stream, partition, order):
+    """ROW_NUMBER per partition: order(row) gives a sort key (tuple, nulls
+    first; negate numbers for DESC); ties keep their arrival order. After
+    each change the partition is ranked afresh and compared with its ranking
+    before: a removed row is -D, a new one +I, a moved one -U then +U (in the
+    old ranking's order)."""
+    parts, out, seq = {}, [], 0
+
+    def ranking(rows):
+        return sorted(rows, key=lambda x: (order(x[1]), x[0]))
+
+    for kind, row in stream:
+        k = partition(row)
+        rows = parts.setdefault(k, [])
+        before = {id(x): i + 1 for i, x in enumerate(ranking(rows))}
+        old = ranking(rows)
+        if kind in ("+I", "+U"):
+            seq += 1
+            entry = [seq, row]
+            rows.append(entry)
+            changed = entry
+        else:
+            ranked = [x for x in old if x[1] == row]
+            if not ranked:
+                continue
+            changed = ranked[0]
+            rows.remove(changed)
+        after = {id(x): i + 1 for i, x in enumerate(ranking(rows))}
+        if kind in ("+I", "+U"):
+            out.append(("+I", row + (after[id(changed)],)))
+        else:
+            out.append(("-D", row + (before[id(changed)],)))
+        for x in old:
+            if x is changed:
+                continue
+            if before[id(x)] != after[id(x)]:
+                out.append(("-U", x[1] + (before[id(x)],)))
+                out.append(("+U", x[1] + (after[id(x)],)))
+    return out
+
+
+def nulls_first(v):
+    return (0, 0) if v is None else (1, v)
 
 
 def render(v):

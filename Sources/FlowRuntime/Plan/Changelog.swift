@@ -47,6 +47,11 @@ public final class ChangelogSpec {
     /// Two keyed inputs: `{key, left, right, rowKind}`, `left` or `right`
     /// null in the padded rows of outer joins.
     case join(JoinType)
+    /// Per key (a partition): each row with its ROW_NUMBER in the order of
+    /// `sortKey` (a list of values; `descending` per position; ties in
+    /// arrival order), `{...row's fields, rank, rowKind}`; a row that moves
+    /// is updated (-U/+U).
+    case rank(sortKey: FunctionValue, descending: [Bool])
   }
 
   public enum JoinType: String, Sendable {

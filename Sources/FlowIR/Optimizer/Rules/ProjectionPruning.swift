@@ -57,6 +57,7 @@ struct ProjectionPruning: PlanRule {
       case .keyBy(let f), .withTimestamps(let f, _, _): return passThrough(reads(f))
       case .window, .union, .lateEvents: return needed(c)
       case .changelog(let spec):
+        // Ranked rows are emitted whole.
         guard case .aggregate(let fields, _) = spec.operation else { return nil }
         return aggregateReads(fields)
       case .aggregate(let fields, _):
