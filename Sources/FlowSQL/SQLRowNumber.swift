@@ -5,8 +5,9 @@ import FlowRuntime
 /// the form of Flink's Top-N and deduplication queries (`WHERE rn <= N`
 /// outside). Rows are ranked per partition once the (bounded) input has
 /// ended: a keyed aggregate collects each partition's rows, sorted, and a
-/// flatMap gives every row its number. Top-N on unbounded input needs
-/// retractions, which the runtime does not have yet.
+/// flatMap gives every row its number. In streaming mode (or on unbounded
+/// or updating input) it is an updating Top-N instead: a changelog rank
+/// node (`ChangelogRankOperator`) whose rank changes the outer WHERE filters.
 extension SQLCompiler {
   /// An OVER aggregate of the SELECT list, bound.
   struct OverAggregate {
