@@ -87,6 +87,50 @@ final class SQLChangelogTests: XCTestCase {
     XCTAssertEqual(rows.sorted(), applied(lines(expected)))
   }
 
+  /// A left join feeding an aggregate, and an updating Top-N: their state
+  /// (join rows per key and side, ranked partitions, retractable
+  /// accumulators) is checkpointed and restored.
+  func testJoinAndTopNStateRestoresFromACheckpoint() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flow-changelog-ck-\(ProcessInfo.processInfo.processIdentifier)")
+    try? FileManager.default.removeItem(at: dir)
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let bidsOut = dir.appendingPathComponent("bids.csv").path, topOut = dir.appendingPathComponent("top.csv").path
+    let sql = """
+      SET 'execution.runtime-mode' = 'streaming';
+      CREATE TABLE auction (id BIGINT, seller BIGINT, category BIGINT)
+      WITH ('connector' = 'filesystem', 'path' = 'Examples/nexmark/data/auctions.csv', 'format' = 'csv', 'csv.ignore-first-line' = 'true');
+      CREATE TABLE bid (auction BIGINT, bidder BIGINT, price BIGINT)
+      WITH ('connector' = 'filesystem', 'path' = 'Examples/nexmark/data/bids.csv', 'format' = 'csv', 'csv.ignore-first-line' = 'true');
+      CREATE TABLE per_category (category BIGINT, bids BIGINT, auctions BIGINT, PRIMARY KEY (category) NOT ENFORCED)
+      WITH ('connector' = 'filesystem', 'path' = '\(bidsOut)', 'format' = 'csv');
+      CREATE TABLE top_bids (auction BIGINT, price BIGINT, rn BIGINT, PRIMARY KEY (auction, rn) NOT ENFORCED)
+      WITH ('connector' = 'filesystem', 'path' = '\(topOut)', 'format' = 'json');
+      INSERT INTO per_category
+      SELECT A.category, COUNT(B.price), COUNT(DISTINCT A.id) FROM auction AS A LEFT JOIN bid AS B ON A.id = B.auction GROUP BY A.category;
+      INSERT INTO top_bids
+      SELECT auction, price, rn FROM (SELECT auction, price, ROW_NUMBER() OVER (PARTITION BY auction ORDER BY price DESC) AS rn FROM bid) WHERE rn <= 3;
+      """
+    let file = dir.appendingPathComponent("job.sql")
+    try sql.write(to: file, atomically: true, encoding: .utf8)
+    let clean = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1"])
+    XCTAssertEqual(clean.status, 0, clean.stderr)
+    let cleanBids = try String(contentsOfFile: bidsOut, encoding: .utf8), cleanTop = try String(contentsOfFile: topOut, encoding: .utf8)
+    XCTAssertGreaterThan(lines(cleanBids).count, 2)
+    XCTAssertGreaterThan(lines(cleanTop).count, 3)
+    for p in [bidsOut, topOut] { try FileManager.default.removeItem(atPath: p) }
+    let ck = dir.appendingPathComponent("ck").path
+    let crashed = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1", "--checkpoint-dir", ck, "--checkpoint-interval", "0ms"],
+                                     env: ["FLOW_BATCH_SIZE": "100", "FLOW_CRASH_AFTER_EVENTS": "3000"])
+    XCTAssertNotEqual(crashed.status, 0, "the job should have been killed")
+    let restored = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1", "--checkpoint-dir", ck, "--restore", "latest"],
+                                      env: ["FLOW_BATCH_SIZE": "100"])
+    XCTAssertEqual(restored.status, 0, restored.stderr)
+    XCTAssertTrue(restored.stderr.contains("restoring from"), restored.stderr)
+    XCTAssertEqual(try String(contentsOfFile: bidsOut, encoding: .utf8), cleanBids)
+    XCTAssertEqual(try String(contentsOfFile: topOut, encoding: .utf8), cleanTop)
+  }
+
   func testUpsertFileSinkRestoresFromACheckpoint() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flow-upsert-ck-\(ProcessInfo.processInfo.processIdentifier)")
     try? FileManager.default.removeItem(at: dir)
