@@ -4,7 +4,7 @@
 /// input) retracts its pairs (`-D`). Outer joins emit a row without a
 /// partner padded with null (`+I[row, null]`), retract that padded row when
 /// the first partner arrives, and emit it again when the last partner is
-/// retracted. Each side's rows are kept per key (as a multiset) until
+/// retracted. Each side's rows are kept per key (a multiset) until
 /// retracted, or until the key's state outlives the TTL.
 public final class ChangelogJoinOperator: Operator {
   let leftKey: FunctionValue
@@ -12,8 +12,10 @@ public final class ChangelogJoinOperator: Operator {
   let type: ChangelogSpec.JoinType
   let nullKeysMatch: Bool
   let shape = Shape(["key", "left", "right", ChangeKind.field])
-  /// Per side, per key: distinct rows with their multiplicity, in arrival order.
-  var sides: [[Value: [(row: Value, count: Int)]]] = [[:], [:]]
+  /// Per side, per key: the rows (a multiset: a row added twice is there
+  /// twice), in arrival order. Appending is O(1); only a retraction
+  /// searches.
+  var sides: [[Value: [Value]]] = [[:], [:]]
   var ttl: [TTLClock]?
   var strip: [ObjectIdentifier: Shape] = [:]
 
@@ -46,34 +48,29 @@ public final class ChangelogJoinOperator: Operator {
     expire(k, side: s, ts: ts)
     let others = sides[o][k] ?? []
     if kind.isAccumulate {
-      let wasAlone = (sides[s][k] ?? []).isEmpty
+      let wasAlone = sides[s][k]?.isEmpty ?? true
       if others.isEmpty {
         if outerS { try out(k, s, row, .null, .insert, ts: ts) }
       } else {
-        for (m, c) in others {
-          for _ in 0..<c {
-            if outerO && wasAlone { try out(k, o, m, .null, .delete, ts: ts) }
-            try out(k, s, row, m, .insert, ts: ts)
-          }
+        for m in others {
+          if outerO && wasAlone { try out(k, o, m, .null, .delete, ts: ts) }
+          try out(k, s, row, m, .insert, ts: ts)
         }
       }
-      var mine = sides[s][k] ?? []
-      if let i = mine.firstIndex(where: { $0.row == row }) { mine[i].count += 1 } else { mine.append((row, 1)) }
-      sides[s][k] = mine
+      // In place: no copy of the key's rows.
+      sides[s][k, default: []].append(row)
     } else {
       // A retraction of a row never seen (or expired) changes nothing.
-      guard var mine = sides[s][k], let i = mine.firstIndex(where: { $0.row == row }) else { return }
-      mine[i].count -= 1
-      if mine[i].count == 0 { mine.remove(at: i) }
-      sides[s][k] = mine.isEmpty ? nil : mine
+      guard let i = sides[s][k]?.firstIndex(of: row) else { return }
+      sides[s][k]?.remove(at: i)
+      let nowAlone = sides[s][k]?.isEmpty ?? true
+      if nowAlone { sides[s][k] = nil }
       if others.isEmpty {
         if outerS { try out(k, s, row, .null, .delete, ts: ts) }
       } else {
-        for (m, c) in others {
-          for _ in 0..<c {
-            try out(k, s, row, m, .delete, ts: ts)
-            if outerO && mine.isEmpty { try out(k, o, m, .null, .insert, ts: ts) }
-          }
+        for m in others {
+          try out(k, s, row, m, .delete, ts: ts)
+          if outerO && nowAlone { try out(k, o, m, .null, .insert, ts: ts) }
         }
       }
     }
@@ -104,10 +101,8 @@ public final class ChangelogJoinOperator: Operator {
       let keys = side.keys.sorted { compareValues($0, $1) < 0 }
       w.int(keys.count)
       for k in keys {
-        let rows = side[k] ?? []
         try w.value(k)
-        w.int(rows.count)
-        for (row, c) in rows { try w.value(row); w.int(c) }
+        try w.value(.list(side[k] ?? []))
       }
     }
     w.bool(ttl != nil)
@@ -117,13 +112,11 @@ public final class ChangelogJoinOperator: Operator {
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
     for i in 0..<2 {
-      var side: [Value: [(row: Value, count: Int)]] = [:]
+      var side: [Value: [Value]] = [:]
       let n = try r.count()
       for _ in 0..<n {
         let k = try r.value()
-        let m = try r.count()
-        var rows: [(row: Value, count: Int)] = []
-        for _ in 0..<m { let row = try r.value(); rows.append((row, Int(try r.int()))) }
+        guard case .list(let rows) = try r.value() else { throw RuntimeError("corrupt join state", at: location) }
         side[k] = rows
       }
       sides[i] = side

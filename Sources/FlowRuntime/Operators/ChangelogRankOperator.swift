@@ -31,6 +31,18 @@ public final class ChangelogRankOperator: Operator {
     return false
   }
 
+  /// Where a row with sort key `sk` goes in partition `k`: after the rows
+  /// that sort before it or tie with it (binary search).
+  func insertionIndex(_ sk: [Value], in k: Value) -> Int {
+    guard let rows = partitions[k] else { return 0 }
+    var lo = 0, hi = rows.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if before(sk, rows[mid].key) { hi = mid } else { lo = mid + 1 }
+    }
+    return lo
+  }
+
   func out(_ row: Value, _ rank: Int, _ kind: ChangeKind, ts: Int64) throws {
     guard case .record(let r) = row else { return }
     let id = ObjectIdentifier(r.shape)
@@ -52,24 +64,23 @@ public final class ChangelogRankOperator: Operator {
       if now != Int64.min { t.lastAccess[k] = now }
       ttl = t
     }
-    var rows = partitions[k] ?? []
     if kind.isAccumulate {
       guard case .list(let sk) = try sortKey.apply1(row) else { throw RuntimeError("internal: ROW_NUMBER sort key", at: location) }
       // After every row that sorts before it or ties with it: ties keep
-      // their arrival order.
-      var i = rows.count
-      while i > 0 && before(sk, rows[i - 1].key) { i -= 1 }
-      rows.insert((sk, row), at: i)
-      partitions[k] = rows
+      // their arrival order. Changed in place (no copy of the partition).
+      let i = insertionIndex(sk, in: k)
+      partitions[k, default: []].insert((sk, row), at: i)
+      let rows = partitions[k] ?? []
       try out(row, i + 1, .insert, ts: ts)
       for j in (i + 1)..<rows.count {
         try out(rows[j].row, j, .updateBefore, ts: ts)
         try out(rows[j].row, j + 1, .updateAfter, ts: ts)
       }
     } else {
-      guard let i = rows.firstIndex(where: { $0.row == row }) else { return }
-      rows.remove(at: i)
-      partitions[k] = rows.isEmpty ? nil : rows
+      guard let i = partitions[k]?.firstIndex(where: { $0.row == row }) else { return }
+      partitions[k]?.remove(at: i)
+      let rows = partitions[k] ?? []
+      if rows.isEmpty { partitions[k] = nil }
       try out(row, i + 1, .delete, ts: ts)
       for j in i..<rows.count {
         try out(rows[j].row, j + 2, .updateBefore, ts: ts)
