@@ -64,6 +64,16 @@ final class SQLChangelogTests: XCTestCase {
     }
   }
 
+  /// `Tests/sql/ttl/processing_time.sql` with the simulated clock: its
+  /// `-- expect:` changes, in order, worked out by hand.
+  func testProcessingTimeTTL() throws {
+    let path = "Tests/sql/ttl/processing_time.sql"
+    let text = try String(contentsOf: Self.root.appendingPathComponent(path), encoding: .utf8)
+    let want = lines(text).filter { $0.hasPrefix("-- expect: ") }.map { String($0.dropFirst("-- expect: ".count)) }
+    XCTAssertEqual(want.count, 15)
+    XCTAssertEqual(try run(path, ["--parallelism", "1", "--clock-step", "1s"]), want)
+  }
+
   /// Batch mode (the default) on bounded input: an outer join gives its
   /// final rows, the changelog applied at the end.
   func testBatchOuterJoinGivesFinalRows() throws {
