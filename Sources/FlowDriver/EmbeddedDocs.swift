@@ -2341,5 +2341,44 @@ Fix: Use one of the connectors of `Language/sql.md`.
 ```sql
 CREATE TABLE out (auction BIGINT) WITH ('connector' = 'print');
 ```
+
+## E0820: updating result into an append-only table
+
+`INSERT INTO` a table that can only append rows (a filesystem table without
+a key) of a query whose result is updating: a non-windowed `GROUP BY`, a
+regular join or an outer join in streaming mode or on unbounded input
+changes and retracts rows it has emitted (`-U`, `+U`, `-D`; see
+[sql.md](sql.md#changelogs-updating-results)), which a plain file cannot
+take back.
+
+Example:
+
+```text
+SET 'execution.runtime-mode' = 'streaming';
+CREATE TABLE bid (auction BIGINT, price BIGINT) WITH ('connector' = 'filesystem', 'path' = 'Examples/nexmark/data/bids.csv', 'format' = 'csv', 'csv.ignore-first-line' = 'true');
+CREATE TABLE totals (auction BIGINT, n BIGINT) WITH ('connector' = 'filesystem', 'path' = 'totals.csv', 'format' = 'csv');
+INSERT INTO totals SELECT auction, COUNT(*) FROM bid GROUP BY auction;
+```
+
+`flow check bad.sql` prints:
+
+```text
+bad.sql:4:13: error[E0820]: table 'totals' is append-only, but the query's result is updating (its rows are changed and retracted: -U, +U, -D)
+  |
+4 | INSERT INTO totals SELECT auction, COUNT(*) FROM bid GROUP BY auction;
+  |             ^^^^^^
+  = help: declare a key so the file holds the latest row per key: PRIMARY KEY (auction) NOT ENFORCED
+  = note: or write to a 'print' table, which prints each change with its kind
+```
+
+Fix: Declare the table's key, so that the file holds the latest row of each
+key (an upsert file sink), or write to a `print` table.
+
+```sql
+SET 'execution.runtime-mode' = 'streaming';
+CREATE TABLE bid (auction BIGINT, price BIGINT) WITH ('connector' = 'filesystem', 'path' = 'Examples/nexmark/data/bids.csv', 'format' = 'csv', 'csv.ignore-first-line' = 'true');
+CREATE TABLE totals (auction BIGINT, n BIGINT, PRIMARY KEY (auction) NOT ENFORCED) WITH ('connector' = 'filesystem', 'path' = 'totals.csv', 'format' = 'csv');
+INSERT INTO totals SELECT auction, COUNT(*) FROM bid GROUP BY auction;
+```
 """##
 }

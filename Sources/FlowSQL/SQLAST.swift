@@ -7,6 +7,8 @@ public enum SQLStatement {
   case createView(name: String, query: SQLQuery, span: Span)
   case insert(table: String, tableSpan: Span, query: SQLQuery)
   case query(SQLQuery)
+  /// `SET 'key' = 'value'` (see SQLChangelog.swift for the keys).
+  case set(key: String, value: String, span: Span)
 }
 
 public struct SQLColumnDef {
@@ -30,6 +32,8 @@ public struct CreateTable {
   public var watermark: (column: String, columnSpan: Span, expr: SQLExpr)?
   public var options: [(key: String, value: String, span: Span)]
   public var withSpan: Span
+  /// `PRIMARY KEY (a, b) NOT ENFORCED`: the sink upserts by these columns.
+  public var primaryKey: (columns: [(String, Span)], span: Span)? = nil
 }
 
 /// A query: one SELECT, or several joined by UNION ALL.
@@ -75,6 +79,8 @@ public indirect enum SQLTableRef {
   /// `left [INNER] JOIN right ON condition`; `on` is nil for `FROM a, b`,
   /// whose condition is the WHERE clause.
   case join(SQLTableRef, SQLTableRef, on: SQLExpr?, span: Span)
+  /// `left LEFT|RIGHT|FULL [OUTER] JOIN right ON condition` (`type` upper-cased).
+  case outerJoin(type: String, SQLTableRef, SQLTableRef, on: SQLExpr, span: Span)
 }
 
 public struct SQLWindowTVF {

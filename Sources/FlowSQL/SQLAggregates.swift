@@ -22,6 +22,8 @@ final class AggregateScope {
   /// The aggregates found so far, by canonical text (each computed once).
   var calls: [(canonical: String, spec: AggSpec, type: SQLType)] = []
   var firstAggSlot: Int { windowed ? 3 : 1 }
+  /// A changelog aggregate: accumulators that can take rows back.
+  var retractable = false
 
   init(rowBinder: ExprBinder, windowed: Bool) {
     self.rowBinder = rowBinder
@@ -122,7 +124,9 @@ final class AggregateScope {
     } else {
       let argFn = arg?.eval
       let reads = (arg?.reads ?? []).union(filterReads)
-      let spec = AggSpec(.custom(make: { SQLAccumulator(kind: kind, arg: argFn, filter: filterFn, distinct: distinct) }, fieldsRead: reads), name: kind.rawValue.lowercased())
+      let spec = retractable
+        ? AggSpec(.custom(make: { RetractableSQLAccumulator(kind: kind, arg: argFn, filter: filterFn, distinct: distinct) }, fieldsRead: reads), name: kind.rawValue.lowercased())
+        : AggSpec(.custom(make: { SQLAccumulator(kind: kind, arg: argFn, filter: filterFn, distinct: distinct) }, fieldsRead: reads), name: kind.rawValue.lowercased())
       calls.append((canonical, spec, type))
       index = calls.count - 1
     }

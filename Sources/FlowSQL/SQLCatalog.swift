@@ -35,6 +35,8 @@ struct TableDef {
   var delayMillis: Int64 = 0
   var connector: Connector
   var span: Span
+  /// `PRIMARY KEY (...) NOT ENFORCED`: a sink that upserts by these columns.
+  var primaryKey: [String]?
 }
 
 extension SQLCompiler {
@@ -139,6 +141,10 @@ extension SQLCompiler {
     default: conn = .blackhole
     }
     var def = TableDef(name: t.name, columns: columns, rowtime: nil, connector: conn, span: t.nameSpan)
+    if let pk = t.primaryKey {
+      guard checkPrimaryKey(pk.columns, columns.map(\.0), connector: connector, span: pk.span) else { return }
+      def.primaryKey = pk.columns.map(\.0)
+    }
     if let w = t.watermark {
       guard let col = columns.first(where: { $0.0 == w.column }) else {
         diag.add(.error("E0803", "unknown column '\(w.column)' in WATERMARK FOR", at: w.columnSpan, notes: ["note: available columns: \(columns.map(\.0).joined(separator: ", "))"]))

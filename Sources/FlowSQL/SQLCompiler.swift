@@ -52,6 +52,8 @@ public final class SQLCompiler {
   var uidCounts: [String: Int] = [:]
   /// The WHERE clause of the SELECT whose FROM is a comma join being planned.
   var pendingWhere: SQLExpr?
+  /// Streaming mode, state TTL and which nodes carry change kinds.
+  let changes = ChangelogState()
 
   init(path: String, text: String) {
     file = SourceFile(path: path, text: text)
@@ -105,8 +107,14 @@ public final class SQLCompiler {
           continue
         }
         if let n = insertNode(def, rel, q, span) { sinks.append(n) }
+      case .set(let key, let value, let span):
+        applySet(key, value, span)
       case .query(let q):
         guard let rel = planQuery(q) else { continue }
+        if isUpdating(rel.node) {
+          if let n = changelogSink(nil, rel.node, q.span, columns: rel.columns.map(\.name)) { sinks.append(n) }
+          continue
+        }
         let spec = SinkSpec(description: "print") { _ in SharedStdout() }
         sinks.append(makeNode(.sink(spec), [rel.node], "print", q.span, ""))
       }
@@ -166,9 +174,14 @@ public final class SQLCompiler {
   }
 
   /// A map node turning each row into a record of `outputs`.
-  func projectNode(_ input: PlanNode, _ names: [String], _ outputs: [Typed], _ span: Span, name: String = "select") -> PlanNode {
-    let shape = Shape(names)
-    let fs = outputs.map(\.eval)
+  func projectNode(_ input: PlanNode, _ names: [String], _ outputs: [Typed], _ span: Span, name: String = "select", changes: Bool = false) -> PlanNode {
+    // Rows of a changelog keep their kind (the last field); `changes` makes
+    // an append-only input's rows inserts.
+    let carry = isUpdating(input), insert = changes && !carry
+    let shape = Shape(names + (carry || insert ? [ChangeKind.field] : []))
+    var fs = outputs.map(\.eval)
+    if carry { fs.append { row in if case .record(let r) = row, let k = r.values.last { return k }; return .null } }
+    if insert { fs.append { _ in .string(ChangeKind.insert.rawValue) } }
     var reads = Set<String>()
     for o in outputs { reads.formUnion(o.reads) }
     let info = FunctionInfo(text: "SELECT " + names.joined(separator: ", "), fieldsRead: reads, constant: nil, updatedFields: nil)
@@ -178,7 +191,8 @@ public final class SQLCompiler {
       for g in fs { values.append(try g(row)) }
       return .record(Record(shape: shape, values: values))
     })
-    return makeNode(.map(f), [input], name, span, flowSchema(zip(names, outputs).map { ($0.0, $0.1.type) }))
+    let node = makeNode(.map(f), [input], name, span, flowSchema(zip(names, outputs).map { ($0.0, $0.1.type) }))
+    return carry || insert ? markUpdating(node) : node
   }
 
   func filterNode(_ input: PlanNode, _ cond: Typed, _ span: Span, name: String = "where") -> PlanNode {
@@ -188,6 +202,7 @@ public final class SQLCompiler {
       if case .bool(true) = try g(row) { return .bool(true) }
       return .bool(false)
     })
-    return makeNode(.filter(f), [input], name, span, input.schema)
+    let node = makeNode(.filter(f), [input], name, span, input.schema)
+    return isUpdating(input) ? markUpdating(node) : node
   }
 }

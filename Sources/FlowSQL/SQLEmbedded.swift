@@ -19,6 +19,9 @@ public struct EmbeddedQuery {
     let c = SQLCompiler(path: location, text: query)
     c.idSource = nextID
     c.callLocation = location
+    // Its result type has no change kind: grouped queries keep emitting
+    // running values per group on unbounded streams (see sql.md).
+    c.changes.embedded = true
     // `line:col` of the call, as Flow's own uids have it.
     c.uidPrefix = "sql@\(location.split(separator: ":").suffix(2).joined(separator: ":"))/"
     let whole = Span(fileID: c.fileID, start: 0, end: query.utf8.count)

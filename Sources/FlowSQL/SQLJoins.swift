@@ -13,7 +13,7 @@ extension SQLCompiler {
     return [e]
   }
 
-  func planJoin(_ leftRef: SQLTableRef, _ rightRef: SQLTableRef, _ on: SQLExpr, _ span: Span) -> Relation? {
+  func planJoin(_ leftRef: SQLTableRef, _ rightRef: SQLTableRef, _ on: SQLExpr, _ span: Span, type: ChangelogSpec.JoinType = .inner) -> Relation? {
     let l = planTableRef(leftRef), r = planTableRef(rightRef)
     guard let left = l, let right = r else { return nil }
     let columns = left.columns + right.columns
@@ -92,6 +92,9 @@ extension SQLCompiler {
     }
     let lk = makeNode(.keyBy(keyFunction(leftKeys)), [left.node], "join key", span, left.node.schema)
     let rk = makeNode(.keyBy(keyFunction(rightKeys)), [right.node], "join key", span, right.node.schema)
+    if type != .inner || emitsChanges([left.node, right.node]) {
+      return planChangelogJoin(left, right, lk, rk, type, interval: interval != nil, residual: residual, binder: both, on, span)
+    }
     let joined = interval.map { makeNode(.intervalJoin(lower: $0.lower, upper: $0.upper), [lk, rk], "interval join", span, "") }
       ?? makeNode(.join, [lk, rk], "join", span, "")
     // SQL NULL never equals anything: a pair whose key holds a NULL is dropped.

@@ -121,6 +121,15 @@ struct SQLParser {
       return .insert(table: name, tableSpan: span, query: try parseQuery())
     }
     if peek.isKeyword("SELECT") || peek.isSymbol("(") { return .query(try parseQuery()) }
+    if peek.isKeyword("SET"), case .string = peek(1).kind {
+      _ = advance()
+      let k = advance()
+      guard case .string(let key) = k.kind else { throw fail("expected an option name in quotes after SET") }
+      try expectSymbol("=")
+      let v = peek
+      guard case .string(let value) = advance().kind else { throw fail("expected a value in quotes, found \(describe(v))", at: v.span) }
+      return .set(key: key, value: value, span: spanFrom(t.span))
+    }
     if peek.isKeyword("SET") || peek.isKeyword("USE") || peek.isKeyword("DROP") || peek.isKeyword("ALTER") || peek.isKeyword("EXPLAIN") {
       throw unsupported("\(describe(peek)) statements are not supported", notes: ["help: a SQL file holds CREATE TABLE, CREATE VIEW, INSERT INTO and SELECT statements"])
     }
@@ -132,6 +141,7 @@ struct SQLParser {
     try expectSymbol("(", " after the table name")
     var columns: [SQLColumnDef] = []
     var watermark: (String, Span, SQLExpr)?
+    var primaryKey: (columns: [(String, Span)], span: Span)?
     repeat {
       if accept("WATERMARK") {
         try expect("FOR")
@@ -139,7 +149,18 @@ struct SQLParser {
         try expect("AS")
         watermark = (col, colSpan, try parseExpr())
       } else if peek.isKeyword("PRIMARY") || peek.isKeyword("CONSTRAINT") {
-        throw unsupported("PRIMARY KEY constraints are not supported", notes: ["help: drop the constraint; sinks here are append-only"])
+        let start = peek.span
+        if accept("CONSTRAINT") { _ = try identifier("a constraint name") }
+        try expect("PRIMARY")
+        try expect("KEY")
+        try expectSymbol("(", " after PRIMARY KEY")
+        var keyColumns: [(String, Span)] = []
+        repeat { keyColumns.append(try identifier("a column name")) } while acceptSymbol(",")
+        try expectSymbol(")", " after the key columns")
+        guard accept("NOT"), accept("ENFORCED") else {
+          throw unsupported("only PRIMARY KEY (...) NOT ENFORCED is supported", notes: ["help: add NOT ENFORCED, as Flink requires"])
+        }
+        primaryKey = (keyColumns, spanFrom(start))
       } else {
         let (col, colSpan) = try identifier("a column name")
         let type = try parseTypeName()
@@ -166,7 +187,9 @@ struct SQLParser {
       } while acceptSymbol(",")
       try expectSymbol(")", " after the options")
     }
-    return CreateTable(name: name, nameSpan: nameSpan, columns: columns, watermark: watermark, options: options, withSpan: spanFrom(withStart))
+    var table = CreateTable(name: name, nameSpan: nameSpan, columns: columns, watermark: watermark, options: options, withSpan: spanFrom(withStart))
+    table.primaryKey = primaryKey
+    return table
   }
 
   mutating func parseTypeName() throws -> SQLTypeName {
@@ -292,8 +315,17 @@ struct SQLParser {
           from = .join(from, right, on: nil, span: spanFrom(start))
           continue
         }
-        for word in ["LEFT", "RIGHT", "FULL", "CROSS", "NATURAL"] where peek.isKeyword(word) {
-          throw unsupported("\(word) joins are not supported", notes: ["help: only inner equi-joins are supported: [INNER] JOIN ... ON a.k = b.k (outer joins need retractions)"])
+        if let word = ["LEFT", "RIGHT", "FULL"].first(where: { peek.isKeyword($0) }),
+           peek(1).isKeyword("JOIN") || (peek(1).isKeyword("OUTER") && peek(2).isKeyword("JOIN")) {
+          pos += peek(1).isKeyword("OUTER") ? 3 : 2
+          let right = try parseTableRef()
+          try expect("ON")
+          let cond = try parseExpr()
+          from = .outerJoin(type: word, from, right, on: cond, span: spanFrom(start))
+          continue
+        }
+        for word in ["CROSS", "NATURAL"] where peek.isKeyword(word) {
+          throw unsupported("\(word) joins are not supported", notes: ["help: join on equal columns: [INNER] JOIN, LEFT, RIGHT or FULL [OUTER] JOIN ... ON a.k = b.k"])
         }
         break
       }
@@ -347,7 +379,7 @@ struct SQLParser {
       case .table(let n, _, let sp): ref = .table(name: n, alias: a, span: sp)
       case .subquery(let q, _, let sp): ref = .subquery(q, alias: a, span: sp)
       case .windowTVF(let w, _): ref = .windowTVF(w, alias: a)
-      case .join: break
+      case .join, .outerJoin: break
       }
     }
     return ref

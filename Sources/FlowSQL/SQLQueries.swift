@@ -20,6 +20,7 @@ extension SQLCompiler {
   /// `ORDER BY ... [LIMIT n]` over the query's output columns: all rows are
   /// sorted (stable) when the bounded input ends, by one operator.
   func sortedRows(_ r: Relation, _ order: [(SQLExpr, Bool)], _ limit: Int64?, _ span: Span) -> Relation? {
+    if refuseUpdating(r.node, "ORDER BY", span, help: "sort in batch mode (SET 'execution.runtime-mode' = 'batch') on bounded input") { return nil }
     guard r.node.isBounded else {
       diag.add(.error("E0805", "ORDER BY and LIMIT on an unbounded input are not supported", at: span,
                       notes: ["help: rank rows per window with ROW_NUMBER, or read a bounded source"]))
@@ -57,13 +58,16 @@ extension SQLCompiler {
       return .list(Array(x.values.prefix(n)))
     })
     var node = makeNode(.keyBy(key), [r.node], "distinct", span, r.node.schema)
-    node = makeNode(.aggregate(fields: [], shape: Shape(["key"])), [node], "distinct rows", span, "")
-    let shape = Shape(names)
+    let changelog = emitsChanges([r.node])
+    node = changelog ? changelogAggregateNode(node, AggregateScope(rowBinder: binder(r.columns), windowed: false), span)
+      : makeNode(.aggregate(fields: [], shape: Shape(["key"])), [node], "distinct rows", span, "")
+    let shape = Shape(names + (changelog ? [ChangeKind.field] : []))
     let unpack = FunctionValue(info: FunctionInfo(text: "DISTINCT ROW", fieldsRead: nil, constant: nil, updatedFields: nil), unary: { v in
       guard case .record(let x) = v, case .list(let values)? = x.values.first else { return .null }
-      return .record(Record(shape: shape, values: values))
+      return .record(Record(shape: shape, values: changelog ? values + [x.values[x.values.count - 1]] : values))
     })
     node = makeNode(.map(unpack), [node], "distinct row", span, r.node.schema)
+    if changelog { markUpdating(node) }
     return Relation(columns: r.columns, node: node, rowtime: nil)
   }
 
@@ -87,6 +91,8 @@ extension SQLCompiler {
     }
     guard !rels.contains(where: { $0 == nil }) else { return nil }
     let names = first.columns.map(\.name)
+    // A changelog and an append-only branch: the latter's rows become inserts.
+    let anyUpdating = rels.contains { $0.map { isUpdating($0.node) } ?? false }
     var node: PlanNode?
     for (i, r) in rels.enumerated() {
       guard let r = r else { continue }
@@ -94,8 +100,9 @@ extension SQLCompiler {
       let b = binder(r.columns)
       let outs = r.columns.indices.map { b.coerce(b.column($0, parts[i].span), to: types[$0]) }
       let sameShape = r.columns.map(\.name) == names && zip(r.columns, types).allSatisfy { $0.0.type == $0.1 }
-      let n = sameShape ? r.node : projectNode(r.node, names, outs, parts[i].span, name: "union input")
+      let n = sameShape && isUpdating(r.node) == anyUpdating ? r.node : projectNode(r.node, names, outs, parts[i].span, name: "union input", changes: anyUpdating)
       node = node.map { makeNode(.union, [$0, n], "union all", span, n.schema) } ?? n
+      if anyUpdating, let u = node { markUpdating(u) }
     }
     guard let out = node else { return nil }
     let rowtime = rels.allSatisfy { $0?.rowtime == first.rowtime } ? first.rowtime : nil
@@ -120,6 +127,8 @@ extension SQLCompiler {
     case .windowTVF(let w, let alias):
       guard let r = planWindowTVF(w) else { return nil }
       return alias.map { requalified(r, $0) } ?? r
+    case .outerJoin(let type, let l, let r, let on, let span):
+      return planJoin(l, r, on, span, type: ChangelogSpec.JoinType(rawValue: type.lowercased()) ?? .inner)
     case .join(let l, let r, let on, let span):
       guard let cond = on ?? pendingWhere else {
         diag.add(.error("E0805", "a comma join (FROM a, b) needs a WHERE clause with an equality between the two tables", at: span,
@@ -421,6 +430,8 @@ extension SQLCompiler {
       input = rel.node
     }
     let scope = AggregateScope(rowBinder: rowBinder, windowed: windowSpec != nil)
+    if windowSpec != nil, refuseUpdating(input, "a window aggregation", s.span, help: "aggregate the rows before they are updated, or use a non-windowed GROUP BY") { return nil }
+    scope.retractable = windowSpec == nil && emitsChanges([input])
     if let g = legacy, case .call(let name, _, _, _, _) = g.kind { scope.legacyWindow = name.uppercased() }
     for g in s.groupBy {
       if windowSpec != nil, isWindowColumn(g, "window_start") || isWindowColumn(g, "window_end") { continue }
@@ -460,7 +471,8 @@ extension SQLCompiler {
     if let spec = windowSpec {
       node = makeNode(.window(spec, .onWatermark, latenessMillis: 0), [node], "window", groupSpan, input.schema)
     }
-    node = makeNode(.aggregate(fields: scope.fields, shape: scope.shape), [node], "aggregate", s.span, "")
+    node = scope.retractable ? changelogAggregateNode(node, scope, s.span)
+      : makeNode(.aggregate(fields: scope.fields, shape: scope.shape), [node], "aggregate", s.span, "")
     if let h = havingT, let hc = s.having { node = filterNode(node, h, hc.span, name: "having") }
     let names = outputNames(exprs)
     node = projectNode(node, names, outs, s.span)
@@ -491,6 +503,7 @@ extension SQLCompiler {
     let names = def.columns.map(\.name)
     let same = rel.columns.map(\.name) == names && zip(rel.columns, def.columns).allSatisfy { $0.0.type == $0.1.type }
     let node = same ? rel.node : projectNode(rel.node, names, outs, span, name: "insert into")
+    if isUpdating(node) { return changelogSink(def, node, span, columns: names) }
     return sinkNode(def, node, span)
   }
 

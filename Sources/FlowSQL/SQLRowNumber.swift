@@ -5,8 +5,9 @@ import FlowRuntime
 /// the form of Flink's Top-N and deduplication queries (`WHERE rn <= N`
 /// outside). Rows are ranked per partition once the (bounded) input has
 /// ended: a keyed aggregate collects each partition's rows, sorted, and a
-/// flatMap gives every row its number. Top-N on unbounded input needs
-/// retractions, which the runtime does not have yet.
+/// flatMap gives every row its number. In streaming mode (or on unbounded
+/// or updating input) it is an updating Top-N instead: a changelog rank
+/// node (`ChangelogRankOperator`) whose rank changes the outer WHERE filters.
 extension SQLCompiler {
   /// An OVER aggregate of the SELECT list, bound.
   struct OverAggregate {
@@ -39,7 +40,17 @@ extension SQLCompiler {
       }
     }
     guard let over = spec else { return nil }
-    guard rel.node.isBounded else {
+    // In streaming mode, on unbounded or updating input: an updating Top-N.
+    let updating = emitsChanges([rel.node])
+    if updating, let e = s.items.lazy.compactMap({ item -> SQLExpr? in
+      if case .expr(let e, _) = item, case .overAggregate = e.kind { return e }
+      return nil
+    }).first {
+      diag.add(.error("E0805", "OVER aggregates in streaming mode or over an unbounded or updating input are not supported", at: e.span,
+                      notes: ["help: aggregate per window (GROUP BY window_start, window_end), or run in batch mode on bounded input"]))
+      return nil
+    }
+    guard updating || rel.node.isBounded else {
       diag.add(.error("E0805", "OVER (...) on an unbounded input is not supported", at: over.span,
                       notes: ["help: Top-N over an unbounded stream needs retractions; rank within windows instead (GROUP BY window_start, window_end) or read a bounded source"]))
       return nil
@@ -125,6 +136,16 @@ extension SQLCompiler {
     })
     node = makeNode(.keyBy(keyFn), [node], "partition by", over.span, node.schema)
     let orderFns = order.map(\.0.eval), desc = order.map(\.1)
+    if updating {
+      let sortKey = FunctionValue(info: FunctionInfo(text: "ORDER BY", fieldsRead: nil, constant: nil, updatedFields: nil), unary: { row in
+        .list(try orderFns.map { try $0(row) })
+      })
+      let spec = ChangelogSpec(.rank(sortKey: sortKey, descending: desc), ttl: changes.ttl)
+      node = markUpdating(makeNode(.changelog(spec), [node], "row number", over.span, flowSchema(ext.map { ($0.name, $0.type) })))
+      let names = outputNames(exprs)
+      node = projectNode(node, names, outs, s.span)
+      return Relation(columns: zip(names, outs).map { SQLColumn(name: $0.0, type: $0.1.type, qualifiers: []) }, node: node, rowtime: nil)
+    }
     // Whole rows are kept, so every field may be read.
     let agg = AggSpec(.custom(make: { SortedRows(order: orderFns, descending: desc) }, fieldsRead: nil), name: "rows")
     node = makeNode(.aggregate(fields: [("rows", agg)], shape: Shape(["key", "rows"])), [node], "over", over.span, "")

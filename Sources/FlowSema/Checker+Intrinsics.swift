@@ -32,12 +32,13 @@ extension Checker {
     }
     let st = infer(args[0].value, scope).resolved
     let k: Type, t: Type
-    var windowed = false
+    var windowed = false, grouped = false
     switch st {
     case .con("Keyed", let a) where a.count == 2: k = a[0]; t = a[1]
+    case .con("Grouped", let a) where a.count == 2: k = a[0]; t = a[1]; grouped = true
     case .con("Windowed", let a) where a.count == 2: k = a[0]; t = a[1]; windowed = true
     default:
-      error("E0501", "'aggregate' needs a keyed or windowed stream, but it is given \(TypePrinter().print(st))", at: argumentSite(args[0].value, e, callee), notes: ["help: key the stream first: `|> keyBy(x => ...) |> aggregate({ ... })`"])
+      error("E0501", "'aggregate' needs a keyed, windowed or grouped stream, but it is given \(TypePrinter().print(st))", at: argumentSite(args[0].value, e, callee), notes: ["help: key the stream first: `|> keyBy(x => ...) |> aggregate({ ... })`"])
       infer(args[1].value, scope)
       return fresh()
     }
@@ -50,8 +51,8 @@ extension Checker {
       return fresh()
     }
     for f in fields {
-      if out.contains(where: { $0.0 == f.name.text }) {
-        error("E0504", "the aggregate name '\(f.name.text)' is taken by the output's own field", at: f.name.span, notes: ["help: rename it; the output already has key\(windowed ? ", start and end" : "")"])
+      if out.contains(where: { $0.0 == f.name.text }) || (grouped && f.name.text == "rowKind") {
+        error("E0504", "the aggregate name '\(f.name.text)' is taken by the output's own field", at: f.name.span, notes: ["help: rename it; the output already has key\(windowed ? ", start and end" : grouped ? " and rowKind" : "")"])
         continue
       }
       let r = fresh()
@@ -59,6 +60,8 @@ extension Checker {
       out.append((f.name.text, r))
     }
     exprTypes[aggs.id] = .record(out, tail: nil)
+    // A changelog: each row says what it does to the result (+I, -U, +U, -D).
+    if grouped { return .stream(.record(out + [("rowKind", .string)], tail: nil)) }
     return .stream(.record(out, tail: nil))
   }
 

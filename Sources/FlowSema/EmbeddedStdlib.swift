@@ -1143,6 +1143,28 @@ pub extern fn intervalJoin<K, A, B>(left: Keyed<K, A>, right: Keyed<K, B>, lower
 pub extern fn coGroup<K, A, B>(left: Keyed<K, A>, right: Keyed<K, B>, window: WindowSpec) -> Stream<{ key: K, left: List<A>, right: List<B> }>
 /// A regular inner join (no window): every pair of events with equal keys.
 pub extern fn join<K, A, B>(left: Keyed<K, A>, right: Keyed<K, B>) -> Stream<{ key: K, left: A, right: B }>
+
+// ---------------------------------------------------------------- Table API
+
+/// A stream grouped by a key for the Table API: its `aggregate` and joins
+/// emit changelogs, records with a `rowKind` field ("+I", "-U", "+U", "-D").
+pub extern type Grouped<K, T>
+/// Table API: each row mapped to a new row (a `map` node).
+pub extern fn select<T, R>(s: Stream<T>, f: (T) -> R) -> Stream<R>
+/// Table API: the rows for which `p` holds (a `filter` node).
+pub extern fn where<T>(s: Stream<T>, p: (T) -> Bool) -> Stream<T>
+/// Table API: rows grouped by `key`. A key's state (its group, its join
+/// rows) is dropped when no row touched it for `ttl` (0ms: kept), in
+/// processing time, or in event time with `eventTimeTTL`.
+pub extern fn groupBy<K, T>(s: Stream<T>, key: (T) -> K, ttl: Duration = 0ms, eventTimeTTL: Bool = false) -> Grouped<K, T>
+/// Table API: a regular inner join emitting a changelog (+I pairs, -D when
+/// an updating input retracts a row).
+pub extern fn join<K, A, B>(left: Grouped<K, A>, right: Grouped<K, B>) -> Stream<{ key: K, left: A, right: B, rowKind: String }>
+/// Table API: a left outer join; rows without a partner have `right: null`
+/// until one arrives (then retracted with -D).
+pub extern fn leftJoin<K, A, B>(left: Grouped<K, A>, right: Grouped<K, B>) -> Stream<{ key: K, left: A, right: B?, rowKind: String }>
+pub extern fn rightJoin<K, A, B>(left: Grouped<K, A>, right: Grouped<K, B>) -> Stream<{ key: K, left: A?, right: B, rowKind: String }>
+pub extern fn fullJoin<K, A, B>(left: Grouped<K, A>, right: Grouped<K, B>) -> Stream<{ key: K, left: A?, right: B?, rowKind: String }>
 pub extern fn latest<K, T>(s: Keyed<K, T>) -> Table<K, T>
 /// Each event with the latest value of the table under the same key, if any.
 pub extern fn lookup<K, A, B>(s: Keyed<K, A>, table: Table<K, B>) -> Stream<{ key: K, left: A, right: B? }>

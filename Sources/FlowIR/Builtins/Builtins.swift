@@ -9,6 +9,7 @@ public enum Builtins {
     registerSources(&t)
     registerNexmark(&t)
     registerJoins(&t)
+    registerTableAPI(&t)
     registerIterations(&t)
     registerPatterns(&t)
     registerSinks(&t)

@@ -201,6 +201,8 @@ public struct FlinkPlanCompiler {
       return try join(n, interval: nil, window: spec)
     case .join:
       return try join(n, interval: nil, window: nil)
+    case .changelog:
+      throw refuse(n, "changelog operators (updating aggregates and outer joins) have no translation yet")
     case .latest:
       // A versioned view: the deduplication Flink recognizes (the latest
       // row per key by event time), usable with FOR SYSTEM_TIME AS OF.

@@ -153,12 +153,19 @@ extension Lowering {
     }
     let input = try compile(args[0], s)
     let aggs = try fields.map { ($0.name.text, try compile($0.value, s)) }
+    // The Table API's `groupBy(...) |> aggregate(...)` emits a changelog.
+    var grouped = false
+    if case .con("Grouped", _)? = checker.exprTypes[args[0].id]?.resolved { grouped = true }
     return { [unowned self] f in
       let inNode = try planNode(try input(f), site)
       var specs: [(String, AggSpec)] = []
       for (n, c) in aggs {
         guard case .opaque(let o) = try c(f), let spec = o as? AggSpec else { throw RuntimeError("'\(n)' is not an aggregate", at: site.location) }
         specs.append((n, spec))
+      }
+      if grouped {
+        let spec = ChangelogSpec(.aggregate(fields: specs, shape: Shape(["key"] + specs.map(\.0))), ttl: inNode.stateTTL)
+        return self.node(.changelog(spec), [inNode], site, "aggregate")
       }
       let windowed: Bool
       if case .window = inNode.kind { windowed = true } else { windowed = false }

@@ -105,6 +105,13 @@ public struct PlanPrinter {
     case .latest: return "latest"
     case .timedOut: return "timedOut"
     case .join: return "join"
+    case .changelog(let spec):
+      let ttl = spec.ttl.map { " \($0)" } ?? ""
+      switch spec.operation {
+      case .aggregate(let fields, _): return "changelog aggregate { " + fields.map { "\($0.0): \($0.1.name)" }.joined(separator: ", ") + " }" + ttl
+      case .join(let type): return "changelog \(type == .inner ? "" : type.rawValue + " outer ")join" + ttl
+      case .rank: return "changelog rank (ROW_NUMBER)" + ttl
+      }
     case .feedback(let slot): return slot == IterationSpec.nextSlot ? "feedback next round" : "feedback \(slot)"
     case .iterate(let spec):
       let body = spec.outputs.map { o in "[" + iterationBody(o) + "]" }.joined(separator: ", ")

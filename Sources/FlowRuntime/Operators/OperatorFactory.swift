@@ -68,6 +68,18 @@ struct OperatorFactory {
     case .join:
       let (l, r) = try joinKeys(n)
       return HashJoinOperator(left: l, right: r, location: n.location)
+    case .changelog(let spec):
+      switch spec.operation {
+      case .aggregate(let fields, let shape):
+        guard let key = n.inputs.first.flatMap(Self.keyFunction) else { throw RuntimeError("'\(n.name)' needs a keyed stream", at: n.location) }
+        return ChangelogAggregateOperator(key: key, fields: fields, shape: shape, ttl: spec.ttl, location: n.location)
+      case .rank(let sortKey, let descending):
+        guard let key = n.inputs.first.flatMap(Self.keyFunction) else { throw RuntimeError("'\(n.name)' needs a keyed stream", at: n.location) }
+        return ChangelogRankOperator(key: key, sortKey: sortKey, descending: descending, ttl: spec.ttl, location: n.location)
+      case .join(let type):
+        let (l, r) = try joinKeys(n)
+        return ChangelogJoinOperator(left: l, right: r, type: type, ttl: spec.ttl, nullKeysMatch: spec.nullKeysMatch, location: n.location)
+      }
     case .iterate(let spec):
       return IterationOperator(spec: spec, inputs: n.inputs.count, location: n.location)
     case .feedback(let slot):

@@ -77,7 +77,7 @@ struct ParallelLayout {
   /// True for operators whose inputs are partitioned by key.
   static func isKeyed(_ n: PlanNode) -> Bool {
     switch n.kind {
-    case .aggregate, .reduce, .process, .pattern, .windowJoin, .intervalJoin, .join, .lookup, .connect, .withBroadcast: return true
+    case .aggregate, .reduce, .process, .pattern, .windowJoin, .intervalJoin, .join, .changelog, .lookup, .connect, .withBroadcast: return true
     default: return false
     }
   }

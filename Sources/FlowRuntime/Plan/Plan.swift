@@ -21,6 +21,9 @@ public final class PlanNode: OpaqueValue, @unchecked Sendable {
   /// Subtasks for this operator when the job runs in parallel, as set by
   /// `parallelism(n)` in the script (nil: the job's parallelism).
   public var parallelism: Int?
+  /// For a Table API `groupBy`: the state TTL of the changelog aggregate or
+  /// join that reads it (nil: state kept for the whole run).
+  public var stateTTL: StateTTL?
 
   public init(id: Int, kind: NodeKind, inputs: [PlanNode], location: String, name: String, schema: String = "", uid: String = "") {
     self.id = id
@@ -80,6 +83,9 @@ public enum NodeKind {
   /// A regular inner join of two keyed streams (no window): every pair of
   /// events with equal keys, emitted as soon as both are there.
   case join
+  /// A non-windowed aggregate (one keyed input) or regular join (two)
+  /// that emits a changelog: rows tagged +I/-U/+U/-D (see Changelog.swift).
+  case changelog(ChangelogSpec)
   /// A loop over bounded data: inputs are the loop's initial values, then
   /// the invariant inputs its body reads; see `IterationSpec`.
   case iterate(IterationSpec)

@@ -27,19 +27,7 @@ struct ProjectionPruning: PlanRule {
     /// What consumer `c` needs of its input.
     func requires(_ c: PlanNode) -> Set<String>? {
       func reads(_ f: FunctionValue) -> Set<String>? { f.info?.fieldsRead }
-      func passThrough(_ own: Set<String>?) -> Set<String>? {
-        guard let o = own, let d = needed(c) else { return nil }
-        return o.union(d)
-      }
-      switch c.kind {
-      case .filter(let f): return passThrough(reads(f))
-      case .map(let f):
-        if let updated = f.info?.updatedFields, let r = reads(f), let d = needed(c) { return r.union(d.subtracting(updated)) }
-        return reads(f)
-      case .flatMap(let f): return reads(f)
-      case .keyBy(let f), .withTimestamps(let f, _, _): return passThrough(reads(f))
-      case .window, .union, .lateEvents: return needed(c)
-      case .aggregate(let fields, _):
+      func aggregateReads(_ fields: [(String, AggSpec)]) -> Set<String>? {
         var out = Set<String>()
         for (_, spec) in fields {
           switch spec.kind {
@@ -55,6 +43,25 @@ struct ProjectionPruning: PlanRule {
           }
         }
         return out
+      }
+      func passThrough(_ own: Set<String>?) -> Set<String>? {
+        guard let o = own, let d = needed(c) else { return nil }
+        return o.union(d)
+      }
+      switch c.kind {
+      case .filter(let f): return passThrough(reads(f))
+      case .map(let f):
+        if let updated = f.info?.updatedFields, let r = reads(f), let d = needed(c) { return r.union(d.subtracting(updated)) }
+        return reads(f)
+      case .flatMap(let f): return reads(f)
+      case .keyBy(let f), .withTimestamps(let f, _, _): return passThrough(reads(f))
+      case .window, .union, .lateEvents: return needed(c)
+      case .changelog(let spec):
+        // Ranked rows are emitted whole.
+        guard case .aggregate(let fields, _) = spec.operation else { return nil }
+        return aggregateReads(fields)
+      case .aggregate(let fields, _):
+        return aggregateReads(fields)
       case .fused(let stages):
         var acc: Set<String>? = needed(c)
         for st in stages.reversed() {

@@ -1,0 +1,10 @@
+-- A regular inner join in streaming mode: pairs as soon as both rows are
+-- there; a NULL key matches nothing.
+-- reference: project(join(scan("orders"), scan("customers"), lambda r: (r[1],), lambda r: (r[0],)), lambda r: (r[0], r[1], r[8], r[4] * r[9]))
+SET 'execution.runtime-mode' = 'streaming';
+CREATE TABLE orders (id BIGINT, customer STRING, product STRING, amount DOUBLE, qty BIGINT, ts STRING, note STRING)
+WITH ('connector' = 'filesystem', 'path' = 'Tests/sql/data/orders.csv', 'format' = 'csv', 'csv.ignore-first-line' = 'true');
+CREATE TABLE customers (name STRING, city STRING, tier BIGINT)
+WITH ('connector' = 'filesystem', 'path' = 'Tests/sql/data/customers.csv', 'format' = 'csv', 'csv.ignore-first-line' = 'true');
+SELECT o.id, o.customer, c.city, o.qty * c.tier AS weighted
+FROM orders AS o JOIN customers AS c ON o.customer = c.name;
