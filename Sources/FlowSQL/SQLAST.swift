@@ -75,6 +75,8 @@ public indirect enum SQLTableRef {
   /// `left [INNER] JOIN right ON condition`; `on` is nil for `FROM a, b`,
   /// whose condition is the WHERE clause.
   case join(SQLTableRef, SQLTableRef, on: SQLExpr?, span: Span)
+  /// `input MATCH_RECOGNIZE (...) [AS alias]` (SQLMatchRecognize.swift).
+  case matchRecognize(SQLMatchRecognize, alias: String?)
 }
 
 public struct SQLWindowTVF {

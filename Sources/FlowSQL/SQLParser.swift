@@ -330,11 +330,9 @@ struct SQLParser {
       if peek.isKeyword("FOR") {
         throw unsupported("temporal joins (FOR SYSTEM_TIME AS OF) are not supported yet", notes: ["help: use `lookup` in a Flow script"])
       }
-      if peek.isKeyword("MATCH_RECOGNIZE") {
-        throw unsupported("MATCH_RECOGNIZE is not supported yet", notes: ["help: use the CEP pattern API in a Flow script (Language/operators.md)"])
-      }
       ref = .table(name: name, alias: nil, span: sp)
     }
+    if peek.isKeyword("MATCH_RECOGNIZE") { ref = .matchRecognize(try parseMatchRecognize(ref), alias: nil) }
     var alias: String?
     if accept("AS") {
       alias = try identifier("an alias").0
@@ -347,6 +345,7 @@ struct SQLParser {
       case .table(let n, _, let sp): ref = .table(name: n, alias: a, span: sp)
       case .subquery(let q, _, let sp): ref = .subquery(q, alias: a, span: sp)
       case .windowTVF(let w, _): ref = .windowTVF(w, alias: a)
+      case .matchRecognize(let m, _): ref = .matchRecognize(m, alias: a)
       case .join: break
       }
     }

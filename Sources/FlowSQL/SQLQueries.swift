@@ -120,6 +120,9 @@ extension SQLCompiler {
     case .windowTVF(let w, let alias):
       guard let r = planWindowTVF(w) else { return nil }
       return alias.map { requalified(r, $0) } ?? r
+    case .matchRecognize(let m, let alias):
+      guard let r = planMatchRecognize(m) else { return nil }
+      return alias.map { requalified(r, $0) } ?? r
     case .join(let l, let r, let on, let span):
       guard let cond = on ?? pendingWhere else {
         diag.add(.error("E0805", "a comma join (FROM a, b) needs a WHERE clause with an equality between the two tables", at: span,
