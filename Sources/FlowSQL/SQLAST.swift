@@ -77,6 +77,9 @@ public indirect enum SQLTableRef {
   case join(SQLTableRef, SQLTableRef, on: SQLExpr?, span: Span)
   /// `input MATCH_RECOGNIZE (...) [AS alias]` (SQLMatchRecognize.swift).
   case matchRecognize(SQLMatchRecognize, alias: String?)
+  /// `left LEFT | RIGHT | FULL [OUTER] JOIN right ON condition`
+  /// (SQLWindowJoins.swift): `kind` is LEFT, RIGHT or FULL.
+  case outerJoin(kind: String, SQLTableRef, SQLTableRef, on: SQLExpr, span: Span)
 }
 
 public struct SQLWindowTVF {

@@ -13,7 +13,7 @@ extension SQLCompiler {
     return [e]
   }
 
-  func planJoin(_ leftRef: SQLTableRef, _ rightRef: SQLTableRef, _ on: SQLExpr, _ span: Span) -> Relation? {
+  func planJoin(_ leftRef: SQLTableRef, _ rightRef: SQLTableRef, _ on: SQLExpr, _ span: Span, kind: String = "INNER") -> Relation? {
     let l = planTableRef(leftRef), r = planTableRef(rightRef)
     guard let left = l, let right = r else { return nil }
     let columns = left.columns + right.columns
@@ -90,6 +90,8 @@ extension SQLCompiler {
         residual = rest
       }
     }
+    // Window joins and outer joins (SQLWindowJoins.swift).
+    if let special = planTimedJoin(kind, left, right, leftKeys, rightKeys, interval, residual, both, on, span) { return special.relation }
     let lk = makeNode(.keyBy(keyFunction(leftKeys)), [left.node], "join key", span, left.node.schema)
     let rk = makeNode(.keyBy(keyFunction(rightKeys)), [right.node], "join key", span, right.node.schema)
     let joined = interval.map { makeNode(.intervalJoin(lower: $0.lower, upper: $0.upper), [lk, rk], "interval join", span, "") }

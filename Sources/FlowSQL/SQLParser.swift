@@ -292,7 +292,17 @@ struct SQLParser {
           from = .join(from, right, on: nil, span: spanFrom(start))
           continue
         }
-        for word in ["LEFT", "RIGHT", "FULL", "CROSS", "NATURAL"] where peek.isKeyword(word) {
+        if let word = ["LEFT", "RIGHT", "FULL"].first(where: { peek.isKeyword($0) }) {
+          _ = advance()
+          _ = accept("OUTER")
+          try expect("JOIN")
+          let right = try parseTableRef()
+          try expect("ON")
+          let cond = try parseExpr()
+          from = .outerJoin(kind: word, from, right, on: cond, span: spanFrom(start))
+          continue
+        }
+        for word in ["CROSS", "NATURAL"] where peek.isKeyword(word) {
           throw unsupported("\(word) joins are not supported", notes: ["help: only inner equi-joins are supported: [INNER] JOIN ... ON a.k = b.k (outer joins need retractions)"])
         }
         break
@@ -346,7 +356,7 @@ struct SQLParser {
       case .subquery(let q, _, let sp): ref = .subquery(q, alias: a, span: sp)
       case .windowTVF(let w, _): ref = .windowTVF(w, alias: a)
       case .matchRecognize(let m, _): ref = .matchRecognize(m, alias: a)
-      case .join: break
+      case .join, .outerJoin: break
       }
     }
     return ref

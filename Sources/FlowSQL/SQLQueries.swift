@@ -130,7 +130,8 @@ extension SQLCompiler {
         return nil
       }
       if on == nil { pendingWhere = nil }
-      return planJoin(l, r, cond, span)
+      return planJoin(l, r, cond, span)    case .outerJoin(let kind, let l, let r, let on, let span):
+      return planJoin(l, r, on, span, kind: kind)
     }
   }
 

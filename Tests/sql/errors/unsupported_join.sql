@@ -4,7 +4,7 @@ WITH ('connector' = 'filesystem', 'path' = 'Examples/nexmark/data/bids.csv', 'fo
 SELECT b1.auction FROM bid b1 LEFT JOIN bid b2 ON b1.auction = b2.auction;
 SELECT b1.auction FROM bid b1 JOIN bid b2 ON b1.price > b2.price;
 SELECT auction FROM bid b1 JOIN bid b2 ON b1.auction = b2.auction;
--- error: 4:31: error[E0805]: LEFT joins are not supported
--- output: = help: only inner equi-joins are supported: [INNER] JOIN ... ON a.k = b.k (outer joins need retractions)
+-- error: 4:31: error[E0805]: a regular LEFT join is not supported: its result would change as rows arrive (it needs retractions)
+-- output: = help: join window table functions on window_start and window_end (a window join), or bound the two event times (an interval join): both can be outer joins
 -- error: 5:46: error[E0805]: a join without an equality between its two sides is not supported
 -- error: 6:8: error[E0803]: column 'auction' is ambiguous
