@@ -30,6 +30,8 @@ public struct CreateTable {
   public var watermark: (column: String, columnSpan: Span, expr: SQLExpr)?
   public var options: [(key: String, value: String, span: Span)]
   public var withSpan: Span
+  /// `PRIMARY KEY (columns) NOT ENFORCED`: the key of a versioned table.
+  public var primaryKey: [(name: String, span: Span)] = []
 }
 
 /// A query: one SELECT, or several joined by UNION ALL.
@@ -80,6 +82,9 @@ public indirect enum SQLTableRef {
   /// `left LEFT | RIGHT | FULL [OUTER] JOIN right ON condition`
   /// (SQLWindowJoins.swift): `kind` is LEFT, RIGHT or FULL.
   case outerJoin(kind: String, SQLTableRef, SQLTableRef, on: SQLExpr, span: Span)
+  /// `name FOR SYSTEM_TIME AS OF left.ts [AS alias]`: a versioned table,
+  /// the right side of a temporal join (SQLTemporalJoins.swift).
+  case versioned(name: String, alias: String?, asOf: SQLExpr, span: Span)
 }
 
 public struct SQLWindowTVF {

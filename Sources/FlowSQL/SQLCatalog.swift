@@ -35,6 +35,8 @@ struct TableDef {
   var delayMillis: Int64 = 0
   var connector: Connector
   var span: Span
+  /// PRIMARY KEY columns (a versioned table's key).
+  var primaryKey: [String] = []
 }
 
 extension SQLCompiler {
@@ -163,6 +165,11 @@ extension SQLCompiler {
       def.rowtime = w.column
       def.delayMillis = d
     }
+    for k in t.primaryKey where !columns.contains(where: { $0.0 == k.name }) {
+      diag.add(.error("E0803", "unknown column '\(k.name)' in PRIMARY KEY", at: k.span, notes: ["note: available columns: \(columns.map(\.0).joined(separator: ", "))"]))
+      ok = false
+    }
+    def.primaryKey = t.primaryKey.map(\.name)
     if ok { tables[t.name] = def }
   }
 

@@ -14,6 +14,7 @@ extension SQLCompiler {
   }
 
   func planJoin(_ leftRef: SQLTableRef, _ rightRef: SQLTableRef, _ on: SQLExpr, _ span: Span, kind: String = "INNER") -> Relation? {
+    if case .versioned = rightRef { return planTemporalJoin(leftRef, rightRef, on, span, kind: kind) }
     let l = planTableRef(leftRef), r = planTableRef(rightRef)
     guard let left = l, let right = r else { return nil }
     let columns = left.columns + right.columns

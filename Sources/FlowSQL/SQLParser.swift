@@ -132,6 +132,7 @@ struct SQLParser {
     try expectSymbol("(", " after the table name")
     var columns: [SQLColumnDef] = []
     var watermark: (String, Span, SQLExpr)?
+    var primaryKey: [(name: String, span: Span)] = []
     repeat {
       if accept("WATERMARK") {
         try expect("FOR")
@@ -139,7 +140,7 @@ struct SQLParser {
         try expect("AS")
         watermark = (col, colSpan, try parseExpr())
       } else if peek.isKeyword("PRIMARY") || peek.isKeyword("CONSTRAINT") {
-        throw unsupported("PRIMARY KEY constraints are not supported", notes: ["help: drop the constraint; sinks here are append-only"])
+        primaryKey = try parsePrimaryKey()
       } else {
         let (col, colSpan) = try identifier("a column name")
         let type = try parseTypeName()
@@ -166,7 +167,9 @@ struct SQLParser {
       } while acceptSymbol(",")
       try expectSymbol(")", " after the options")
     }
-    return CreateTable(name: name, nameSpan: nameSpan, columns: columns, watermark: watermark, options: options, withSpan: spanFrom(withStart))
+    var table = CreateTable(name: name, nameSpan: nameSpan, columns: columns, watermark: watermark, options: options, withSpan: spanFrom(withStart))
+    table.primaryKey = primaryKey
+    return table
   }
 
   mutating func parseTypeName() throws -> SQLTypeName {
@@ -338,9 +341,10 @@ struct SQLParser {
     } else {
       let (name, sp) = try identifier("a table name")
       if peek.isKeyword("FOR") {
-        throw unsupported("temporal joins (FOR SYSTEM_TIME AS OF) are not supported yet", notes: ["help: use `lookup` in a Flow script"])
+        ref = try parseVersioned(name, sp)
+      } else {
+        ref = .table(name: name, alias: nil, span: sp)
       }
-      ref = .table(name: name, alias: nil, span: sp)
     }
     if peek.isKeyword("MATCH_RECOGNIZE") { ref = .matchRecognize(try parseMatchRecognize(ref), alias: nil) }
     var alias: String?
@@ -356,6 +360,7 @@ struct SQLParser {
       case .subquery(let q, _, let sp): ref = .subquery(q, alias: a, span: sp)
       case .windowTVF(let w, _): ref = .windowTVF(w, alias: a)
       case .matchRecognize(let m, _): ref = .matchRecognize(m, alias: a)
+      case .versioned(let n, _, let e, let sp): ref = .versioned(name: n, alias: a, asOf: e, span: sp)
       case .join, .outerJoin: break
       }
     }

@@ -132,6 +132,10 @@ extension SQLCompiler {
       if on == nil { pendingWhere = nil }
       return planJoin(l, r, cond, span)    case .outerJoin(let kind, let l, let r, let on, let span):
       return planJoin(l, r, on, span, kind: kind)
+    case .versioned(_, _, _, let span):
+      diag.add(.error("E0805", "FOR SYSTEM_TIME AS OF is only supported on the right side of a join", at: span,
+                      notes: ["help: FROM orders AS o JOIN rates FOR SYSTEM_TIME AS OF o.ts AS r ON o.currency = r.currency"]))
+      return nil
     }
   }
 
