@@ -306,7 +306,7 @@ struct SQLParser {
           continue
         }
         for word in ["CROSS", "NATURAL"] where peek.isKeyword(word) {
-          throw unsupported("\(word) joins are not supported", notes: ["help: only inner equi-joins are supported: [INNER] JOIN ... ON a.k = b.k (outer joins need retractions)"])
+          throw unsupported("\(word) joins are not supported", notes: ["help: join on equal columns: [INNER | LEFT | RIGHT | FULL] JOIN ... ON a.k = b.k"])
         }
         break
       }
