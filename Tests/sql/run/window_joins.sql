@@ -61,3 +61,17 @@ ON O.customer = P.customer AND P.ts BETWEEN O.ts AND O.ts + INTERVAL '5' SECOND;
 -- expect: {id: 9, paid: 24.0}
 -- expect: {id: 12, paid: 17.5}
 -- expect: {id: null, paid: 1.0}
+
+-- HOP windows (10 s, every 5 s): a pair is found in each window holding both rows
+-- (the payment at 45 s is in [40, 50) and [45, 55), so not with the order at 40 s in [35, 45)).
+SELECT L.id, L.window_start
+FROM TABLE(HOP(TABLE orders, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '10' SECOND)) L
+JOIN TABLE(HOP(TABLE payments, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '10' SECOND)) R
+ON L.customer = R.customer AND L.window_start = R.window_start AND L.window_end = R.window_end;
+-- expect: {id: 1, window_start: 2024-01-01T09:59:55Z}
+-- expect: {id: 1, window_start: 2024-01-01T10:00:00Z}
+-- expect: {id: 3, window_start: 2024-01-01T10:00:00Z}
+-- expect: {id: 6, window_start: 2024-01-01T10:00:10Z}
+-- expect: {id: 9, window_start: 2024-01-01T10:00:20Z}
+-- expect: {id: 9, window_start: 2024-01-01T10:00:25Z}
+-- expect: {id: 12, window_start: 2024-01-01T10:00:40Z}
