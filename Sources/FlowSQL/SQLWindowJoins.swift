@@ -151,10 +151,10 @@ extension SQLCompiler {
       }
       let onEvent = FunctionValue(arity: 3, info: FunctionInfo(text: "INTERVAL JOIN", fieldsRead: nil, constant: nil, updatedFields: nil)) { a in
         guard a.count == 3, let (side, row) = unpack(a[1]), let t = time(row, side == 0 ? ls : rsl) else { return step(a[0], [], []) }
-        let wm = watermark(a[2])
-        // Its partners' times have all passed the watermark: late, dropped as in Flink.
+        // A row behind the watermark is late: dropped, as in Flink (its
+        // partners may already have been freed).
+        guard t > watermark(a[2]) else { return step(a[0], [], []) }
         let expiry = side == 0 ? t &+ iv.upper : t &- iv.lower
-        guard expiry > wm else { return step(a[0], [], []) }
         var lefts: [[Value]] = [], rights: [[Value]] = []
         if case .list(let s) = a[0], s.count == 2 { lefts = entries(s[0]); rights = entries(s[1]) }
         var out: [Value] = []
