@@ -271,6 +271,8 @@ final class SQLTests: XCTestCase {
       let text = try String(contentsOf: Self.root.appendingPathComponent("Tests/sql/run/\(c)"), encoding: .utf8)
       let want = lines(text).filter { $0.hasPrefix("-- expect: ") }.map { String($0.dropFirst("-- expect: ".count)) }
       assertSameRows(try run("Tests/sql/run/\(c)"), want, c)
+      // Keyed state (patterns, joins, windows) gives the same rows split over two subtasks.
+      assertSameRows(try run("Tests/sql/run/\(c)", ["--parallelism", "2"]), want, "\(c) at parallelism 2")
     }
   }
 
