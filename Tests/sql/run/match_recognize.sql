@@ -53,3 +53,15 @@ SELECT * FROM letters MATCH_RECOGNIZE (
 );
 -- expect: {x: 3, y: 4, t: 2024-01-01T00:00:04Z}
 -- expect: {x: 10, y: 11, t: 2024-01-01T00:00:11Z}
+
+-- SKIP TO FIRST B resumes at the match's first B row, which may start the next match.
+SELECT * FROM letters MATCH_RECOGNIZE (
+  ORDER BY ts
+  MEASURES X.id AS x, FIRST(B.id) AS b1, LAST(B.id) AS b2
+  AFTER MATCH SKIP TO FIRST B
+  PATTERN (X B{2})
+  DEFINE B AS kind = 'b'
+);
+-- expect: {x: 1, b1: 2, b2: 3}
+-- expect: {x: 7, b1: 8, b2: 9}
+-- expect: {x: 8, b1: 9, b2: 10}
