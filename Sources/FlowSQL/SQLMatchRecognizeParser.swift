@@ -100,7 +100,7 @@ extension SQLParser {
           let t = peek
           guard case .number(let s) = t.kind else { return nil }
           _ = advance()
-          guard let n = Int(s), n >= 0, n < 100_000 else { throw fail("a quantifier takes a whole number", at: t.span) }
+          guard let n = Int(s), n >= 0, n <= 10_000 else { throw fail("a quantifier takes a whole number", at: t.span) }
           return n
         }
         let lo = try count()
