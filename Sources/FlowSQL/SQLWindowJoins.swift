@@ -38,7 +38,7 @@ extension SQLCompiler {
                       notes: ["help: join window table functions on window_start and window_end (a window join), or bound the two event times (an interval join): both can be outer joins"]))
       return PlannedJoin(relation: nil)
     }
-    if let w = left.window ?? right.window, w.function == "SESSION", isWindowJoin || left.window?.function == "SESSION" {
+    if isWindowJoin && (left.window?.function == "SESSION" || right.window?.function == "SESSION") {
       diag.add(.error("E0805", "a window join of SESSION windows is not supported", at: span, notes: ["help: use TUMBLE, HOP or CUMULATE windows"]))
       return PlannedJoin(relation: nil)
     }

@@ -49,7 +49,7 @@ SELECT * FROM letters MATCH_RECOGNIZE (
   ORDER BY ts
   MEASURES X.id AS x, Y.id AS y, MATCH_ROWTIME() AS t
   PATTERN (X Y)
-  DEFINE Y AS kind = 'c' AND PREV(kind) = 'b' AND Y.id = PREV(Y.id) + 1
+  DEFINE Y AS kind = 'c' AND PREV(Y.kind) = 'b' AND Y.id = PREV(Y.id) + 1
 );
 -- expect: {x: 3, y: 4, t: 2024-01-01T00:00:04Z}
 -- expect: {x: 10, y: 11, t: 2024-01-01T00:00:11Z}
