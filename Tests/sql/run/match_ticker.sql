@@ -1,4 +1,5 @@
 -- The examples of Flink's MATCH_RECOGNIZE documentation, with their data.
+-- The same rows come out of Apache Flink 2.3 (PyFlink, streaming mode, parallelism 1).
 -- A V-shape: a price falling, then rising above the previous low (10:00:04
 -- 25, falling 18 15 14, rising 24).
 CREATE TABLE ticker (symbol STRING, rowtime TIMESTAMP(3), price BIGINT,

@@ -1,4 +1,5 @@
 -- Event-time temporal joins: each order with the rate of its currency that
+-- The same rows come out of Apache Flink 2.3 (PyFlink, streaming mode, parallelism 1).
 -- was current at the order's time (rates: EUR 1.10 from 10:00:00, 1.20 from
 -- 10:00:20, 1.15 from 10:00:40; GBP 1.30 from 10:00:00; no JPY).
 CREATE TABLE fx_orders (id BIGINT, currency STRING, amount DOUBLE, ts TIMESTAMP(3),

@@ -1,4 +1,5 @@
 -- Window joins (inner, FULL OUTER) and interval outer joins (LEFT, RIGHT), worked out by hand:
+-- The same rows come out of Apache Flink 2.3 (PyFlink, streaming mode, parallelism 1).
 -- orders (Tests/sql/data/orders.csv) and payments (seconds after 10:00: alice 1, bob 15, carol 26, zoe 27, alice 45).
 CREATE TABLE orders (id BIGINT, customer STRING, product STRING, amount DOUBLE, qty INT, ts TIMESTAMP(3), note STRING,
   WATERMARK FOR ts AS ts - INTERVAL '2' SECOND)
