@@ -32,8 +32,9 @@ public struct CreateTable {
   public var watermark: (column: String, columnSpan: Span, expr: SQLExpr)?
   public var options: [(key: String, value: String, span: Span)]
   public var withSpan: Span
-  /// `PRIMARY KEY (a, b) NOT ENFORCED`: the sink upserts by these columns.
-  public var primaryKey: (columns: [(String, Span)], span: Span)? = nil
+  /// `PRIMARY KEY (a, b) NOT ENFORCED`: the key of a versioned table, or
+  /// the columns a sink upserts by.
+  public var primaryKey: (columns: [(name: String, span: Span)], span: Span)? = nil
 }
 
 /// A query: one SELECT, or several joined by UNION ALL.
@@ -79,8 +80,14 @@ public indirect enum SQLTableRef {
   /// `left [INNER] JOIN right ON condition`; `on` is nil for `FROM a, b`,
   /// whose condition is the WHERE clause.
   case join(SQLTableRef, SQLTableRef, on: SQLExpr?, span: Span)
-  /// `left LEFT|RIGHT|FULL [OUTER] JOIN right ON condition` (`type` upper-cased).
-  case outerJoin(type: String, SQLTableRef, SQLTableRef, on: SQLExpr, span: Span)
+  /// `input MATCH_RECOGNIZE (...) [AS alias]` (SQLMatchRecognize.swift).
+  case matchRecognize(SQLMatchRecognize, alias: String?)
+  /// `left LEFT | RIGHT | FULL [OUTER] JOIN right ON condition`
+  /// (SQLWindowJoins.swift): `kind` is LEFT, RIGHT or FULL.
+  case outerJoin(kind: String, SQLTableRef, SQLTableRef, on: SQLExpr, span: Span)
+  /// `name FOR SYSTEM_TIME AS OF left.ts [AS alias]`: a versioned table,
+  /// the right side of a temporal join (SQLTemporalJoins.swift).
+  case versioned(name: String, alias: String?, asOf: SQLExpr, span: Span)
 }
 
 public struct SQLWindowTVF {

@@ -35,7 +35,8 @@ struct TableDef {
   var delayMillis: Int64 = 0
   var connector: Connector
   var span: Span
-  /// `PRIMARY KEY (...) NOT ENFORCED`: a sink that upserts by these columns.
+  /// `PRIMARY KEY (...) NOT ENFORCED`: a versioned table's key, or the
+  /// columns a sink upserts by.
   var primaryKey: [String]?
 }
 
@@ -230,8 +231,17 @@ extension SQLCompiler {
     switch def.connector {
     case .print: spec = SinkSpec(description: "print") { _ in SharedStdout() }
     case .blackhole: spec = SinkSpec(description: "blackhole") { _ in ValueSinkWriter(DiscardSink()) }
-    case .csv(let path, _, let delim, _): spec = SinkSpec(description: "filesystem csv '\(path)'") { _ in ValueSinkWriter(try CSVSink(path: path, delimiter: delim)) }
-    case .json(let path, _): spec = SinkSpec(description: "filesystem json '\(path)'") { _ in ValueSinkWriter(try JSONLinesSink(path: path)) }
+    // With checkpoints, file sinks commit in two phases (exactly once, and a
+    // restore keeps the output of completed checkpoints), as Flow's writeCsv.
+    case .csv(let path, _, let delim, _):
+      spec = SinkSpec(description: "filesystem csv '\(path)'") { exactlyOnce in
+        exactlyOnce ? try exactlyOnceFileSink(path: path) { p, header in try CSVSink(path: p, delimiter: delim, header: header) }
+                    : ValueSinkWriter(try CSVSink(path: path, delimiter: delim))
+      }
+    case .json(let path, _):
+      spec = SinkSpec(description: "filesystem json '\(path)'") { exactlyOnce in
+        exactlyOnce ? try exactlyOnceFileSink(path: path) { p, _ in try JSONLinesSink(path: p) } : ValueSinkWriter(try JSONLinesSink(path: path))
+      }
     case .nexmark, .stream:
       diag.add(.error("E0808", "table '\(def.name)' is a source; it cannot be written", at: span))
       return nil

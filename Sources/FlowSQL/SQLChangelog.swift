@@ -288,7 +288,7 @@ extension SQLCompiler {
 extension SQLCompiler {
   /// A PRIMARY KEY names declared columns, once each, of a filesystem table
   /// (the upsert file sink; other connectors have no use for it).
-  func checkPrimaryKey(_ key: [(String, Span)], _ columns: [String], connector: String, span: Span) -> Bool {
+  func checkPrimaryKey(_ key: [(name: String, span: Span)], _ columns: [String], connector: String, span: Span) -> Bool {
     guard connector == "filesystem" else {
       diag.add(.error("E0808", "PRIMARY KEY is supported on filesystem tables only (an upsert file sink)", at: span, notes: ["help: drop the constraint; 'print' shows every change with its kind"]))
       return false

@@ -85,7 +85,12 @@ final class ExprBinder {
     }, reads: [name], isConstant: false, span: span)
   }
 
+  /// Binds some expressions itself first (MATCH_RECOGNIZE's navigation:
+  /// `A.price`, `LAST(A.price)`, `PREV(price)`), or nil to bind as usual.
+  var intercept: ((SQLExpr) -> Typed?)?
+
   func bind(_ e: SQLExpr) -> Typed {
+    if let i = intercept, let t = i(e) { return t }
     if let agg = aggregate, let t = agg.lookup(e, binder: self) { return t }
     switch e.kind {
     case .column(let q, let name):

@@ -13,7 +13,9 @@ extension SQLCompiler {
     return [e]
   }
 
-  func planJoin(_ leftRef: SQLTableRef, _ rightRef: SQLTableRef, _ on: SQLExpr, _ span: Span, type: ChangelogSpec.JoinType = .inner) -> Relation? {
+  func planJoin(_ leftRef: SQLTableRef, _ rightRef: SQLTableRef, _ on: SQLExpr, _ span: Span, kind: String = "INNER") -> Relation? {
+    if case .versioned = rightRef { return planTemporalJoin(leftRef, rightRef, on, span, kind: kind) }
+    let type = ChangelogSpec.JoinType(rawValue: kind.lowercased()) ?? .inner
     let l = planTableRef(leftRef), r = planTableRef(rightRef)
     guard let left = l, let right = r else { return nil }
     let columns = left.columns + right.columns
@@ -90,6 +92,8 @@ extension SQLCompiler {
         residual = rest
       }
     }
+    // Window joins and outer joins (SQLWindowJoins.swift).
+    if let special = planTimedJoin(kind, left, right, leftKeys, rightKeys, interval, residual, both, on, span) { return special.relation }
     let lk = makeNode(.keyBy(keyFunction(leftKeys)), [left.node], "join key", span, left.node.schema)
     let rk = makeNode(.keyBy(keyFunction(rightKeys)), [right.node], "join key", span, right.node.schema)
     if type != .inner || emitsChanges([left.node, right.node]) {

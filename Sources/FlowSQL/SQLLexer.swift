@@ -101,7 +101,7 @@ struct SQLLexer {
         if ["<>", "!=", "<=", ">=", "||"].contains(two) {
           pos += 2
           out.append(SQLToken(kind: .symbol(two), span: span(start, pos)))
-        } else if "(),;.*+-/%=<>".utf8.contains(c) {
+        } else if "(),;.*+-/%=<>?{}|".utf8.contains(c) {
           pos += 1
           out.append(SQLToken(kind: .symbol(text(start, pos)), span: span(start, pos)))
         } else {

@@ -141,7 +141,7 @@ struct SQLParser {
     try expectSymbol("(", " after the table name")
     var columns: [SQLColumnDef] = []
     var watermark: (String, Span, SQLExpr)?
-    var primaryKey: (columns: [(String, Span)], span: Span)?
+    var primaryKey: (columns: [(name: String, span: Span)], span: Span)?
     repeat {
       if accept("WATERMARK") {
         try expect("FOR")
@@ -154,7 +154,7 @@ struct SQLParser {
         try expect("PRIMARY")
         try expect("KEY")
         try expectSymbol("(", " after PRIMARY KEY")
-        var keyColumns: [(String, Span)] = []
+        var keyColumns: [(name: String, span: Span)] = []
         repeat { keyColumns.append(try identifier("a column name")) } while acceptSymbol(",")
         try expectSymbol(")", " after the key columns")
         guard accept("NOT"), accept("ENFORCED") else {
@@ -315,17 +315,18 @@ struct SQLParser {
           from = .join(from, right, on: nil, span: spanFrom(start))
           continue
         }
-        if let word = ["LEFT", "RIGHT", "FULL"].first(where: { peek.isKeyword($0) }),
-           peek(1).isKeyword("JOIN") || (peek(1).isKeyword("OUTER") && peek(2).isKeyword("JOIN")) {
-          pos += peek(1).isKeyword("OUTER") ? 3 : 2
+        if let word = ["LEFT", "RIGHT", "FULL"].first(where: { peek.isKeyword($0) }) {
+          _ = advance()
+          _ = accept("OUTER")
+          try expect("JOIN")
           let right = try parseTableRef()
           try expect("ON")
           let cond = try parseExpr()
-          from = .outerJoin(type: word, from, right, on: cond, span: spanFrom(start))
+          from = .outerJoin(kind: word, from, right, on: cond, span: spanFrom(start))
           continue
         }
         for word in ["CROSS", "NATURAL"] where peek.isKeyword(word) {
-          throw unsupported("\(word) joins are not supported", notes: ["help: join on equal columns: [INNER] JOIN, LEFT, RIGHT or FULL [OUTER] JOIN ... ON a.k = b.k"])
+          throw unsupported("\(word) joins are not supported", notes: ["help: join on equal columns: [INNER | LEFT | RIGHT | FULL] JOIN ... ON a.k = b.k"])
         }
         break
       }
@@ -360,13 +361,12 @@ struct SQLParser {
     } else {
       let (name, sp) = try identifier("a table name")
       if peek.isKeyword("FOR") {
-        throw unsupported("temporal joins (FOR SYSTEM_TIME AS OF) are not supported yet", notes: ["help: use `lookup` in a Flow script"])
+        ref = try parseVersioned(name, sp)
+      } else {
+        ref = .table(name: name, alias: nil, span: sp)
       }
-      if peek.isKeyword("MATCH_RECOGNIZE") {
-        throw unsupported("MATCH_RECOGNIZE is not supported yet", notes: ["help: use the CEP pattern API in a Flow script (Language/operators.md)"])
-      }
-      ref = .table(name: name, alias: nil, span: sp)
     }
+    if peek.isKeyword("MATCH_RECOGNIZE") { ref = .matchRecognize(try parseMatchRecognize(ref), alias: nil) }
     var alias: String?
     if accept("AS") {
       alias = try identifier("an alias").0
@@ -379,6 +379,8 @@ struct SQLParser {
       case .table(let n, _, let sp): ref = .table(name: n, alias: a, span: sp)
       case .subquery(let q, _, let sp): ref = .subquery(q, alias: a, span: sp)
       case .windowTVF(let w, _): ref = .windowTVF(w, alias: a)
+      case .matchRecognize(let m, _): ref = .matchRecognize(m, alias: a)
+      case .versioned(let n, _, let e, let sp): ref = .versioned(name: n, alias: a, asOf: e, span: sp)
       case .join, .outerJoin: break
       }
     }

@@ -127,8 +127,9 @@ extension SQLCompiler {
     case .windowTVF(let w, let alias):
       guard let r = planWindowTVF(w) else { return nil }
       return alias.map { requalified(r, $0) } ?? r
-    case .outerJoin(let type, let l, let r, let on, let span):
-      return planJoin(l, r, on, span, type: ChangelogSpec.JoinType(rawValue: type.lowercased()) ?? .inner)
+    case .matchRecognize(let m, let alias):
+      guard let r = planMatchRecognize(m) else { return nil }
+      return alias.map { requalified(r, $0) } ?? r
     case .join(let l, let r, let on, let span):
       guard let cond = on ?? pendingWhere else {
         diag.add(.error("E0805", "a comma join (FROM a, b) needs a WHERE clause with an equality between the two tables", at: span,
@@ -137,6 +138,12 @@ extension SQLCompiler {
       }
       if on == nil { pendingWhere = nil }
       return planJoin(l, r, cond, span)
+    case .outerJoin(let kind, let l, let r, let on, let span):
+      return planJoin(l, r, on, span, kind: kind)
+    case .versioned(_, _, _, let span):
+      diag.add(.error("E0805", "FOR SYSTEM_TIME AS OF is only supported on the right side of a join", at: span,
+                      notes: ["help: FROM orders AS o JOIN rates FOR SYSTEM_TIME AS OF o.ts AS r ON o.currency = r.currency"]))
+      return nil
     }
   }
 

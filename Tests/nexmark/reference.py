@@ -18,7 +18,7 @@ prints records in:
 
 Rows of queries whose output order is not defined (joins, windows, grouping)
 are written sorted; the test compares those as multisets of lines. Rows of
-element-wise queries (q0, q1, q2, q14, q21, q22) are in input order.
+element-wise queries (q0, q1, q2, q10, q14, q21, q22) are in input order.
 
 Event time is each record's dateTime. The inputs are in time order, so with
 the queries' bounded-delay watermarks no event is late, and at the end of the
@@ -412,8 +412,54 @@ def q22():
                   for b in BIDS]
 
 
+def q9():
+    by_auction = defaultdict(list)
+    for b in BIDS:
+        by_auction[b["auction"]].append(b)
+    out = []
+    for a in AUCTIONS:
+        bs = [b for b in by_auction[a["id"]] if a["dateTime"] <= b["dateTime"] <= a["expires"]]
+        if not bs:
+            continue
+        # ROW_NUMBER() OVER (PARTITION BY A.id ORDER BY B.price DESC, B.dateTime ASC) = 1
+        w = sorted(bs, key=lambda b: (-b["price"], b["dateTime"]))[0]
+        fields = [(k, a[k]) for k in ("id", "itemName", "description", "initialBid", "reserve", "dateTime",
+                                      "expires", "seller", "category", "extra")]
+        fields += [("auction", w["auction"]), ("bidder", w["bidder"]), ("price", w["price"]),
+                   ("bid_dateTime", w["dateTime"]), ("bid_extra", w["extra"])]
+        out.append(record(*fields))
+    return False, out
+
+
+def minute_of(ms):
+    """DATE_FORMAT(t, 'HH:mm') in UTC."""
+    return (EPOCH + datetime.timedelta(milliseconds=int(ms))).strftime("%H:%M")
+
+
+def q10():
+    return True, [record(("auction", b["auction"]), ("bidder", b["bidder"]), ("price", b["price"]),
+                         ("dateTime", b["dateTime"]), ("extra", b["extra"]), ("dt", day_of(b["dateTime"])),
+                         ("hm", minute_of(b["dateTime"]))) for b in BIDS]
+
+
+def q16():
+    groups = defaultdict(list)
+    for b in BIDS:
+        groups[(b["channel"], day_of(b["dateTime"]))].append(b)
+    out = []
+    for (channel, day), bs in groups.items():
+        fields = [("channel", channel), ("day", day), ("minute", max(minute_of(b["dateTime"]) for b in bs)),
+                  ("total_bids", len(bs))]
+        fields += [("rank%d_bids" % (i + 1), sum(1 for b in bs if r(b["price"]))) for i, r in enumerate(RANKS)]
+        for what in ("bidder", "auction"):
+            fields.append(("total_%ss" % what, len({b[what] for b in bs})))
+            fields += [("rank%d_%ss" % (i + 1, what), len({b[what] for b in bs if r(b["price"])})) for i, r in enumerate(RANKS)]
+        out.append(record(*fields))
+    return False, out
+
+
 QUERIES = {"q0": q0, "q1": q1, "q2": q2, "q3": q3, "q4": q4, "q5": q5, "q6": q6, "q7": q7, "q8": q8,
-           "q11": q11, "q12": q12, "q14": q14, "q15": q15, "q17": q17, "q18": q18, "q19": q19, "q20": q20,
+           "q9": q9, "q10": q10, "q11": q11, "q12": q12, "q14": q14, "q15": q15, "q16": q16, "q17": q17, "q18": q18, "q19": q19, "q20": q20,
            "q21": q21, "q22": q22}
 
 

@@ -107,3 +107,9 @@ final class TwoPhaseFileSink: SinkWriter {
     prepared = 0
   }
 }
+
+/// An exactly-once file sink for other front ends (SQL's filesystem tables):
+/// `make(path, header)` opens the format's writer.
+public func exactlyOnceFileSink(path: String, make: @escaping (String, Bool) throws -> RowSink) throws -> SinkWriter {
+  try TwoPhaseFileSink(path: path, make: make)
+}

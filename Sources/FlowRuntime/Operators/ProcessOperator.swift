@@ -41,7 +41,14 @@ public final class ProcessOperator: Operator {
 
   func apply(_ step: Value, key k: Value, ts: Int64) throws {
     guard case .record(let r) = step else { throw RuntimeError("process step is not a record", at: location) }
-    state[k] = r["state"] ?? .null
+    let next = r["state"] ?? .null
+    if case .null = next, case .null = spec.initial {
+      // Back to the initial state: forget the key (the same to the logic, less memory).
+      state[k] = nil
+      lastAccess[k] = nil
+    } else {
+      state[k] = next
+    }
     if case .list(let out)? = r["emit"] {
       for x in out { try emit(x, ts: ts) }
     }
