@@ -2223,9 +2223,10 @@ SELECT auction FROM bid WHERE channel = 'Apple';
 
 ## E0805: unsupported SQL construct
 
-Valid Flink SQL that Flow's SQL does not support (yet): regular outer
-joins on unbounded input, processing-time lookup joins, `OVER` and
-`ROW_NUMBER` on unbounded input, `EXCEPT`, parts of `MATCH_RECOGNIZE`
+Valid Flink SQL that Flow's SQL does not support (yet): outer joins
+whose ON condition is more than equalities between the sides,
+processing-time lookup joins, `OVER` on unbounded input, `EXCEPT`, parts
+of `MATCH_RECOGNIZE`
 (`ALL ROWS PER MATCH`, alternation, a greedy quantifier ending the
 pattern), unsupported types or watermark strategies. The help line names the nearest
 supported alternative; `Language/sql.md` lists what is supported.
