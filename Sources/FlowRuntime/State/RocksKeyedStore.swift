@@ -94,8 +94,11 @@ final class RocksKeyedStore<State> {
 
   /// Writes the dirty entries to the database; with `evict`, empties the cache.
   func flushCache(evict: Bool) throws {
+    // In key order: RocksDB's memtable (a skip list) inserts a sorted run
+    // almost for free, random order costs a full search per key.
+    let dirty = cache.values.filter { $0.dirty }.sorted { $0.name.lexicographicallyPrecedes($1.name) }
     let batch = RocksDB.WriteBatch()
-    for e in cache.values where e.dirty {
+    for e in dirty {
       var w = StateWriter()
       w.int(e.seq)
       try encode(e.state, &w)
@@ -125,18 +128,25 @@ final class RocksKeyedStore<State> {
     guard ordered else {
       return try d.scan(prefix: entries) { name, bytes in try visit(name[...], bytes[...]); return true }
     }
-    let batch = RocksDB.WriteBatch()
+    // Copied in sorted chunks (see flushCache).
+    var chunk: [(Int64, [UInt8])] = []
+    func writeChunk() throws {
+      let batch = RocksDB.WriteBatch()
+      for (seq, v) in chunk.sorted(by: { $0.0 < $1.0 }) { batch.put(Self.orderName(seq), v) }
+      try d.write(batch)
+      chunk.removeAll(keepingCapacity: true)
+    }
     try d.scan(prefix: entries) { name, bytes in
       guard bytes.count >= 8 else { throw RuntimeError("RocksDB state of operator \(uid) is damaged (a short entry)") }
       var seq: Int64 = 0
       for i in 0..<8 { seq |= Int64(bytes[i]) << (8 * Int64(i)) }
       var w = StateWriter()
       w.raw(name)
-      batch.put(Self.orderName(seq), w.bytes + bytes)
-      if batch.count >= 10_000 { try d.write(batch); batch.clear() }
+      chunk.append((seq, w.bytes + bytes))
+      if chunk.count >= 50_000 { try writeChunk() }
       return true
     }
-    if batch.count > 0 { try d.write(batch) }
+    if !chunk.isEmpty { try writeChunk() }
     try d.scan(prefix: Self.orderPrefix) { _, value in
       var r = StateReader(value)
       let name = try r.raw()
