@@ -10,7 +10,6 @@ struct ExpiryIndex<Key> {
   private var keys: [Int64: [Key]] = [:]
   private var times: [Int64] = []
 
-  var isEmpty: Bool { times.isEmpty }
   /// How many keys are held, counting repeats.
   private(set) var count = 0
   /// The earliest time still held, or nil.
