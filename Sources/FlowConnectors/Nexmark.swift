@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import FlowRuntime
 
 /// The three Nexmark event kinds.
@@ -200,7 +201,7 @@ public final class NexmarkGenerator {
     self.rate = Int64(c.firstEventRate)
     self.msPerEvent = 1000 / rate
     self.msRemainder = 1000 % rate
-    self.pools = NexmarkPools(config: c)
+    self.pools = NexmarkPools.shared(config: c)
     self.cur = .allocate(capacity: 1)
     cur.initialize(to: Cursor(index: 0, epoch: 0, rem: 0, ts: c.baseTime, tsAcc: 0))
     seek(max(startAt, 0))
@@ -530,6 +531,24 @@ final class NexmarkPools: @unchecked Sendable {
   /// 10^(6k/4096) for k in 0..<4096, built by IEEE multiplication from two
   /// correctly rounded constants (10^(6/64) and 10^(6/4096)).
   let pricePowers: [Double]
+
+  /// Pools depend only on the seed and the average sizes, and never change,
+  /// so generators share them: building one takes as long as generating
+  /// about 100,000 bids, and a parallel job opens a generator per subtask.
+  static func shared(config: NexmarkConfig) -> NexmarkPools {
+    let key = [config.seed, UInt64(bitPattern: Int64(config.avgBidByteSize)),
+               UInt64(bitPattern: Int64(config.avgPersonByteSize)), UInt64(bitPattern: Int64(config.avgAuctionByteSize))]
+    cacheLock.lock()
+    defer { cacheLock.unlock() }
+    if let p = cache[key] { return p }
+    let p = NexmarkPools(config: config)
+    if cache.count >= 8 { cache.removeAll() }
+    cache[key] = p
+    return p
+  }
+
+  nonisolated(unsafe) private static var cache: [[UInt64]: NexmarkPools] = [:]
+  private static let cacheLock = NSLock()
 
   init(config: NexmarkConfig) {
     let coarse = 0x1.3dae18daccd3ep+0
