@@ -206,6 +206,9 @@ func runPipeline(_ script: String, path: String = "bench.flow", parallelism: Int
       return copy.sinks
     }
     executor.checkpoints = store
+    // FLOW_BENCH_NO_COMBINERS=1: every event crosses the exchange (what
+    // `flow run --no-optimize` does), to weigh combiners against it.
+    if ProcessInfo.processInfo.environment["FLOW_BENCH_NO_COMBINERS"] != nil { executor.combiners = false }
     executor.checkpointIntervalMillis = checkpointMillis
     executor.stateBackend = stateBackend
     secs = try timed {

@@ -23,6 +23,8 @@ let benchmarks: [Benchmark] = [
   nexmarkBenchmark,
   slidingBenchmark(every: "2s"),
   slidingBenchmark(every: "500ms"),
+  slidingGenBenchmark(every: "2s"),
+  slidingGenBenchmark(every: "500ms"),
   keyedWindowBenchmark(parallelism: 1),
   keyedWindowBenchmark(parallelism: 2),
   onlineLogisticBenchmark,

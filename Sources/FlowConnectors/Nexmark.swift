@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import FlowRuntime
 
 /// The three Nexmark event kinds.
@@ -94,6 +95,39 @@ public struct NexmarkBid: Sendable, Equatable {
   public var extra: Int
 }
 
+/// Which fields of a bid a reader wants built (projection pushdown). A bid's
+/// random numbers are drawn in field order from the event's own stream, so
+/// generation stops after the last wanted field's draws: the wanted fields
+/// get exactly the values of a full bid, and strings nobody reads are never
+/// touched. Unwanted fields are `null` in the record.
+public struct NexmarkBidColumns: Sendable, Equatable {
+  public var auction = true, bidder = true, price = true, channel = true, url = true, dateTime = true, extra = true
+
+  public static let all = NexmarkBidColumns()
+
+  /// The fields named in `names` (nil: all).
+  public init(_ names: Set<String>? = nil) {
+    guard let n = names else { return }
+    auction = n.contains("auction")
+    bidder = n.contains("bidder")
+    price = n.contains("price")
+    channel = n.contains("channel")
+    url = n.contains("url")
+    dateTime = n.contains("dateTime")
+    extra = n.contains("extra")
+  }
+
+  /// How many groups of draws a bid needs: 0 none, 1 auction, 2 + bidder,
+  /// 3 + price, 4 + channel (and its url), 5 + extra.
+  public var draws: Int {
+    if extra { return 5 }
+    if channel || url { return 4 }
+    if price { return 3 }
+    if bidder { return 2 }
+    return auction ? 1 : 0
+  }
+}
+
 /// A deterministic Nexmark event generator.
 ///
 /// Follows the reference generator's semantics (nexmark/nexmark, nexmark-flink
@@ -167,7 +201,7 @@ public final class NexmarkGenerator {
     self.rate = Int64(c.firstEventRate)
     self.msPerEvent = 1000 / rate
     self.msRemainder = 1000 % rate
-    self.pools = NexmarkPools(config: c)
+    self.pools = NexmarkPools.shared(config: c)
     self.cur = .allocate(capacity: 1)
     cur.initialize(to: Cursor(index: 0, epoch: 0, rem: 0, ts: c.baseTime, tsAcc: 0))
     seek(max(startAt, 0))
@@ -302,6 +336,20 @@ public final class NexmarkGenerator {
   public func url(_ channel: Int) -> String { pools.channelURLs[channel] }
   public func bidExtra(_ extra: Int) -> String { pools.bidExtras[extra] }
 
+  /// The next bid as a record with only `columns` built (the others null),
+  /// skipping people and auctions. `draws` is `columns.draws`.
+  @inline(__always) public func nextBid(columns: NexmarkBidColumns, draws: Int) -> Record? {
+    guard let c = advance(to: .bid) else { return nil }
+    let b = bid(c, draws: draws)
+    let p = pools
+    return Record(shape: bidShape, values: [
+      columns.auction ? .int(b.auction) : .null, columns.bidder ? .int(b.bidder) : .null,
+      columns.price ? .int(b.price) : .null, columns.channel ? p.channelValues[b.channel] : .null,
+      columns.url ? p.urlValues[b.channel] : .null, columns.dateTime ? .time(b.dateTime) : .null,
+      columns.extra ? p.bidExtraValues[b.extra] : .null,
+    ])
+  }
+
   /// A bid's record.
   @inline(__always) public func bidRecord(_ b: NexmarkBid) -> Record {
     let p = pools
@@ -364,8 +412,12 @@ public final class NexmarkGenerator {
 
   // MARK: Generation
 
-  /// The bid at cursor `c` (which must be a bid event).
-  @inline(__always) func bid(_ c: Cursor) -> NexmarkBid {
+  /// The bid at cursor `c` (which must be a bid event). With `draws` below
+  /// 5 (see `NexmarkBidColumns.draws`) it stops early: the fields after that
+  /// are 0, the ones before exactly those of the whole bid.
+  @inline(__always) func bid(_ c: Cursor, draws: Int = 5) -> NexmarkBid {
+    var out = NexmarkBid(auction: 0, bidder: 0, price: 0, channel: 0, dateTime: c.ts, extra: 0)
+    if draws == 0 { return out }
     var rng = SplitMix64.forRow(seed: config.seed, index: c.index)
     // At a bid, the latest auction and person are the last of this epoch's.
     let lastA = c.epoch &* auctionP &+ auctionP &- 1
@@ -377,6 +429,8 @@ public final class NexmarkGenerator {
       auction = randomAuction(last: lastA, &rng)
     }
     auction += 1000
+    out.auction = auction
+    if draws == 1 { return out }
     var bidder: Int64
     if rng.below(Int64(config.hotBiddersRatio)) > 0 {
       bidder = lastP / 100 * 100 + 1
@@ -384,15 +438,20 @@ public final class NexmarkGenerator {
       bidder = randomPerson(last: lastP, &rng)
     }
     bidder += 1000
-    let p = price(&rng)
+    out.bidder = bidder
+    if draws == 2 { return out }
+    out.price = price(&rng)
+    if draws == 3 { return out }
     let channel: Int
     if rng.below(Int64(config.hotChannelsRatio)) > 0 {
       channel = Int(rng.below(Int64(NexmarkPools.hotChannels)))
     } else {
       channel = NexmarkPools.hotChannels + Int(rng.below(Int64(NexmarkPools.channels)))
     }
-    let extra = Int(rng.below(Int64(NexmarkPools.extraPoolSize)))
-    return NexmarkBid(auction: auction, bidder: bidder, price: p, channel: channel, dateTime: c.ts, extra: extra)
+    out.channel = channel
+    if draws == 4 { return out }
+    out.extra = Int(rng.below(Int64(NexmarkPools.extraPoolSize)))
+    return out
   }
 
   func person(_ id: Int64) -> Record {
@@ -472,6 +531,24 @@ final class NexmarkPools: @unchecked Sendable {
   /// 10^(6k/4096) for k in 0..<4096, built by IEEE multiplication from two
   /// correctly rounded constants (10^(6/64) and 10^(6/4096)).
   let pricePowers: [Double]
+
+  /// Pools depend only on the seed and the average sizes, and never change,
+  /// so generators share them: building one takes as long as generating
+  /// about 100,000 bids, and a parallel job opens a generator per subtask.
+  static func shared(config: NexmarkConfig) -> NexmarkPools {
+    let key = [config.seed, UInt64(bitPattern: Int64(config.avgBidByteSize)),
+               UInt64(bitPattern: Int64(config.avgPersonByteSize)), UInt64(bitPattern: Int64(config.avgAuctionByteSize))]
+    cacheLock.lock()
+    defer { cacheLock.unlock() }
+    if let p = cache[key] { return p }
+    let p = NexmarkPools(config: config)
+    if cache.count >= 8 { cache.removeAll() }
+    cache[key] = p
+    return p
+  }
+
+  nonisolated(unsafe) private static var cache: [[UInt64]: NexmarkPools] = [:]
+  private static let cacheLock = NSLock()
 
   init(config: NexmarkConfig) {
     let coarse = 0x1.3dae18daccd3ep+0

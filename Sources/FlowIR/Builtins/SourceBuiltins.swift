@@ -222,9 +222,16 @@ final class NexmarkReader: SourceReader {
   var produced = 0
   let start = DispatchTime.now().uptimeNanoseconds
 
-  init(config: NexmarkConfig, bidsOnly: Bool, rate: Int, startAt: Int64 = 0) {
+  /// Bids: the fields the plan reads (projection pruning); the others are
+  /// never generated.
+  let columns: NexmarkBidColumns
+  let draws: Int
+
+  init(config: NexmarkConfig, bidsOnly: Bool, rate: Int, startAt: Int64 = 0, columns: Set<String>? = nil) {
     self.generator = NexmarkGenerator(config: config, startAt: startAt)
     self.bidsOnly = bidsOnly
+    self.columns = NexmarkBidColumns(bidsOnly ? columns : nil)
+    self.draws = self.columns.draws
     self.total = config.events
     self.rate = rate
   }
@@ -242,6 +249,20 @@ final class NexmarkReader: SourceReader {
       n = min(n, due)
     }
     var got = 0
+    if bidsOnly {
+      into.reserveCapacity(into.count + n)
+      let g = generator, cols = columns, d = draws
+      while got < n {
+        guard let r = g.nextBid(columns: cols, draws: d) else {
+          produced += got
+          return false
+        }
+        into.append(.record(r))
+        got += 1
+      }
+      produced += got
+      return true
+    }
     while got < n {
       if bidsOnly {
         guard let r = generator.nextBid() else { return false }
@@ -284,8 +305,8 @@ extension Builtins {
         let name = bidsOnly ? "nexmarkBids" : "nexmark"
         // Paced sources stay whole: each split would run at the full rate.
         let info = ConnectorInfo(name: name, options: ["events": "\(events)", "rate": "\(rate)", "seed": "\(seed)"])
-        return source(site, bounded: true, "\(name)(events: \(events), rate: \(rate), seed: \(seed))", splittable: rate == 0, connector: info) { _, start in
-          NexmarkReader(config: NexmarkConfig(events: Int(events), seed: UInt64(bitPattern: seed)), bidsOnly: bidsOnly, rate: Int(rate), startAt: start)
+        return source(site, bounded: true, "\(name)(events: \(events), rate: \(rate), seed: \(seed))", projection: bidsOnly, splittable: rate == 0, connector: info) { columns, start in
+          NexmarkReader(config: NexmarkConfig(events: Int(events), seed: UInt64(bitPattern: seed)), bidsOnly: bidsOnly, rate: Int(rate), startAt: start, columns: columns)
         }
       }
     }

@@ -278,6 +278,21 @@ extension Lowering {
     let size = inner.size
     let arity = params.count
     let loc = location(body.span)
+    if arity == 1, let slot = simpleSlots[0], case .field(let base, let name) = body.kind, case .name(let n) = base.kind,
+       let (depth, read) = inner.lookup(n), depth == 0, read == slot {
+      // `x => x.field` (key and timestamp functions, once per event): read
+      // the field straight from the argument, with no frame to fill.
+      let getter = FieldGetter(name.text)
+      let fieldLoc = location(name.span)
+      return { _ in
+        .function(FunctionValue(info: info, unary: { v in
+          guard case .record(let r) = v else {
+            throw RuntimeError("'.\(name.text)' on a value that is not a record (\(render(v, quoted: true)))", at: fieldLoc)
+          }
+          return getter.get(r)
+        }))
+      }
+    }
     if arity == 1, let slot = simpleSlots[0], !containsLambda(body) {
       // The common case: `x => ...` creating no closures. Its frame can be
       // reused across calls (a fresh one is made if the call re-enters).

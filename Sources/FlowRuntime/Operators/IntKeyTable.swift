@@ -40,6 +40,33 @@ struct IntKeyTable {
     count += 1
   }
 
+  /// Removes `k` if present (backward-shift deletion: the probe chains of
+  /// the keys after it stay unbroken without tombstones).
+  mutating func remove(_ k: Int64) {
+    let mask = keys.count - 1
+    var i = home(k)
+    while true {
+      if indexes[i] == 0 { return }
+      if keys[i] == k { break }
+      i = (i + 1) & mask
+    }
+    var j = i
+    while true {
+      j = (j + 1) & mask
+      if indexes[j] == 0 { break }
+      let h = home(keys[j])
+      // A key whose home lies cyclically in (i, j] is still reachable.
+      let reachable = i <= j ? (i < h && h <= j) : (i < h || h <= j)
+      if !reachable {
+        keys[i] = keys[j]
+        indexes[i] = indexes[j]
+        i = j
+      }
+    }
+    indexes[i] = 0
+    count -= 1
+  }
+
   @inline(__always)
   private mutating func place(_ k: Int64, _ ix: Int32) {
     let mask = keys.count - 1

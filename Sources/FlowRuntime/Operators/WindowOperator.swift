@@ -51,10 +51,23 @@ public final class WindowOperator: Operator {
   var panes: [PaneKey: Pane] = [:]
   /// Sliding windows: the slices of each key, by key id.
   var slices: [KeySlices?] = []
-  /// Keys in first-seen order (a key's id is its index), for a
-  /// deterministic output order.
+  /// Key ids: a key's id indexes `keyList` (and `slices`, `recentPane`).
+  /// Ids of keys whose state is all gone are reused (WindowKeys.swift);
+  /// `keyOrder` keeps the first-seen order that results follow.
   var keySeq: [Value: Int] = [:]
   var keyList: [Value] = []
+  var keyOrder: [Int] = []
+  var nextOrder = 0
+  var freeIDs: [Int] = []
+  /// Whether an id was ever reused (until then id order is first-seen order).
+  var reusedIDs = false
+  /// Keys that may have lost their last state (with repeats), checked and
+  /// freed in bulk by `freeIdleKeys`.
+  var idleCandidates: [Int] = []
+  /// Tumbling windows: each key's most recent pane, so that in-order events
+  /// find their pane without hashing.
+  var recentPane: [Pane?] = []
+  let tumbling: Bool
   /// Window ends waiting to fire, each with the ids of keys that have data
   /// in it (possibly repeated).
   var pending: [Int64: [Int]] = [:]
@@ -88,6 +101,7 @@ public final class WindowOperator: Operator {
     self.trigger = trigger
     self.lateness = processing ? 0 : max(0, lateness)
     self.output = output
+    if case .tumbling = self.spec { tumbling = true } else { tumbling = false }
     switch self.spec {
     case .sliding(let size, let slide): sliceSize = gcd(size, slide)
     case .tumbling(let size, _): sliceSize = size
@@ -117,16 +131,26 @@ public final class WindowOperator: Operator {
     }
   }
 
-  /// Integer keys (the common case) are also indexed by their Int64,
-  /// which hashes much faster than a `Value`.
-  var intKeys: [Int64: Int] = [:]
+  /// Integer keys (the common case) are also indexed by their Int64 in an
+  /// open-addressing table, which hashes much faster than a `Value`; the
+  /// last one is remembered, for runs of one key (a hot auction).
+  var intKeys = IntKeyTable()
+  var lastInt: Int64 = 0
+  var lastIntID = -1
 
   @inline(__always)
   func keyID(_ k: Value) -> Int {
     if case .int(let n) = k {
-      if let i = intKeys[n] { return i }
-      let i = newKey(k)
-      intKeys[n] = i
+      if n == lastInt && lastIntID >= 0 { return lastIntID }
+      let i: Int
+      if let j = intKeys.get(n) {
+        i = j
+      } else {
+        i = newKey(k)
+        intKeys.insert(n, i)
+      }
+      lastInt = n
+      lastIntID = i
       return i
     }
     if let i = keySeq[k] { return i }
@@ -134,9 +158,20 @@ public final class WindowOperator: Operator {
   }
 
   private func newKey(_ k: Value) -> Int {
-    let i = keyList.count
-    keySeq[k] = i
-    keyList.append(k)
+    let i: Int
+    if let f = freeIDs.popLast() {
+      i = f
+      keyList[i] = k
+      keyOrder[i] = nextOrder
+      reusedIDs = true
+    } else {
+      i = keyList.count
+      keyList.append(k)
+      keyOrder.append(nextOrder)
+    }
+    nextOrder += 1
+    // Integer keys live in `intKeys` only (a stream's keys have one type).
+    if case .int = k {} else { keySeq[k] = i }
     return i
   }
 
@@ -255,13 +290,22 @@ public final class WindowOperator: Operator {
 
   /// The pane of key `k` and the window [start, end), made if new.
   func pane(_ k: Int, start: Int64, end: Int64, ts: Int64) -> Pane {
+    if tumbling, k < recentPane.count, let p = recentPane[k], p.end == end { return p }
     let pk = PaneKey(key: k, start: start)
-    if let p = panes[pk] { return p }
-    let pane = Pane(accs: newAccs(), end: end)
-    pane.nextEarly = earlyBoundary(after: ts)
-    panes[pk] = pane
-    track(end)
-    register(end: end, key: k)
+    let pane: Pane
+    if let p = panes[pk] {
+      pane = p
+    } else {
+      pane = Pane(accs: newAccs(), end: end)
+      pane.nextEarly = earlyBoundary(after: ts)
+      panes[pk] = pane
+      track(end)
+      register(end: end, key: k)
+    }
+    if tumbling {
+      while recentPane.count <= k { recentPane.append(nil) }
+      recentPane[k] = pane
+    }
     return pane
   }
 
@@ -357,7 +401,7 @@ public final class WindowOperator: Operator {
     while let end = pendingEnds.first, end - 1 <= limit {
       pendingEnds.removeFirst()
       var keys = pending.removeValue(forKey: end) ?? []
-      keys.sort()
+      sortByFirstSeen(&keys)
       var last = -1
       for k in keys where k != last {
         last = k
@@ -418,7 +462,7 @@ public final class WindowOperator: Operator {
     case .sliding(let size, _):
       for end in pendingEnds {
         var keys = pending[end] ?? []
-        keys.sort()
+        sortByFirstSeen(&keys)
         var last = -1
         for k in keys where k != last {
           last = k
@@ -432,7 +476,7 @@ public final class WindowOperator: Operator {
     default:
       for end in pendingEnds {
         var keys = pending[end] ?? []
-        keys.sort()
+        sortByFirstSeen(&keys)
         var last = -1
         for k in keys where k != last {
           last = k
@@ -481,8 +525,10 @@ public final class WindowOperator: Operator {
     if case .sliding = spec {
       for k in sliceExpiries.popDue(upTo: wm) {
         slices[k]?.dropAll { $0 + sliceSize - 1 + horizon <= wm }
+        if slices[k]?.isEmpty ?? true { idleCandidates.append(k) }
       }
       nextCleanup = sliceExpiries.first ?? Int64.max
+      freeIdleKeys()
       return
     }
     var dead: [PaneKey] = []
@@ -492,12 +538,15 @@ public final class WindowOperator: Operator {
     }
     nextCleanup = next
     for pk in dead {
-      panes.removeValue(forKey: pk)
+      let p = panes.removeValue(forKey: pk)
+      if tumbling, pk.key < recentPane.count, let r = recentPane[pk.key], r === p { recentPane[pk.key] = nil }
       if case .session = spec {
         sessions[pk.key]?.removeAll { $0.start == pk.start }
         if sessions[pk.key]?.isEmpty == true { sessions.removeValue(forKey: pk.key) }
       }
+      idleCandidates.append(pk.key)
     }
+    freeIdleKeys()
   }
 
   override public func snapshotState(_ w: inout StateWriter) throws {
