@@ -23,7 +23,7 @@ final class CheckpointBarriers: @unchecked Sendable {
   private var endedSources = 0
   private let taskCount: Int
   /// Per task, its sections for `triggered` (nil: not acknowledged yet).
-  private var acks: [[(String, [UInt8])]?]
+  private var acks: [[(String, SnapshotSection)]?]
   private var ackCount = 0
 
   init(taskCount: Int) {
@@ -62,7 +62,7 @@ final class CheckpointBarriers: @unchecked Sendable {
   }
 
   /// A task's state for checkpoint `id`.
-  func acknowledge(task: Int, id: Int, sections: [(String, [UInt8])]) {
+  func acknowledge(task: Int, id: Int, sections: [(String, SnapshotSection)]) {
     lock.lock()
     defer { lock.unlock() }
     guard id == triggered, task < acks.count, acks[task] == nil else { return }
@@ -73,7 +73,7 @@ final class CheckpointBarriers: @unchecked Sendable {
 
   /// Every task's sections for checkpoint `id` in task order, once all have
   /// acknowledged; nil while some have not.
-  func collect(_ id: Int) -> [(String, [UInt8])]? {
+  func collect(_ id: Int) -> [(String, SnapshotSection)]? {
     lock.lock()
     defer { lock.unlock() }
     guard id == triggered, ackCount == taskCount else { return nil }

@@ -424,9 +424,10 @@ public final class ParallelExecutor {
 
   /// Every task acknowledged: write the checkpoint, then let the sinks
   /// publish what they prepared for it.
-  private func complete(_ c: InProgress, sections: [(String, [UInt8])]) throws {
+  private func complete(_ c: InProgress, sections: [(String, SnapshotSection)]) throws {
     guard let store = checkpoints else { return }
-    _ = try store.write(id: c.id, sections: [("job", parallelismSection())] + sections, files: stateBackend.endCheckpoint())
+    let encoded = try sections.map { ($0.0, try $0.1.encoded()) }
+    _ = try store.write(id: c.id, sections: [("job", parallelismSection())] + encoded, files: stateBackend.endCheckpoint())
     nextCheckpointID = c.id + 1
     checkpointsTaken += 1
     // The sink tasks prepared this checkpoint's output at its barrier and

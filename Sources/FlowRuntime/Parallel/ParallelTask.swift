@@ -67,12 +67,10 @@ final class ParallelTask {
   /// Snapshots every operator of the task for checkpoint `id`, hands the
   /// state in, and sends the barrier on down every outgoing channel.
   private func checkpoint(_ id: Int) throws {
-    var sections: [(String, [UInt8])] = []
-    for (_, op) in operators {
-      var w = StateWriter()
-      try op.snapshotState(&w)
-      sections.append((op.uid, w.bytes))
-    }
+    // Operators that can capture their state copy-on-write leave the
+    // encoding to the coordinator's thread.
+    var sections: [(String, SnapshotSection)] = []
+    for (_, op) in operators { sections.append((op.uid, try SnapshotSection.capture(op))) }
     lastBarrier = id
     barriers?.acknowledge(task: index, id: id, sections: sections)
     for x in exchanges { x.barrier(id) }
