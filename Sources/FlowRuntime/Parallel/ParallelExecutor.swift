@@ -406,6 +406,14 @@ public final class ParallelExecutor {
       }
     }
     done.wait()
+    // The job ended with a checkpoint under way: every task acknowledged it
+    // before ending (a source sends a pending barrier before its end), so
+    // it completes; if the job failed, its RocksDB files are not listed.
+    if let c = current, !job.aborted, let sections = barriers?.collect(c.id) {
+      try complete(c, sections: sections)
+    } else if current != nil {
+      _ = stateBackend.endCheckpoint()
+    }
   }
 
   /// Sends barriers for the next checkpoint from every source; nil when a
