@@ -175,7 +175,7 @@ struct PipelineRun {
 /// optimize, then execute with its sinks, and counts the events read.
 /// Throws with the rendered diagnostics if the script has errors.
 /// `checkpoints`: a directory to checkpoint into every `checkpointMillis`.
-func runPipeline(_ script: String, path: String = "bench.flow", parallelism: Int = 1, checkpoints: String? = nil, checkpointMillis: Int64 = 1000, stateBackend: StateBackend = .memory) throws -> PipelineRun {
+func runPipeline(_ script: String, path: String = "bench.flow", parallelism: Int = 1, checkpoints: String? = nil, checkpointMillis: Int64 = 1000, stateBackend: StateBackend = .memory, combiners: Bool = true) throws -> PipelineRun {
   let store = try checkpoints.map { try CheckpointStore(dir: $0) }
   var taken = 0
   let checker = Checker()
@@ -211,6 +211,7 @@ func runPipeline(_ script: String, path: String = "bench.flow", parallelism: Int
     if ProcessInfo.processInfo.environment["FLOW_BENCH_NO_COMBINERS"] != nil { executor.combiners = false }
     executor.checkpointIntervalMillis = checkpointMillis
     executor.stateBackend = stateBackend
+    executor.combiners = combiners
     secs = try timed {
       try executor.build()
       try executor.run()

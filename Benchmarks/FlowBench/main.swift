@@ -34,6 +34,7 @@ let benchmarks: [Benchmark] = [
   slidingBenchmark(every: "500ms", auctions: 10),
   checkpointBenchmark,
   checkpointOverheadBenchmark,
+  checkpointOverheadParallelBenchmark,
   stateBenchmark(backend: "memory"),
   stateBenchmark(backend: "rocksdb"),
 ]

@@ -33,6 +33,8 @@ public final class Executor {
   /// `--clock-step` gives a simulated one).
   public var clock = ProcessingClock()
   var nextCheckpointID = 1
+  /// Writes checkpoints in the background (made at the first one).
+  var writer: AsyncCheckpointWriter?
 
   public init(sinks: [PlanNode]) {
     self.sinks = sinks
@@ -120,7 +122,10 @@ public final class Executor {
     while !active.isEmpty {
       if Executor.cancelFlag.isSet {
         for s in active { s.reader?.stop() }
-        if savepointOnStop && checkpoints != nil { try takeCheckpoint() }
+        if savepointOnStop && checkpoints != nil {
+          try takeCheckpoint()
+          try completeCheckpoint(wait: true)
+        }
         break
       }
       var still: [SourceOperator] = []
@@ -132,6 +137,7 @@ public final class Executor {
       }
       active = still
       if !clock.isSimulated { try clock.poll() }
+      if checkpoints != nil { try completeCheckpoint(wait: false) }
       if checkpoints != nil && !active.isEmpty {
         let now = DispatchTime.now().uptimeNanoseconds
         if Int64(now - lastCheckpoint) >= checkpointIntervalMillis * 1_000_000 {
@@ -150,6 +156,7 @@ public final class Executor {
     }
     // The job ended: the rest of the output becomes visible.
     if checkpoints != nil {
+      try completeCheckpoint(wait: true)
       for n in order {
         guard let sink = operators[n.id] as? SinkOperator else { continue }
         var w = StateWriter()
@@ -161,21 +168,32 @@ public final class Executor {
   }
 
   /// A consistent snapshot: taken between batches, when every event read so
-  /// far has been fully processed, so no event is in flight.
+  /// far has been fully processed, so no event is in flight. The state is
+  /// captured here (operators that can, copy-on-write; see
+  /// `Operator.captureState`); encoding, checksum, write and fsync run on
+  /// the writer's thread while the job goes on (`AsyncCheckpointWriter`).
   func takeCheckpoint() throws {
     guard let store = checkpoints else { return }
+    // One checkpoint at a time: the sinks commit the previous one first.
+    try completeCheckpoint(wait: true)
+    let w = writer ?? AsyncCheckpointWriter(store: store)
+    writer = w
     stateBackend.beginCheckpoint(id: nextCheckpointID, root: store.dir)
-    var sections: [(String, [UInt8])] = []
+    var sections: [(String, SnapshotSection)] = []
     for n in order {
       guard let op = operators[n.id] else { continue }
-      var w = StateWriter()
-      try op.snapshotState(&w)
-      sections.append((op.uid, w.bytes))
+      sections.append((op.uid, try SnapshotSection.capture(op)))
     }
-    _ = try store.write(id: nextCheckpointID, sections: sections, files: stateBackend.endCheckpoint())
+    w.submit(id: nextCheckpointID, sections: sections, files: stateBackend.endCheckpoint())
     nextCheckpointID += 1
+  }
+
+  /// Once the checkpoint being written is durable (waiting for it with
+  /// `wait`), phase two: the sinks publish its output.
+  func completeCheckpoint(wait: Bool) throws {
+    guard let w = writer, let done = wait ? w.wait() : w.finished() else { return }
+    if let e = done.error { throw e }
     checkpointsTaken += 1
-    // Phase two: the checkpoint is durable, so sinks may publish.
     for n in order { try (operators[n.id] as? SinkOperator)?.commit() }
     if let c = crashAfterCheckpoints, checkpointsTaken >= c { _exit(137) }
   }

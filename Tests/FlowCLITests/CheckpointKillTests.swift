@@ -66,12 +66,15 @@ final class CheckpointKillTests: XCTestCase {
   }
 
   /// Keyed scripts killed and restored with their keyed state in RocksDB
-  /// (incremental checkpoints: hard-linked SST files).
+  /// (incremental checkpoints: hard-linked SST files): keyed aggregates and
+  /// `process` state.
   static let rocksdbScripts = [
     "Examples/wordcount.flow",
     "Tests/corpus/run/state/rocksdb_kill.flow",
     "Tests/corpus/run/keyed_running_vs_final.flow",
     "Examples/streaming/joins_and_iteration.flow",
+    "Examples/streaming/spikes.flow",
+    "Tests/corpus/run/process_timers.flow",
   ]
 
   func testKilledAndRestoredRocksDBRunsCommitExactlyTheUninterruptedOutput() throws {

@@ -6,8 +6,10 @@ import XCTest
 /// SST files shared between checkpoints, old ones removed), damaged files
 /// detected, and clear errors for bad flags.
 final class RocksDBStateTests: XCTestCase {
-  /// Examples whose keyed state includes keyed aggregates.
+  /// Examples whose keyed state includes keyed aggregates or `process` state.
   static let keyedExamples = [
+    "Examples/streaming/spikes.flow",
+    "Tests/corpus/run/process_timers.flow",
     "Examples/wordcount.flow",
     "Examples/stats/anomalies.flow",
     "Examples/nexmark/q15.flow",

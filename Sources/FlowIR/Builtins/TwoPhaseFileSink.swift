@@ -26,10 +26,20 @@ final class TwoPhaseFileSink: SinkWriter {
   /// restore (so opening the sink never destroys committed output).
   var started = false
 
+  /// The previous run's in-progress file, kept aside: a crash in the
+  /// middle of a commit leaves `path` short, and a restore takes the
+  /// missing bytes from here.
+  var previousPath: String { inProgressPath + ".previous" }
+
   init(path: String, make: @escaping (String, Bool) throws -> RowSink) throws {
     self.path = path
     self.inProgressPath = path + ".inprogress"
     self.make = make
+    let fm = FileManager.default
+    if fm.fileExists(atPath: inProgressPath) {
+      try? fm.removeItem(atPath: path + ".inprogress.previous")
+      try? fm.moveItem(atPath: inProgressPath, toPath: path + ".inprogress.previous")
+    }
     sink = try make(inProgressPath, true)
     inner = ValueSinkWriter(sink)
   }
@@ -39,6 +49,7 @@ final class TwoPhaseFileSink: SinkWriter {
   func close() throws {
     try inner.close()
     try? FileManager.default.removeItem(atPath: inProgressPath)
+    try? FileManager.default.removeItem(atPath: previousPath)
   }
 
   func fileSize(_ p: String) -> Int64 {
@@ -88,9 +99,14 @@ final class TwoPhaseFileSink: SinkWriter {
     if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
     let current = fileSize(path)
     if current < length {
-      // The crash interrupted the commit: apply it from the old in-progress file.
+      // The crash interrupted the commit: apply it from the old in-progress
+      // file (set aside when this run started).
       let missing = length - current
-      try append(from: inProgressPath, range: (oldPrepared - missing)..<oldPrepared)
+      let old = FileManager.default.fileExists(atPath: previousPath) ? previousPath : inProgressPath
+      guard fileSize(old) >= oldPrepared else {
+        throw RuntimeError("cannot restore output '\(path)': it is \(current) bytes, the checkpoint committed \(length), and the rest is not in '\(old)' any more")
+      }
+      try append(from: old, range: (oldPrepared - missing)..<oldPrepared)
     }
     _ = oldCopied
     if let h = FileHandle(forWritingAtPath: path) {

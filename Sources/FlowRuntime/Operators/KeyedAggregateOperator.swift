@@ -119,6 +119,8 @@ public final class KeyedAggregateOperator: Operator {
     }
   }
 
+  override public func captureState() throws -> (() throws -> [UInt8])? { try captureCopyOnWrite() }
+
   override public func snapshotState(_ w: inout StateWriter) throws {
     try super.snapshotState(&w)
     if let d = disk {

@@ -68,6 +68,12 @@ open class Operator {
     for x in inputWatermarks { w.int(x) }
   }
 
+  /// For asynchronous checkpoints: captures the state now, cheaply
+  /// (copy-on-write arrays of value types), and returns its encoding to run
+  /// later on another thread, giving the bytes `snapshotState` would. nil:
+  /// the operator is snapshotted synchronously with `snapshotState`.
+  open func captureState() throws -> (() throws -> [UInt8])? { nil }
+
   /// Reads what `snapshotState` wrote. When a job is rescaled, a subtask
   /// restores from several old subtasks' sections in turn (each with a key
   /// filter, see `StateReader.keyFilter`): keyed state merges, and

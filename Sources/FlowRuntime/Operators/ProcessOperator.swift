@@ -11,6 +11,9 @@ public final class ProcessOperator: Operator {
   var state: [Value: Value] = [:]
   var lastAccess: [Value: Int64] = [:]
   var timers = TimerQueue()
+  /// With `--state-backend rocksdb`: each key's state and last access (see
+  /// ProcessOperator+RocksDB.swift); timers stay in memory.
+  var disk: RocksKeyedStore<DiskKeyState>?
   let ctxShape = Shape(["key", "time", "watermark", "processingTime"])
 
   public init(key: FunctionValue, spec: ProcessSpec, location: String) {
@@ -23,7 +26,18 @@ public final class ProcessOperator: Operator {
     .record(Record(shape: ctxShape, values: [k, .time(time), .time(currentWatermark), .time(clock.now)]))
   }
 
-  func currentState(_ k: Value, _ ts: Int64) -> Value {
+  override public func open() throws {
+    try super.open()
+    if stateBackend.kind == .rocksdb { disk = makeDiskStore() }
+  }
+
+  override public func close() throws {
+    disk?.close()
+    try super.close()
+  }
+
+  func currentState(_ k: Value, _ ts: Int64) throws -> Value {
+    if let d = disk { return try currentStateOnDisk(d, k, ts) }
     if spec.ttlMillis > 0, let last = lastAccess[k], ts != Int64.min, ts - last > spec.ttlMillis {
       // State not touched within its time-to-live starts over.
       state[k] = nil
@@ -34,7 +48,7 @@ public final class ProcessOperator: Operator {
 
   override public func process(_ v: Value, ts: Int64, port: Int) throws {
     let k = try keyFn.apply1(v)
-    let s = currentState(k, ts)
+    let s = try currentState(k, ts)
     let step = try spec.onEvent.call([s, v, context(k, ts)])
     try apply(step, key: k, ts: ts)
   }
@@ -42,7 +56,9 @@ public final class ProcessOperator: Operator {
   func apply(_ step: Value, key k: Value, ts: Int64) throws {
     guard case .record(let r) = step else { throw RuntimeError("process step is not a record", at: location) }
     let next = r["state"] ?? .null
-    if case .null = next, case .null = spec.initial {
+    if let d = disk {
+      try storeOnDisk(d, k, next)
+    } else if case .null = next, case .null = spec.initial {
       // Back to the initial state: forget the key (the same to the logic, less memory).
       state[k] = nil
       lastAccess[k] = nil
@@ -59,10 +75,21 @@ public final class ProcessOperator: Operator {
 
   override public func snapshotState(_ w: inout StateWriter) throws {
     try super.snapshotState(&w)
+    if let d = disk {
+      // -1 where the in-memory format has its key count: the state is a
+      // RocksDB checkpoint (then the timers, as below).
+      w.int(-1)
+      try d.snapshot(&w)
+      return try snapshotTimers(&w)
+    }
     try w.valueMap(state)
     let accessed = lastAccess.sorted { compareValues($0.key, $1.key) < 0 }
     w.int(accessed.count)
     for (k, t) in accessed { try w.value(k); w.int(t) }
+    try snapshotTimers(&w)
+  }
+
+  func snapshotTimers(_ w: inout StateWriter) throws {
     let pending = timers.all
     w.int(pending.count)
     for (t, k) in pending { w.int(t); try w.value(k) }
@@ -70,6 +97,7 @@ public final class ProcessOperator: Operator {
 
   override public func restoreState(_ r: inout StateReader) throws {
     try super.restoreState(&r)
+    if try restoreOnDisk(&r) { return try restoreTimers(&r) }
     state.merge(try r.valueMap()) { a, _ in a }
     let m = try r.count()
     for _ in 0..<m {
@@ -77,6 +105,10 @@ public final class ProcessOperator: Operator {
       let t = try r.int()
       if r.keeps(k) { lastAccess[k] = t }
     }
+    try restoreTimers(&r)
+  }
+
+  func restoreTimers(_ r: inout StateReader) throws {
     let q = try r.count()
     for _ in 0..<q {
       let t = try r.int()
@@ -87,7 +119,7 @@ public final class ProcessOperator: Operator {
 
   override public func onWatermark(_ wm: Int64) throws {
     while let (t, k) = timers.popDue(wm) {
-      let s = state[k] ?? spec.initial
+      let s = try disk.map { try storedState($0, k) } ?? state[k] ?? spec.initial
       let step = try spec.onTimer.call([s, .time(t), context(k, t)])
       try apply(step, key: k, ts: t)
     }

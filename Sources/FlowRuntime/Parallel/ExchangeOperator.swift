@@ -20,8 +20,8 @@ struct ChannelTarget {
 }
 
 /// The last operator of a task on an edge that leaves it: buffers events per
-/// receiving subtask and ships them in batches. Watermarks and the end of
-/// input go to every receiver, after the events buffered before them, so
+/// receiving subtask and ships them in batches. Watermarks, checkpoint
+/// barriers and the end of input go to every receiver, after the events buffered before them, so
 /// each channel stays in order.
 final class ExchangeOperator: Operator {
   let partitioner: Partitioner
@@ -91,6 +91,16 @@ final class ExchangeOperator: Operator {
       } else {
         marks[i].append((at, wm))
       }
+    }
+  }
+
+  /// Checkpoint barrier `id` goes to every receiver after the events and
+  /// watermarks buffered before it.
+  func barrier(_ id: Int) {
+    for i in targets.indices {
+      ship(i)
+      let t = targets[i]
+      blockedNanos += t.inbox.put(Envelope(channel: t.channel, kind: .barrier, barrier: id))
     }
   }
 

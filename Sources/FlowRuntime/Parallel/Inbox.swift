@@ -1,9 +1,10 @@
 import Foundation
 
 /// What travels on a channel between subtasks: a batch of events with their
-/// timestamps and the watermarks between them, or the end of the channel.
+/// timestamps and the watermarks between them, a checkpoint barrier, or the
+/// end of the channel.
 struct Envelope {
-  enum Kind { case events, end }
+  enum Kind { case events, barrier, end }
   /// Which of the receiving task's input channels it came on.
   let channel: Int
   let kind: Kind
@@ -13,6 +14,8 @@ struct Envelope {
   /// A source that advances the watermark with every event would otherwise
   /// need a message per event; inline, they ride in the batch.
   var marks: [(at: Int, watermark: Int64)] = []
+  /// For `.barrier`: the checkpoint id.
+  var barrier = 0
 }
 
 /// The input queue of one task: every channel into the task feeds it. It is

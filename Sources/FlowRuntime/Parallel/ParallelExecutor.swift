@@ -5,11 +5,13 @@ import Foundation
 /// through bounded inboxes, and the calling thread coordinates: progress,
 /// checkpoints and the end of the job.
 ///
-/// Checkpoints are consistent cuts taken with the sources paused between
-/// batches and nothing in flight: every event read before the cut has been
-/// fully processed by every operator, none after it has been read. That is
-/// the state aligned barriers produce, reached by draining instead of by
-/// marking the channels.
+/// Checkpoints use aligned barriers (see `CheckpointBarriers`): the
+/// sources mark a cut in their output between two batches and keep
+/// reading; each task snapshots when the mark has come on all of its
+/// channels, so every snapshot reflects exactly the events read before the
+/// cut, while later events are already in flight. The coordinator writes
+/// the checkpoint (encode, checksum, fsync) and commits the sinks when
+/// every task has acknowledged, while the tasks run on.
 public final class ParallelExecutor {
   public let sinks: [PlanNode]
   public let parallelism: Int
@@ -39,6 +41,8 @@ public final class ParallelExecutor {
   var instances: [Int: [Operator]] = [:]
   var tasks: [ParallelTask] = []
   let job = JobControl()
+  var barriers: CheckpointBarriers?
+  let debugCheckpoints = ProcessInfo.processInfo.environment["FLOW_DEBUG_CHECKPOINTS"] != nil
 
   /// Makes another copy of the plan (lowered and optimized again). Each
   /// task runs operators from its own copy: compiled code keeps per-call
@@ -203,6 +207,14 @@ public final class ParallelExecutor {
       }
     }
     tasks = order.flatMap { taskOf[$0.id] ?? [] }
+    if checkpoints != nil {
+      let b = CheckpointBarriers(taskCount: tasks.count)
+      for (i, t) in tasks.enumerated() {
+        t.index = i
+        t.barriers = b
+      }
+      barriers = b
+    }
     for t in tasks where t.inbox == nil && !(t.head is SourceOperator) {
       throw RuntimeError("internal: task '\(t.name)' has no input", at: t.head.location)
     }
@@ -325,32 +337,67 @@ public final class ParallelExecutor {
     for (_, op) in allOperators { try op.close() }
   }
 
+  /// A checkpoint whose barriers are on their way.
+  private struct InProgress {
+    let id: Int
+    let final: Bool
+    let started: UInt64
+    /// Envelopes in flight and events read when it was triggered (for
+    /// FLOW_DEBUG_CHECKPOINTS: proof that nothing was drained or paused).
+    let inFlight: Int
+    let eventsRead: Int
+  }
+
   /// The coordinator's loop: progress reports, checkpoints, Ctrl-C.
   private func coordinate(until done: DispatchGroup) throws {
     var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
     var lastReport = lastCheckpoint
     let tick = checkpoints != nil && checkpointIntervalMillis < 20 ? 1 : 20
-    while done.wait(timeout: .now() + .milliseconds(tick)) == .timedOut {
+    var current: InProgress?
+    var stopping = false
+    while done.wait(timeout: .now() + .milliseconds(current == nil ? tick : 0)) == .timedOut {
       if job.aborted { break }
-      if Executor.cancelFlag.isSet {
+      if let c = current {
+        // Acknowledgements wake us early.
+        barriers?.wait(millis: tick)
+        if let sections = barriers?.collect(c.id) {
+          try complete(c, sections: sections)
+          current = nil
+          lastCheckpoint = DispatchTime.now().uptimeNanoseconds
+          if c.final {
+            job.abort(nil)
+            for t in tasks { t.inbox?.wakeAll() }
+            break
+          }
+        }
+        // Ctrl-C waits for the checkpoint in progress: draining now would
+        // wait for envelopes held back by tasks aligning its barrier.
+        continue
+      }
+      if Executor.cancelFlag.isSet && !stopping {
+        stopping = true
+        if savepointOnStop, checkpoints != nil, let c = triggerCheckpoint(final: true) {
+          // The sources stop at the savepoint's barrier (a following
+          // reader waiting for input is woken by `stop`).
+          current = c
+          for t in sourceTasks { (t.head as? SourceOperator)?.reader?.stop() }
+          continue
+        }
+        // No savepoint, or a source already ended (no barrier can follow
+        // its end): park what still runs, let in-flight data reach the
+        // sinks, and snapshot the drained job.
         for t in sourceTasks { (t.head as? SourceOperator)?.reader?.stop() }
         if drain() {
-          if savepointOnStop && checkpoints != nil { try takeCheckpoint() }
+          if savepointOnStop && checkpoints != nil { try takeDrainedCheckpoint() }
         }
         job.abort(nil)
         for t in tasks { t.inbox?.wakeAll() }
         break
       }
       let now = DispatchTime.now().uptimeNanoseconds
-      if checkpoints != nil, Int64(now - lastCheckpoint) >= checkpointIntervalMillis * 1_000_000,
-         sourceTasks.allSatisfy({ !$0.sourceDone }) {
-        if drain() {
-          // A source may have ended while draining: its end already went
-          // downstream, which a restore would replay, so skip this one.
-          if sourceTasks.allSatisfy({ !$0.sourceDone }) { try takeCheckpoint() }
-          job.resumeSources()
-        }
-        lastCheckpoint = DispatchTime.now().uptimeNanoseconds
+      if checkpoints != nil, Int64(now - lastCheckpoint) >= checkpointIntervalMillis * 1_000_000 {
+        current = triggerCheckpoint(final: false)
+        if current == nil { lastCheckpoint = now }
       }
       if let cb = onProgress, now - lastReport > 100_000_000 {
         lastReport = now
@@ -359,6 +406,48 @@ public final class ParallelExecutor {
       }
     }
     done.wait()
+    // The job ended with a checkpoint under way: every task acknowledged it
+    // before ending (a source sends a pending barrier before its end), so
+    // it completes; if the job failed, its RocksDB files are not listed.
+    if let c = current, !job.aborted, let sections = barriers?.collect(c.id) {
+      try complete(c, sections: sections)
+    } else if current != nil {
+      _ = stateBackend.endCheckpoint()
+    }
+  }
+
+  /// Sends barriers for the next checkpoint from every source; nil when a
+  /// source has ended (its end went downstream, and a restore would replay
+  /// it: checkpoints stop there).
+  private func triggerCheckpoint(final: Bool) -> InProgress? {
+    guard let b = barriers, let store = checkpoints else { return nil }
+    stateBackend.beginCheckpoint(id: nextCheckpointID, root: store.dir)
+    let inFlight = job.inFlight.current, read = job.eventsRead.current
+    guard b.trigger(nextCheckpointID, final: final) else {
+      _ = stateBackend.endCheckpoint()
+      return nil
+    }
+    return InProgress(id: nextCheckpointID, final: final, started: DispatchTime.now().uptimeNanoseconds, inFlight: inFlight, eventsRead: read)
+  }
+
+  /// Every task acknowledged: write the checkpoint, then let the sinks
+  /// publish what they prepared for it.
+  private func complete(_ c: InProgress, sections: [(String, SnapshotSection)]) throws {
+    guard let store = checkpoints else { return }
+    let encoded = try sections.map { ($0.0, try $0.1.encoded()) }
+    _ = try store.write(id: c.id, sections: [("job", parallelismSection())] + encoded, files: stateBackend.endCheckpoint())
+    nextCheckpointID = c.id + 1
+    checkpointsTaken += 1
+    // The sink tasks prepared this checkpoint's output at its barrier and
+    // prepare the next only at the next barrier, which is triggered after
+    // this returns: committing here publishes exactly this checkpoint's.
+    for (_, op) in allOperators { try (op as? SinkOperator)?.commit() }
+    if debugCheckpoints {
+      let ms = Double(DispatchTime.now().uptimeNanoseconds - c.started) / 1e6
+      let set = tasks.reduce(0) { $0 + $1.alignedEnvelopes }
+      FileHandle.standardError.write(Data("checkpoint \(c.id): \(String(format: "%.1f", ms)) ms, \(c.inFlight) envelopes in flight at the trigger, \(job.eventsRead.current - c.eventsRead) events read meanwhile, \(set) envelopes set aside while aligning so far\n".utf8))
+    }
+    if let k = crashAfterCheckpoints, checkpointsTaken >= k { _exit(137) }
   }
 
   /// Parks the sources and waits until nothing is in flight. False when
@@ -372,8 +461,9 @@ public final class ParallelExecutor {
     return !job.aborted
   }
 
-  /// Writes every operator's state (all threads are parked or idle).
-  func takeCheckpoint() throws {
+  /// Writes every operator's state from this thread, all tasks parked or
+  /// idle: only for a savepoint on stop after a source ended.
+  func takeDrainedCheckpoint() throws {
     guard let store = checkpoints else { return }
     stateBackend.beginCheckpoint(id: nextCheckpointID, root: store.dir)
     var sections: [(String, [UInt8])] = [("job", parallelismSection())]
@@ -386,7 +476,6 @@ public final class ParallelExecutor {
     nextCheckpointID += 1
     checkpointsTaken += 1
     for (_, op) in allOperators { try (op as? SinkOperator)?.commit() }
-    if let c = crashAfterCheckpoints, checkpointsTaken >= c { _exit(137) }
   }
 
   private func parallelismSection() -> [UInt8] {

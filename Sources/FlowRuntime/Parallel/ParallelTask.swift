@@ -55,33 +55,78 @@ final class ParallelTask {
     for e in exchanges { e.flush() }
   }
 
-  /// A source task: reads a batch, pushes it through, ships it; parks
-  /// between batches while a checkpoint is taken.
+  /// Where checkpoint barriers are triggered and acknowledged (nil: the
+  /// job takes no checkpoints); this task's number there.
+  var barriers: CheckpointBarriers?
+  var index = 0
+  /// The newest barrier this task passed on.
+  private var lastBarrier = 0
+  /// Per checkpoint, for FLOW_DEBUG_CHECKPOINTS: envelopes set aside while aligning.
+  var alignedEnvelopes = 0
+
+  /// Snapshots every operator of the task for checkpoint `id`, hands the
+  /// state in, and sends the barrier on down every outgoing channel.
+  private func checkpoint(_ id: Int) throws {
+    // Operators that can capture their state copy-on-write leave the
+    // encoding to the coordinator's thread.
+    var sections: [(String, SnapshotSection)] = []
+    for (_, op) in operators { sections.append((op.uid, try SnapshotSection.capture(op))) }
+    lastBarrier = id
+    barriers?.acknowledge(task: index, id: id, sections: sections)
+    for x in exchanges { x.barrier(id) }
+  }
+
+  /// A source task: reads a batch, pushes it through, ships it; sends a
+  /// checkpoint barrier between two batches when one was triggered (and
+  /// stops after a savepoint's). `sourceCheckpointGate` parks it only for
+  /// the drained snapshot that a savepoint falls back to.
   func runSource(_ source: SourceOperator, job: JobControl, batchSize: Int, crashAfterEvents: Int?) throws {
+    defer {
+      sourceDone = true
+      job.poke()
+    }
     while !job.aborted {
       job.sourceCheckpointGate()
       if job.aborted { break }
+      if let b = barriers?.pending(after: lastBarrier) {
+        try checkpoint(b.id)
+        if b.final { return }
+      }
       let more = try source.pump(max: batchSize)
       job.eventsRead.add(source.lastBatch)
       if let c = crashAfterEvents, job.eventsRead.current >= c { _exit(137) }
       flush()
       if !more {
+        if let b = barriers?.sourceEnding(after: lastBarrier) {
+          try checkpoint(b.id)
+          if b.final { return }
+        }
         try source.end()
         try finishSideOutputs()
         flush()
         break
       }
     }
-    sourceDone = true
-    job.poke()
   }
 
-  /// A receiving task: takes envelopes until every channel has ended.
+  /// A receiving task: takes envelopes until every channel has ended,
+  /// aligning checkpoint barriers across its channels.
   func runReceiver(job: JobControl) throws {
     guard let inbox = inbox else { return }
     var open = channelPort.count
+    var align = BarrierAligner(channels: channelPort.count)
     while open > 0 {
-      guard let e = inbox.take(waited: &idleNanos) else { return }
+      let e: Envelope
+      if let r = align.nextReplayed() {
+        e = r
+      } else {
+        guard let t = inbox.take(waited: &idleNanos) else { return }
+        e = t
+      }
+      if align.holds(e) {
+        alignedEnvelopes += 1
+        continue
+      }
       let port = channelPort[e.channel]
       switch e.kind {
       case .events:
@@ -98,6 +143,8 @@ final class ParallelTask {
           try watermark(e.marks[next].watermark, channel: e.channel, port: port)
           next += 1
         }
+      case .barrier:
+        if e.barrier > lastBarrier { align.barrier(e.barrier, channel: e.channel) }
       case .end:
         channelEnded[e.channel] = true
         open -= 1
@@ -106,7 +153,14 @@ final class ParallelTask {
           if open == 0 { try finishSideOutputs() }
         }
       }
-      if inbox.isEmpty { flush() }
+      // Every channel delivered the barrier (or ended, which it only does
+      // after the barriers triggered before): the state now reflects
+      // exactly the events before the barrier.
+      if align.aligned(ended: channelEnded) {
+        try checkpoint(align.aligning)
+        align.release()
+      }
+      if !align.replaying && inbox.isEmpty { flush() }
       job.inFlight.add(-1)
     }
     flush()
