@@ -95,6 +95,14 @@ public struct FunctionValue: @unchecked Sendable {
 
   static let noPredicate: (Value) throws -> Bool = { _ in false }
 
+  /// For a two-parameter lambda whose body is a typed Bool tree: the call
+  /// with its arguments passed directly (no argument array, a reused frame)
+  /// returning an unboxed Bool. CEP's iterative conditions use it.
+  public private(set) var binaryPredicate: (Value, Value) throws -> Bool = FunctionValue.noBinaryPredicate
+  public private(set) var hasBinaryPredicate = false
+
+  static let noBinaryPredicate: (Value, Value) throws -> Bool = { _, _ in false }
+
   public init(arity: Int, info: FunctionInfo? = nil, call: @escaping ([Value]) throws -> Value) {
     self.arity = arity
     self.call = call
@@ -131,6 +139,37 @@ public struct FunctionValue: @unchecked Sendable {
     return false
   }
 
+  /// The unboxed two-parameter predicate entry, if any.
+  public var test2: ((Value, Value) throws -> Bool)? {
+    get { hasBinaryPredicate ? binaryPredicate : nil }
+    set {
+      binaryPredicate = newValue ?? FunctionValue.noBinaryPredicate
+      hasBinaryPredicate = newValue != nil
+    }
+  }
+
+  /// Sets the unboxed entries from closures of their own type: assigning
+  /// through the optional `test1`/`test2` properties wraps the closure in
+  /// two reabstraction thunks (into and out of the optional), which cost
+  /// more than a short predicate itself.
+  public mutating func setPredicate(_ p: @escaping (Value) throws -> Bool) {
+    predicate = p
+    hasPredicate = true
+  }
+
+  public mutating func setBinaryPredicate(_ p: @escaping (Value, Value) throws -> Bool) {
+    binaryPredicate = p
+    hasBinaryPredicate = true
+  }
+
+  /// Calls a two-parameter predicate: true only for `true`.
+  @inline(__always)
+  public func test(_ a: Value, _ b: Value) throws -> Bool {
+    if hasBinaryPredicate { return try binaryPredicate(a, b) }
+    if case .bool(true) = try call([a, b]) { return true }
+    return false
+  }
+
   @inline(__always)
   public func apply1(_ v: Value) throws -> Value {
     try unary(v)
@@ -150,6 +189,9 @@ public final class FunctionInfo: @unchecked Sendable {
   /// For `r => { r with a: ..., b: ... }`: the fields it replaces; the other
   /// fields pass through unchanged.
   public var updatedFields: Set<String>?
+  /// For `x => x.field`: the field. A keyed operator may read it straight
+  /// from the record instead of calling the function (same result).
+  public var projectedField: String?
   /// The lambda's checked syntax (a `FlowIR.LambdaSyntax`; this target knows
   /// no syntax), for translating it to another language (`flow compile`).
   public var syntax: AnyObject?

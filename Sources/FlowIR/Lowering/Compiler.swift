@@ -265,10 +265,11 @@ extension Lowering {
       }
     }
     // A predicate (`x => x.price > 100`) also gets an unboxed entry,
-    // `test1`, that filters call without boxing the Bool.
+    // `test1`, that filters call without boxing the Bool; a two-parameter
+    // one (a CEP iterative condition) gets `test2`.
     var predicate: BoolCode? = nil
     let code: Code
-    if params.count == 1, scalarKind(body) == .bool, isOperator(body), constantValue(body) == nil {
+    if params.count <= 2, !params.isEmpty, scalarKind(body) == .bool, isOperator(body), constantValue(body) == nil {
       let p = try compileBool(body, inner)
       predicate = p
       code = { f in .bool(try p(f)) }
@@ -310,7 +311,7 @@ extension Lowering {
           return try code(reusable.frame)
         })
         if let p = predicate {
-          fn.test1 = { v in
+          fn.setPredicate { v in
             if reusable.busy {
               let frame = Frame(size: size, parent: parent)
               frame.slots[slot] = v
@@ -327,6 +328,33 @@ extension Lowering {
     }
     let allSimple = simpleSlots.allSatisfy { $0 != nil }
     let slots = simpleSlots.map { $0 ?? -1 }
+    if arity == 2, allSimple, let p = predicate, !containsLambda(body) {
+      let s0 = slots[0], s1 = slots[1]
+      return { parent in
+        var fn = FunctionValue(arity: arity, info: info) { args in
+          let frame = Frame(size: size, parent: parent)
+          for i in 0..<min(arity, args.count) { frame.slots[slots[i]] = args[i] }
+          return try code(frame)
+        }
+        // Like the one-parameter entry: a frame reused across calls
+        // unless the call re-enters.
+        let reusable = ReusableFrame(Frame(size: size, parent: parent))
+        fn.setBinaryPredicate { a, b in
+          if reusable.busy {
+            let frame = Frame(size: size, parent: parent)
+            frame.slots[s0] = a
+            frame.slots[s1] = b
+            return try p(frame)
+          }
+          reusable.busy = true
+          defer { reusable.busy = false }
+          reusable.frame.slots[s0] = a
+          reusable.frame.slots[s1] = b
+          return try p(reusable.frame)
+        }
+        return .function(fn)
+      }
+    }
     return { parent in
       .function(FunctionValue(arity: arity, info: info) { args in
         let frame = Frame(size: size, parent: parent)

@@ -80,6 +80,10 @@ extension Lowering {
       }
     }
     let info = FunctionInfo(text: text, fieldsRead: fields, constant: constantValue(body), updatedFields: updated)
+    if params.count == 1, case .bind(let p) = params[0].pattern.kind,
+       case .field(let base, let f) = body.kind, case .name(let n) = base.kind, n == p {
+      info.projectedField = f.text
+    }
     info.syntax = LambdaSyntax(params: params, body: body, location: location(span))
     return info
   }

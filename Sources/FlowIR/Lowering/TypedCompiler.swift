@@ -68,6 +68,13 @@ extension Lowering {
   func compileInt(_ e: Expr, _ s: FnScope) throws -> IntCode {
     if case .int(let k) = e.kind { return { _ in k } }
     if !isConstant(e), let c = try intOperator(e, s) { return c }
+    if let (slot, getter, loc) = localField(e, s) {
+      return { f in
+        guard case .record(let r) = f.slots[slot] else { throw notARecord(getter.name, f.slots[slot], loc) }
+        if case .int(let i) = getter.get(r) { return i }
+        throw RuntimeError("internal: expected an Int, found \(render(getter.get(r), quoted: true))", at: loc)
+      }
+    }
     let c = try typedLeaf(e, s)
     let loc = location(e.span)
     return { f in
@@ -86,6 +93,16 @@ extension Lowering {
     }
     if case .float(let k) = e.kind { return { _ in k } }
     if !isConstant(e), let c = try floatOperator(e, s) { return c }
+    if let (slot, getter, loc) = localField(e, s) {
+      return { f in
+        guard case .record(let r) = f.slots[slot] else { throw notARecord(getter.name, f.slots[slot], loc) }
+        switch getter.get(r) {
+        case .float(let d): return d
+        case .int(let i): return Double(i)
+        case let v: throw RuntimeError("internal: expected a Float, found \(render(v, quoted: true))", at: loc)
+        }
+      }
+    }
     let c = try typedLeaf(e, s)
     let loc = location(e.span)
     return { f in
@@ -112,6 +129,15 @@ extension Lowering {
     case .binary, .unary, .ifThen: return constantValue(e) != nil
     default: return false
     }
+  }
+
+  /// `x.field` on a local variable of this frame: its slot, a field
+  /// getter and the location errors name (as `compile` reports them). Read
+  /// by typed code directly, it skips boxing the field into a `Value` result.
+  private func localField(_ e: Expr, _ s: FnScope) -> (Int, FieldGetter, String)? {
+    guard case .field(let base, let name) = e.kind, case .name(let n) = base.kind,
+          let (depth, slot) = s.lookup(n), depth == 0 else { return nil }
+    return (slot, FieldGetter(name.text), location(name.span))
   }
 
   /// A leaf: a local variable read straight from its frame slot, or any
@@ -289,4 +315,10 @@ extension Lowering {
     }
     return nil
   }
+}
+
+/// The error `x.field` raises on a value that is not a record (the untyped
+/// path's message).
+private func notARecord(_ field: String, _ v: Value, _ loc: String) -> RuntimeError {
+  RuntimeError("'.\(field)' on a value that is not a record (\(render(v, quoted: true)))", at: loc)
 }

@@ -78,7 +78,9 @@ struct DeadlineQueue {
   }
 
   mutating func popDue(_ now: Int64) -> (Int64, Value)? {
-    guard let top = heap.first, top.0 <= now else { return nil }
+    // Compare before copying the entry out (a copy retains its key).
+    guard !heap.isEmpty, heap[0].0 <= now else { return nil }
+    let top = heap[0]
     let last = heap.removeLast()
     if !heap.isEmpty {
       heap[0] = last

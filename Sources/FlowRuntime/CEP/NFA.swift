@@ -11,6 +11,10 @@ final class MatchNode {
   /// The event's position in the key's input.
   let seq: Int
   let prev: MatchNode?
+  /// The match record ending at this node, built on first use by an
+  /// iterative condition: the chain never changes, so every later event
+  /// the partial match sees reuses it.
+  var record: Value? = nil
   init(slot: Int, event: Value, seq: Int, prev: MatchNode?) {
     self.slot = slot
     self.event = event
@@ -27,7 +31,30 @@ struct Run {
   var startTime: Int64
 }
 
-/// The shared, read-only part of every key's NFA.
+/// Working space of `NFA.advance`, reused across events and shared by the
+/// engines of all keys (one operator runs one event at a time), so that a
+/// key's engine allocates nothing but its runs.
+final class NFAScratch {
+  var next: [Run] = []
+  var found: [Run] = []
+  /// Leaf condition results for the current run and event: 0 unknown, 1 true, 2 false.
+  var cache: [UInt8]
+  var stack: [Int] = []
+  /// The first `edgeCount` entries are the edges `decide` found.
+  var edges: [(NFAGraph.FlatEdge, Int)] = []
+  var edgeCount = 0
+  var bools: [Bool] = []
+  var todo: [Int] = []
+  init(leaves: Int) { cache = Array(repeating: 0, count: leaves) }
+
+  @inline(__always)
+  func addEdge(_ e: NFAGraph.FlatEdge, _ from: Int) {
+    if edgeCount < edges.count { edges[edgeCount] = (e, from) } else { edges.append((e, from)) }
+    edgeCount += 1
+  }
+}
+
+/// The shared part of every key's NFA: read-only, but for the scratch space.
 final class NFAProgram {
   let graph: NFAGraph
   let shape: Shape
@@ -35,27 +62,52 @@ final class NFAProgram {
   let within: Int64?
   /// The field a `toFirst` / `toLast` strategy names (-1: none).
   let skipSlot: Int
+  let scratch: NFAScratch
+  let flat: FlatNFA
 
   init(spec: PatternSpec, skip: AfterMatch) {
     graph = NFAGraph(spec)
     shape = Shape(graph.names)
     self.skip = skip
     within = spec.within
+    scratch = NFAScratch(leaves: graph.leaves.count)
+    flat = FlatNFA(graph)
     switch skip {
     case .toFirst(let n), .toLast(let n): skipSlot = graph.names.firstIndex(of: n) ?? -1
     default: skipSlot = -1
     }
   }
 
+  /// The match record with nothing matched yet.
+  private(set) lazy var emptyRecord: Value = record(nil)
+
+  /// The match record ending at `last`, cached in the node.
+  @inline(__always)
+  func matchSoFar(_ last: MatchNode?) -> Value {
+    guard let node = last else { return emptyRecord }
+    if let r = node.record { return r }
+    let r = record(node)
+    node.record = r
+    return r
+  }
+
   /// The match record of a run: one list of events per named part.
   func record(_ last: MatchNode?) -> Value {
-    var lists = Array(repeating: [Value](), count: shape.fields.count)
+    let fields = shape.fields.count
+    var lists = Array(repeating: [Value](), count: fields)
     var n = last
     while let node = n {
-      if node.slot >= 0 && node.slot < lists.count { lists[node.slot].append(node.event) }
+      if node.slot >= 0 && node.slot < fields { lists[node.slot].append(node.event) }
       n = node.prev
     }
-    return .record(Record(shape: shape, values: lists.map { .list($0.reversed()) }))
+    var values: [Value] = []
+    values.reserveCapacity(fields)
+    for i in 0..<fields {
+      // Collected last to first; reversed in place (no second array).
+      lists[i].reverse()
+      values.append(.list(lists[i]))
+    }
+    return .record(Record(shape: shape, values: values))
   }
 }
 
@@ -71,19 +123,14 @@ public final class NFA {
   /// The `within` deadline queued for this key (Int64.max: none).
   var scheduled = Int64.max
 
-  // Scratch space reused across events (no allocation per event).
-  private var next: [Run] = []
-  private var found: [Run] = []
-  private var cache: [UInt8]
-  private var stack: [Int] = []
-  private var edges: [(NFAGraph.FlatEdge, Int)] = []
-  private var bools: [Bool] = []
-  private var todo: [Int] = []
-  private var context: Value? = nil
+  /// Scratch space, shared by all keys' engines of one operator.
+  private let sc: NFAScratch
+  private let flat: FlatNFA
 
   init(program: NFAProgram) {
     self.program = program
-    cache = Array(repeating: 0, count: program.graph.leaves.count)
+    sc = program.scratch
+    flat = program.flat
   }
 
   var isEmpty: Bool { runs.isEmpty && completed.isEmpty }
@@ -96,19 +143,16 @@ public final class NFA {
   /// Leaf condition `i` for event `e`, evaluated at most once per run and event.
   @inline(__always)
   private func leaf(_ i: Int, _ e: Value, _ last: MatchNode?) throws -> Bool {
-    let k = cache[i]
+    let k = sc.cache[i]
     if k != 0 { return k == 1 }
-    let l = graph.leaves[i]
-    let r: Value
-    if l.arity == 2 {
-      if context == nil { context = program.record(last) }
-      r = try l.fn.call([e, context!])
-    } else {
-      r = try l.fn.apply1(e)
-    }
+    let l = flat.leaves[i]
     let ok: Bool
-    if case .bool(true) = r { ok = true } else { ok = false }
-    cache[i] = ok ? 1 : 2
+    if l.arity == 2 {
+      ok = try l.fn.test(e, program.matchSoFar(last))
+    } else {
+      ok = try l.fn.test(e)
+    }
+    sc.cache[i] = ok ? 1 : 2
     return ok
   }
 
@@ -117,46 +161,46 @@ public final class NFA {
     let n = Int(edge.codeCount)
     if n == 0 { return true }
     let c0 = Int(edge.codeStart)
-    let code = graph.code
+    let code = flat.code
     if n == 1 { return try leaf(Int(code[c0]), e, last) }
     if n == 2 && code[c0 + 1] == NFAGraph.opNot && code[c0] >= 0 { return try !leaf(Int(code[c0]), e, last) }
-    bools.removeAll(keepingCapacity: true)
+    sc.bools.removeAll(keepingCapacity: true)
     for k in c0..<(c0 + n) {
       let op = code[k]
       switch op {
-      case NFAGraph.opTrue: bools.append(true)
-      case NFAGraph.opNot: bools[bools.count - 1].toggle()
+      case NFAGraph.opTrue: sc.bools.append(true)
+      case NFAGraph.opNot: sc.bools[sc.bools.count - 1].toggle()
       case NFAGraph.opAnd:
-        let b = bools.removeLast()
-        bools[bools.count - 1] = bools[bools.count - 1] && b
-      default: bools.append(try leaf(Int(op), e, last))
+        let b = sc.bools.removeLast()
+        sc.bools[sc.bools.count - 1] = sc.bools[sc.bools.count - 1] && b
+      default: sc.bools.append(try leaf(Int(op), e, last))
       }
     }
-    return bools.last ?? true
+    return sc.bools.last ?? true
   }
 
   /// TAKE and IGNORE edges reachable from `state` through PROCEED edges
   /// whose conditions hold for `e`; false when a stop state is reached
   /// (the partial match is dead).
   private func decide(_ state: Int, _ e: Value, _ last: MatchNode?) throws -> Bool {
-    edges.removeAll(keepingCapacity: true)
-    stack.removeAll(keepingCapacity: true)
-    stack.append(state)
-    let g = graph
+    sc.edgeCount = 0
+    if !sc.stack.isEmpty { sc.stack.removeAll(keepingCapacity: true) }
+    sc.stack.append(state)
+    let g = flat
     let stop = Int32(g.stopState)
     var steps = 0
-    while let s = stack.popLast() {
+    while let s = sc.stack.popLast() {
       steps += 1
-      if steps > 4 * g.states.count { break }
+      if steps > g.walkLimit { break }
       for k in Int(g.edgeStart[s])..<Int(g.edgeStart[s + 1]) {
-        let edge = g.flatEdges[k]
+        let edge = g.edges[k]
         guard try holds(edge, e, last) else { continue }
         switch edge.action {
         case .proceed:
           if edge.target == stop { return false }
-          stack.append(Int(edge.target))
+          sc.stack.append(Int(edge.target))
         case .take, .ignore:
-          edges.append((edge, s))
+          sc.addEdge(edge, s)
         }
       }
     }
@@ -165,18 +209,18 @@ public final class NFA {
 
   /// Whether the final state is reachable from `state` by PROCEED edges.
   private func reachesFinal(_ state: Int, _ e: Value, _ last: MatchNode?) throws -> Bool {
-    let g = graph
-    todo.removeAll(keepingCapacity: true)
-    todo.append(state)
+    let g = flat
+    if !sc.todo.isEmpty { sc.todo.removeAll(keepingCapacity: true) }
+    sc.todo.append(state)
     var steps = 0
-    while let s = todo.popLast() {
+    while let s = sc.todo.popLast() {
       steps += 1
-      if steps > 4 * g.states.count { return false }
+      if steps > g.walkLimit { return false }
       for k in Int(g.edgeStart[s])..<Int(g.edgeStart[s + 1]) {
-        let edge = g.flatEdges[k]
+        let edge = g.edges[k]
         guard edge.action == .proceed, try holds(edge, e, last) else { continue }
         if Int(edge.target) == g.finalState { return true }
-        if Int(edge.target) != g.stopState { todo.append(Int(edge.target)) }
+        if Int(edge.target) != g.stopState { sc.todo.append(Int(edge.target)) }
       }
     }
     return false
@@ -188,36 +232,37 @@ public final class NFA {
   /// emit now, in order.
   func advance(_ e: Value, ts: Int64) throws -> [Value] {
     seq += 1
-    next.removeAll(keepingCapacity: true)
-    found.removeAll(keepingCapacity: true)
+    if !sc.next.isEmpty { sc.next.removeAll(keepingCapacity: true) }
+    if !sc.found.isEmpty { sc.found.removeAll(keepingCapacity: true) }
     for r in runs { try step(r, e, ts: ts, isStart: false) }
-    try step(Run(state: graph.start, last: nil, startSeq: seq, startTime: ts), e, ts: ts, isStart: true)
-    swap(&runs, &next)
+    try step(Run(state: flat.start, last: nil, startSeq: seq, startTime: ts), e, ts: ts, isStart: true)
+    swap(&runs, &sc.next)
     return emitFound()
   }
 
   private func step(_ r: Run, _ e: Value, ts: Int64, isStart: Bool) throws {
-    for i in cache.indices { cache[i] = 0 }
-    context = nil
+    for i in sc.cache.indices { sc.cache[i] = 0 }
     guard try decide(r.state, e, r.last) else { return }
-    if edges.isEmpty { return }
-    for (edge, from) in edges {
+    let count = sc.edgeCount
+    if count == 0 { return }
+    for k in 0..<count {
+      let (edge, from) = sc.edges[k]
       let target = Int(edge.target)
-      let kind = graph.states[target].kind
+      let kind = flat.kinds[target]
       switch edge.action {
       case .take:
-        let node = MatchNode(slot: graph.states[from].slot, event: e, seq: seq, prev: r.last)
+        let node = MatchNode(slot: flat.slots[from], event: e, seq: seq, prev: r.last)
         let n = Run(state: target, last: node, startSeq: r.startSeq, startTime: r.startTime)
         if kind == .final {
-          found.append(n)
+          sc.found.append(n)
         } else {
-          next.append(n)
-          if try reachesFinal(target, e, r.last) { found.append(n) }
+          sc.next.append(n)
+          if try reachesFinal(target, e, r.last) { sc.found.append(n) }
         }
       case .ignore:
         if isStart { continue }
         let n = Run(state: target, last: r.last, startSeq: r.startSeq, startTime: r.startTime)
-        if kind == .final { found.append(n) } else { next.append(n) }
+        if kind == .final { sc.found.append(n) } else { sc.next.append(n) }
       case .proceed:
         break
       }
@@ -228,14 +273,14 @@ public final class NFA {
   /// start order, once no earlier-starting partial match is pending, each
   /// emitted match discarding what its skip strategy says.
   private func emitFound() -> [Value] {
-    if found.isEmpty && completed.isEmpty { return [] }
+    if sc.found.isEmpty && completed.isEmpty { return [] }
     if case .noSkip = program.skip {
-      let out = stableByStart(found).map { program.record($0.last) }
-      found.removeAll(keepingCapacity: true)
+      let out = stableByStart(sc.found).map { program.record($0.last) }
+      sc.found.removeAll(keepingCapacity: true)
       return out
     }
-    completed = stableByStart(completed + found)
-    found.removeAll(keepingCapacity: true)
+    completed = stableByStart(completed + sc.found)
+    sc.found.removeAll(keepingCapacity: true)
     var out: [Value] = []
     while let m = completed.first {
       let earliest = runs.lazy.map(\.startSeq).min() ?? Int.max
@@ -279,8 +324,9 @@ public final class NFA {
 
   /// Partial matches older than `within` at time `now` are removed: those
   /// waiting out a trailing `notFollowedBy` complete (returned first), the
-  /// others are returned as timed out.
-  func expire(now: Int64) -> (matches: [Value], timedOut: [(Value, Int64)]) {
+  /// others are returned as timed out when `keepTimedOut` (nobody reads
+  /// them otherwise, and building their records is not free).
+  func expire(now: Int64, keepTimedOut: Bool) -> (matches: [Value], timedOut: [(Value, Int64)]) {
     guard let w = program.within else { return ([], []) }
     // A run started by an event without event time (Int64.min) never expires.
     func old(_ r: Run) -> Bool { r.startTime != Int64.min && now &- r.startTime >= w }
@@ -289,8 +335,8 @@ public final class NFA {
     runs.removeAll { r in
       guard old(r) else { return false }
       if graph.states[r.state].kind == .pending {
-        found.append(r)
-      } else {
+        sc.found.append(r)
+      } else if keepTimedOut {
         timedOut.append((program.record(r.last), r.startTime &+ w))
       }
       return true

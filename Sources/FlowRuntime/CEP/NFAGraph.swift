@@ -28,10 +28,16 @@ final class NFAGraph {
     var kind: Kind
     var edges: [Edge] = []
   }
-  struct Leaf {
+  /// A class, not a struct: reading a `FunctionValue` out of an array
+  /// copies (retains) every closure it holds, once per condition call.
+  final class Leaf {
     let fn: FunctionValue
     /// 2: the condition also sees the match so far.
     let arity: Int
+    init(fn: FunctionValue, arity: Int) {
+      self.fn = fn
+      self.arity = arity
+    }
   }
 
   typealias Part = PatternSpec.Part
@@ -310,5 +316,36 @@ final class NFAGraph {
       }
     }
     edge(s, .proceed, proceedTo, .always)
+  }
+}
+
+/// What the engine reads per event, in `let` arrays: an array kept in a
+/// `var` of a class is retained and released around every read, and the
+/// engine reads edges and condition code several times per event.
+final class FlatNFA {
+  let edges: [NFAGraph.FlatEdge]
+  /// The edges of state `s` are `edges[edgeStart[s] ..< edgeStart[s + 1]]`.
+  let edgeStart: [Int32]
+  let code: [Int32]
+  let kinds: [NFAGraph.Kind]
+  let slots: [Int]
+  let leaves: [NFAGraph.Leaf]
+  let start: Int
+  let finalState: Int
+  let stopState: Int
+  /// Bound on the states one PROCEED walk visits (a guard against cycles).
+  let walkLimit: Int
+
+  init(_ g: NFAGraph) {
+    edges = g.flatEdges
+    edgeStart = g.edgeStart
+    code = g.code
+    kinds = g.states.map(\.kind)
+    slots = g.states.map(\.slot)
+    leaves = g.leaves
+    start = g.start
+    finalState = g.finalState
+    stopState = g.stopState
+    walkLimit = 4 * g.states.count
   }
 }

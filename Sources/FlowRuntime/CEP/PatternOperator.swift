@@ -7,7 +7,7 @@
 public final class PatternOperator: Operator {
   let keyFn: FunctionValue
   let program: NFAProgram
-  var nfas: [Value: NFA] = [:]
+  var nfas = NFATable()
   /// Keys without partial matches share this engine until one starts.
   private var idle: NFA
   private var buffer = EventBuffer()
@@ -18,13 +18,33 @@ public final class PatternOperator: Operator {
 
   public init(key: FunctionValue, spec: PatternSpec, skip: AfterMatch, location: String) {
     self.keyFn = key
+    self.keyField = key.info?.projectedField
     self.program = NFAProgram(spec: spec, skip: skip)
     self.idle = NFA(program: program)
     super.init(name: "pattern", location: location)
   }
 
+  /// For a key function `t => t.field`: the field, and its slot in the
+  /// last record shape seen (reading it is the whole function).
+  private let keyField: String?
+  private var keyShape: Shape?
+  private var keySlot = 0
+
+  @inline(__always)
+  private func key(of v: Value) throws -> Value {
+    if let name = keyField, case .record(let r) = v {
+      if let s = keyShape, s === r.shape { return r.values[keySlot] }
+      if let i = r.shape.slot(of: name) {
+        keyShape = r.shape
+        keySlot = i
+        return r.values[i]
+      }
+    }
+    return try keyFn.apply1(v)
+  }
+
   override public func process(_ v: Value, ts: Int64, port: Int) throws {
-    let k = try keyFn.apply1(v)
+    let k = try key(of: v)
     if ts == Int64.min {
       try feed(k, v, ts: ts)
       return
@@ -47,7 +67,7 @@ public final class PatternOperator: Operator {
 
   private func feed(_ k: Value, _ v: Value, ts: Int64) throws {
     let nfa = nfas[k] ?? idle
-    if ts != Int64.min { try handleExpired(nfa, nfa.expire(now: ts), now: ts) }
+    if ts != Int64.min && !nfa.runs.isEmpty { try handleExpired(nfa, nfa.expire(now: ts, keepTimedOut: timedOut != nil), now: ts) }
     let matches = try nfa.advance(v, ts: ts)
     for m in matches { try emit(m, ts: ts) }
     try settle(k, nfa)
@@ -79,7 +99,7 @@ public final class PatternOperator: Operator {
     while let (d, k) = deadlines.popDue(wm) {
       guard let nfa = nfas[k], nfa.scheduled == d else { continue }
       nfa.scheduled = Int64.max
-      try handleExpired(nfa, nfa.expire(now: wm), now: wm)
+      try handleExpired(nfa, nfa.expire(now: wm, keepTimedOut: timedOut != nil), now: wm)
       try settle(k, nfa)
     }
   }
