@@ -36,7 +36,10 @@ extension SQLCompiler {
       }
       return nil
     }
-    // Event time only: Flow SQL has no processing time, so no lookup join.
+    // AS OF a processing-time attribute: a lookup join (SQLLookupJoins.swift).
+    if case .column(_, let c) = asOf.kind, c == left.proctime, c != left.rowtime {
+      return planLookupJoin(left, def, alias: alias ?? name, on, span, vspan, kind: kind)
+    }
     let asOfOK: Bool
     if case .column(_, let c) = asOf.kind, c == left.rowtime, silentOK(binder(left.columns), asOf) { asOfOK = true } else { asOfOK = false }
     guard asOfOK else {
