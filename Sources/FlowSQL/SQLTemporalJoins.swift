@@ -45,7 +45,7 @@ extension SQLCompiler {
     guard asOfOK else {
       _ = binder(left.columns).bind(asOf)
       diag.add(.error("E0805", "FOR SYSTEM_TIME AS OF must name the left input's event-time column\(left.rowtime.map { " '\($0)'" } ?? "")", at: asOf.span,
-                      notes: ["note: processing-time lookup joins (AS OF a PROCTIME() column) are not supported: Flow SQL has no processing time",
+                      notes: ["note: AS OF a processing-time attribute (a PROCTIME() column) makes a lookup join",
                               "help: declare the event time of both tables (WATERMARK FOR) and join AS OF the left one's"]))
       return nil
     }

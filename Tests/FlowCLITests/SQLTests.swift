@@ -274,9 +274,11 @@ final class SQLTests: XCTestCase {
     for c in try files("Tests/sql/run", ".sql") {
       let text = try String(contentsOf: Self.root.appendingPathComponent("Tests/sql/run/\(c)"), encoding: .utf8)
       let want = lines(text).filter { $0.hasPrefix("-- expect: ") }.map { String($0.dropFirst("-- expect: ".count)) }
-      assertSameRows(try run("Tests/sql/run/\(c)"), want, c)
+      // Processing-time cases name a simulated clock (`-- args: --clock-step 1s`).
+      let args = sqlScriptArguments(Self.root.appendingPathComponent("Tests/sql/run/\(c)"))
+      assertSameRows(try run("Tests/sql/run/\(c)", args), want, c)
       // Keyed state (patterns, joins, windows) gives the same rows split over two subtasks.
-      assertSameRows(try run("Tests/sql/run/\(c)", ["--parallelism", "2"]), want, "\(c) at parallelism 2")
+      assertSameRows(try run("Tests/sql/run/\(c)", ["--parallelism", "2"] + args), want, "\(c) at parallelism 2")
     }
   }
 
