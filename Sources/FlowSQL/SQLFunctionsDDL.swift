@@ -58,6 +58,8 @@ struct SQLUserFunction {
   var result: SQLType
   /// Applied to non-NULL-checked argument values.
   var body: ([Value]) throws -> Value
+  /// A declaration already reported (E0830): its calls are not reported again.
+  var refused = false
 
   /// The classes Flow implements, by Java class name.
   static let builtIn: [String: SQLUserFunction] = [
@@ -73,12 +75,13 @@ struct SQLUserFunction {
       }),
   ]
 
-  func bind(_ b: ExprBinder, _ args: [Typed], _ span: Span) -> Typed {
+  func bind(_ b: ExprBinder, _ written: String, _ args: [Typed], _ span: Span) -> Typed {
+    if refused { return .constant(.null, .null, span) }
     guard args.count == parameters.count else {
-      return b.error("E0806", "this function takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s"), found \(args.count)", span,
+      return b.error("E0806", "\(written) takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s"), found \(args.count)", span,
                      notes: ["note: it is \(className) \(usage)"])
     }
-    for (i, a) in args.enumerated() where !b.expect(a, [parameters[i]], "argument \(i + 1)") { return .constant(.null, .null, span) }
+    for (i, a) in args.enumerated() where !b.expect(a, [parameters[i]], "argument \(i + 1) of \(written)") { return .constant(.null, .null, span) }
     let evals = args.map(\.eval), f = body
     var reads = Set<String>()
     for a in args { reads.formUnion(a.reads) }
@@ -100,6 +103,7 @@ extension SQLCompiler {
                    "help: write the function in a Flow script and query the stream with sql(...), or use the built-in functions (Language/sql.md)"]
       if let m = closestMatch(to: f.className, in: known) { notes.insert("help: did you mean '\(m)'?", at: 0) }
       diag.add(.error("E0830", "unknown function class '\(f.className)'", at: f.classSpan, notes: notes))
+      functions[key] = SQLUserFunction(className: f.className, usage: "", parameters: [], result: .null, body: { _ in .null }, refused: true)
       return
     }
     functions[key] = impl

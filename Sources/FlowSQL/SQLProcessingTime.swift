@@ -139,7 +139,7 @@ extension ExprBinder {
       }
       return column(slot, span)
     }
-    if let f = functions[upper] { return f.bind(self, args, span) }
+    if let f = functions[upper] { return f.bind(self, written, args, span) }
     return nil
   }
 }
