@@ -26,6 +26,7 @@ extension SQLCompiler {
                       notes: ["help: declare '\(def.name)' with 'connector' = 'filesystem'; or join AS OF an event-time column for a temporal join"]))
       return nil
     }
+    if refuseUpdating(left.node, "a lookup join", span, help: "join the rows before they are aggregated or joined into a changelog") { return nil }
     let rightColumns = def.columns.map { SQLColumn(name: $0.name, type: $0.type, qualifiers: [alias]) }
     let columns = left.columns + rightColumns
     let both = binder(columns), lb = binder(left.columns), rb = binder(rightColumns)
@@ -82,7 +83,7 @@ extension SQLCompiler {
     let join = FunctionValue(info: info) { v in
       guard case .record(let l) = v else { return .list([]) }
       let now: Int64
-      if case .time(let t) = l.values[ptSlot] { now = t } else { now = 0 }
+      if ptSlot < l.values.count, case .time(let t) = l.values[ptSlot] { now = t } else { now = 0 }
       let k = try key(lkeys, v)
       var out: [Value] = []
       let values = Array(l.values.prefix(nl))

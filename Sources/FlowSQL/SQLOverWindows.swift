@@ -107,7 +107,7 @@ extension SQLCompiler {
         st.pending.append((t, args[1]))
         return step(st, [], [.time(t)])
       }
-      guard case .record(let r) = args[1], case .time(let t) = r.values[timeSlot] else { return step(st, [], []) }
+      guard case .record(let r) = args[1], timeSlot < r.values.count, case .time(let t) = r.values[timeSlot] else { return step(st, [], []) }
       let out = try frames.emit([(t, args[1])], at: t, &st)
       return step(st, out, [])
     }

@@ -5,8 +5,8 @@ import FlowRuntime
 /// column `pt AS PROCTIME()` of CREATE TABLE make a processing-time
 /// attribute (`Relation.proctime`). Its value is the time on the job's
 /// processing clock when the row passes (the wall clock, or the simulated
-/// clock of `flow run --clock-step`), written into the row by a `process`
-/// node, which is what can read that clock. Window table functions and
+/// clock of `flow run --clock-step`, `ProcessingClock.currentTime()`),
+/// written into the row by a map. Window table functions and
 /// GROUP BY windows over it run on Flow's processing-time windows
 /// (`inProcessingTime`); `FOR SYSTEM_TIME AS OF` it is a lookup join.
 extension SQLCompiler {
@@ -21,21 +21,15 @@ extension SQLCompiler {
     columns.insert(SQLColumn(name: name, type: .timestamp, qualifiers: rel.columns.first?.qualifiers ?? []), at: at)
     let updating = isUpdating(rel.node)
     let shape = Shape(columns.map(\.name) + (updating ? [ChangeKind.field] : []))
-    let stepShape = Shape(["state", "emit", "timers"])
-    // `process` needs a keyed stream; one key, since rows keep no state.
-    let one = FunctionValue(info: FunctionInfo(text: "PROCTIME KEY", fieldsRead: [], constant: nil, updatedFields: nil), unary: { _ in .int(0) })
-    let keyed = makeNode(.keyBy(one), [rel.node], "proctime key", span, rel.node.schema)
-    let onEvent = FunctionValue(arity: 3, info: FunctionInfo(text: "PROCTIME()", fieldsRead: nil, constant: nil, updatedFields: nil)) { args in
-      guard args.count == 3, case .record(let r) = args[1], case .record(let ctx) = args[2], ctx.values.count == 4 else {
-        return .record(Record(shape: stepShape, values: [.null, .list([]), .list([])]))
-      }
+    // A record update that only adds `name`: projection pruning sees through it.
+    let info = FunctionInfo(text: "PROCTIME() AS \(name)", fieldsRead: [], constant: nil, updatedFields: [name])
+    let stamp = FunctionValue(info: info, unary: { row in
+      guard case .record(let r) = row else { return row }
       var values = r.values
-      values.insert(ctx.values[3], at: min(at, values.count))
-      return .record(Record(shape: stepShape, values: [.null, .list([.record(Record(shape: shape, values: values))]), .list([])]))
-    }
-    let onTimer = FunctionValue(arity: 3, info: nil) { _ in .record(Record(shape: stepShape, values: [.null, .list([]), .list([])])) }
-    let spec = ProcessSpec(initial: .null, onEvent: onEvent, onTimer: onTimer, ttlMillis: 0)
-    var node = makeNode(.process(spec), [keyed], "proctime", span, flowSchema(columns.map { ($0.name, $0.type) }))
+      values.insert(.time(ProcessingClock.currentTime()), at: min(at, values.count))
+      return .record(Record(shape: shape, values: values))
+    })
+    var node = makeNode(.map(stamp), [rel.node], "proctime", span, flowSchema(columns.map { ($0.name, $0.type) }))
     if updating { node = markUpdating(node) }
     let out = Relation(columns: columns, node: node, rowtime: rel.rowtime)
     out.proctime = name
