@@ -2383,5 +2383,41 @@ CREATE TABLE bid (auction BIGINT, price BIGINT) WITH ('connector' = 'filesystem'
 CREATE TABLE totals (auction BIGINT, n BIGINT, PRIMARY KEY (auction) NOT ENFORCED) WITH ('connector' = 'filesystem', 'path' = 'totals.csv', 'format' = 'csv');
 INSERT INTO totals SELECT auction, COUNT(*) FROM bid GROUP BY auction;
 ```
+
+## E0830: unknown function class
+
+`CREATE FUNCTION name AS 'class'` names a class that Flow does not
+implement. Flow runs no JVM code: a SQL function declared this way must be
+one of the classes Flow provides itself (listed in
+[sql.md](sql.md#user-defined-functions-create-function), the Nexmark
+benchmark's UDFs). The calls of a refused function are not reported again.
+
+Example:
+
+```text
+CREATE FUNCTION my_upper AS 'com.example.udf.MyUpper';
+CREATE TABLE bid (auction BIGINT, extra VARCHAR) WITH ('connector' = 'nexmark', 'events' = '10');
+SELECT auction, my_upper(extra) FROM bid;
+```
+
+`flow check bad.sql` prints:
+
+```text
+bad.sql:1:29: error[E0830]: unknown function class 'com.example.udf.MyUpper'
+  |
+1 | CREATE FUNCTION my_upper AS 'com.example.udf.MyUpper';
+  |                             ^^^^^^^^^^^^^^^^^^^^^^^^^
+  = note: Flow runs no JVM code; the classes it implements are: com.github.nexmark.flink.udf.CountChar
+  = help: write the function in a Flow script and query the stream with sql(...), or use the built-in functions (Language/sql.md)
+```
+
+Fix: Use a built-in function (here `UPPER`), or one of the classes Flow
+implements; logic of your own belongs in a Flow script, which can query
+its streams with `sql(...)`.
+
+```sql
+CREATE TABLE bid (auction BIGINT, extra VARCHAR) WITH ('connector' = 'nexmark', 'events' = '10');
+SELECT auction, UPPER(extra) FROM bid;
+```
 """##
 }

@@ -98,6 +98,9 @@ public final class Executor {
   /// Runs until every source ends (or is cancelled). On an error, what the
   /// sinks received so far is flushed before the error is rethrown.
   public func run() throws {
+    // Code without an operator (SQL's PROCTIME()) reads the simulated clock.
+    if clock.isSimulated { clock.makeCurrent() }
+    defer { if clock.isSimulated { ProcessingClock.clearCurrent() } }
     do {
       try runLoop()
     } catch {

@@ -74,3 +74,28 @@ public final class ProcessingClock {
     for op in due { try op.onProcessingTime(t) }
   }
 }
+
+/// The clock of the job this thread runs, when it is simulated.
+private let currentClockKey: pthread_key_t = {
+  var k = pthread_key_t()
+  pthread_key_create(&k, nil)
+  return k
+}()
+
+extension ProcessingClock {
+  /// Processing time for code that has no operator, such as a map
+  /// stamping SQL's `PROCTIME()` into rows: the simulated clock of the job
+  /// running on this thread, else the wall clock (which every job's clock
+  /// reads when not simulated). Sources push each event synchronously, so a
+  /// map sees the time of the event being processed.
+  public static func currentTime() -> Int64 {
+    if let p = pthread_getspecific(currentClockKey) { return Unmanaged<ProcessingClock>.fromOpaque(p).takeUnretainedValue().now }
+    return Int64(Date().timeIntervalSince1970 * 1000)
+  }
+
+  /// Makes this the clock `currentTime()` reads on this thread (the
+  /// single-threaded executor, while it runs).
+  public func makeCurrent() { pthread_setspecific(currentClockKey, Unmanaged.passUnretained(self).toOpaque()) }
+
+  public static func clearCurrent() { pthread_setspecific(currentClockKey, nil) }
+}

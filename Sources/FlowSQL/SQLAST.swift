@@ -9,6 +9,8 @@ public enum SQLStatement {
   case query(SQLQuery)
   /// `SET 'key' = 'value'` (see SQLChangelog.swift for the keys).
   case set(key: String, value: String, span: Span)
+  /// `CREATE [TEMPORARY] [SYSTEM] FUNCTION name AS 'class'` (SQLFunctionsDDL.swift).
+  case createFunction(SQLCreateFunction)
 }
 
 public struct SQLColumnDef {
@@ -35,6 +37,9 @@ public struct CreateTable {
   /// `PRIMARY KEY (a, b) NOT ENFORCED`: the key of a versioned table, or
   /// the columns a sink upserts by.
   public var primaryKey: (columns: [(name: String, span: Span)], span: Span)? = nil
+  /// Computed columns `name AS expr`, with their position among the
+  /// columns (SQLProcessingTime.swift: only `AS PROCTIME()`).
+  public var computed: [(name: String, expr: SQLExpr, span: Span, index: Int)] = []
 }
 
 /// A query: one SELECT, or several joined by UNION ALL.

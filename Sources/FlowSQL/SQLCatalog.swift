@@ -38,11 +38,16 @@ struct TableDef {
   /// `PRIMARY KEY (...) NOT ENFORCED`: a versioned table's key, or the
   /// columns a sink upserts by.
   var primaryKey: [String]?
+  /// A `name AS PROCTIME()` column and its position (SQLProcessingTime.swift).
+  var proctime: (name: String, index: Int)?
+  /// 'lookup.cache.ttl': how long a lookup join keeps the file's rows
+  /// before reading it again (nil: read once; SQLLookupJoins.swift).
+  var lookupTTL: Int64?
 }
 
 extension SQLCompiler {
   static let connectorOptions: [String: Set<String>] = [
-    "filesystem": ["connector", "path", "format", "csv.ignore-first-line", "csv.field-delimiter", "csv.ignore-parse-errors", "json.ignore-parse-errors"],
+    "filesystem": ["connector", "path", "format", "csv.ignore-first-line", "csv.field-delimiter", "csv.ignore-parse-errors", "json.ignore-parse-errors", "lookup.cache.ttl", "lookup.join.cache.ttl"],
     "nexmark": ["connector", "nexmark.table", "events", "seed"],
     "print": ["connector"],
     "blackhole": ["connector"],
@@ -170,6 +175,7 @@ extension SQLCompiler {
       def.rowtime = w.column
       def.delayMillis = d
     }
+    guard defineExtras(t, &def, columns.map(\.0), opts) else { return }
     if ok { tables[t.name] = def }
   }
 
@@ -222,7 +228,9 @@ extension SQLCompiler {
       node = makeNode(.withTimestamps(time: time, watermark: .boundedDelay(def.delayMillis), idleMillis: 0), [node], "withTimestamps", span, flowType)
     }
     let cols = def.columns.map { SQLColumn(name: $0.name, type: $0.type, qualifiers: [qualifier]) }
-    return Relation(columns: cols, node: node, rowtime: def.rowtime)
+    let rel = Relation(columns: cols, node: node, rowtime: def.rowtime)
+    if let p = def.proctime { return withProcTime(rel, name: p.name, at: p.index, span) }
+    return rel
   }
 
   /// The sink node of `INSERT INTO def`.

@@ -19,6 +19,9 @@ final class Relation {
   var node: PlanNode
   /// The column holding each row's event time (its timestamp), if any.
   var rowtime: String?
+  /// The column holding each row's processing time (a PROCTIME()
+  /// attribute, SQLProcessingTime.swift), if any.
+  var proctime: String?
   /// For a window table function: what window aggregation runs on instead
   /// of the row-per-window `node`.
   var window: WindowSource?
@@ -48,6 +51,8 @@ public final class SQLCompiler {
   let diag = DiagnosticSink()
   var tables: [String: TableDef] = [:]
   var views: [String: (SQLQuery, Span)] = [:]
+  /// Functions declared with CREATE FUNCTION (SQLFunctionsDDL.swift).
+  var functions: [String: SQLUserFunction] = [:]
   var nextID = 0
   var uidCounts: [String: Int] = [:]
   /// The WHERE clause of the SELECT whose FROM is a comma join being planned.
@@ -109,6 +114,8 @@ public final class SQLCompiler {
         if let n = insertNode(def, rel, q, span) { sinks.append(n) }
       case .set(let key, let value, let span):
         applySet(key, value, span)
+      case .createFunction(let f):
+        defineFunction(f)
       case .query(let q):
         guard let rel = planQuery(q) else { continue }
         if isUpdating(rel.node) {
@@ -160,10 +167,12 @@ public final class SQLCompiler {
   }
 
   func binder(_ columns: [SQLColumn]) -> ExprBinder {
-    ExprBinder(columns: columns, diagnostics: diag, locate: { [file] span in
+    let b = ExprBinder(columns: columns, diagnostics: diag, locate: { [file] span in
       let l = file.location(of: span.start)
       return "\(file.path):\(l.line):\(l.column)"
     })
+    b.functions = functions
+    return b
   }
 
   func unknownTable(_ name: String, _ span: Span) {

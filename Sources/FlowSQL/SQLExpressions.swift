@@ -33,6 +33,8 @@ final class ExprBinder {
   let columns: [SQLColumn]
   let diagnostics: DiagnosticSink
   var aggregate: AggregateScope?
+  /// Functions declared with CREATE FUNCTION, by upper-cased name.
+  var functions: [String: SQLUserFunction] = [:]
   /// A location for runtime errors, `file:line:col` of the expression.
   let locate: (Span) -> String
 

@@ -265,6 +265,7 @@ extension ExprBinder {
         return try b(row)
       }, reads: reads, isConstant: constant, span: span)
     default:
+      if let t = bindOtherFunction(upper, written, args, span) { return t }
       var notes = ["note: see Language/sql.md for the supported functions"]
       if let m = closestMatch(to: upper, in: Self.functionNames) { notes.insert("help: did you mean \(m)?", at: 0) }
       if ["TUMBLE", "HOP", "SESSION"].contains(where: { upper.hasPrefix($0) }) {

@@ -103,6 +103,7 @@ struct SQLParser {
     let t = peek
     if accept("CREATE") {
       _ = accept("TEMPORARY")
+      if peek.isKeyword("SYSTEM") || peek.isKeyword("FUNCTION") { return .createFunction(try parseCreateFunction(t.span)) }
       if accept("TABLE") { return .createTable(try parseCreateTable()) }
       if accept("VIEW") {
         let (name, _) = try identifier("a view name")
@@ -142,6 +143,7 @@ struct SQLParser {
     var columns: [SQLColumnDef] = []
     var watermark: (String, Span, SQLExpr)?
     var primaryKey: (columns: [(name: String, span: Span)], span: Span)?
+    var computed: [(name: String, expr: SQLExpr, span: Span, index: Int)] = []
     repeat {
       if accept("WATERMARK") {
         try expect("FOR")
@@ -163,6 +165,12 @@ struct SQLParser {
         primaryKey = (keyColumns, spanFrom(start))
       } else {
         let (col, colSpan) = try identifier("a column name")
+        if accept("AS") {
+          // A computed column: `pt AS PROCTIME()` (checked in SQLProcessingTime.swift).
+          let e = try parseExpr()
+          computed.append((col, e, spanFrom(colSpan), columns.count + computed.count))
+          continue
+        }
         let type = try parseTypeName()
         var notNull = false
         if accept("NOT") { try expect("NULL"); notNull = true } else { _ = accept("NULL") }
@@ -189,6 +197,7 @@ struct SQLParser {
     }
     var table = CreateTable(name: name, nameSpan: nameSpan, columns: columns, watermark: watermark, options: options, withSpan: spanFrom(withStart))
     table.primaryKey = primaryKey
+    table.computed = computed
     return table
   }
 

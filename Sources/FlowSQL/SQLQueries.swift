@@ -158,6 +158,7 @@ extension SQLCompiler {
   func requalified(_ r: Relation, _ q: String) -> Relation {
     let out = Relation(columns: r.columns.map { SQLColumn(name: $0.name, type: $0.type, qualifiers: [q]) }, node: r.node, rowtime: r.rowtime)
     out.window = r.window
+    out.proctime = r.proctime
     return out
   }
 
@@ -181,7 +182,8 @@ extension SQLCompiler {
       diag.add(.error("E0803", "unknown column '\(w.descriptor)' in DESCRIPTOR", at: w.descriptorSpan, notes: ["note: available columns: \(input.columns.map(\.name).joined(separator: ", "))"]))
       return nil
     }
-    guard input.rowtime == w.descriptor else {
+    let onProcTime = input.proctime == w.descriptor && input.rowtime != w.descriptor
+    guard input.rowtime == w.descriptor || onProcTime else {
       let isTime = input.columns.first { $0.name == w.descriptor }?.type == .timestamp
       diag.add(.error("E0804", "DESCRIPTOR(\(w.descriptor)) must name the event-time column", at: w.descriptorSpan,
                       notes: [input.rowtime.map { "note: the event-time column of this input is '\($0)'" } ?? "note: this input has no event-time column",
@@ -212,7 +214,7 @@ extension SQLCompiler {
     let ivs = w.intervals.map { intervalArgument($0, "the window \(w.function == "SESSION" ? "gap" : "size")") }
     guard !ivs.contains(where: { $0 == nil }) else { return nil }
     let ms = ivs.compactMap { $0 }
-    let spec: WindowSpec?
+    var spec: WindowSpec?
     var assign: ((Int64) -> [(Int64, Int64)])?
     switch w.function {
     case "TUMBLE":
@@ -250,6 +252,10 @@ extension SQLCompiler {
       spec = .session(gap: ms[0])
       assign = nil
     }
+    if onProcTime {
+      guard let s = processingTimeWindow(spec, w.function, w.span) else { return nil }
+      spec = s
+    }
     let columns = input.columns + ["window_start", "window_end", "window_time"].map { SQLColumn(name: $0, type: .timestamp, qualifiers: input.columns.first?.qualifiers ?? []) }
     let names = columns.map(\.name)
     let shape = Shape(names)
@@ -265,7 +271,8 @@ extension SQLCompiler {
       // SESSION windows exist only once the rows are grouped.
       node = input.node
     }
-    let rel = Relation(columns: columns, node: node, rowtime: w.descriptor)
+    let rel = Relation(columns: columns, node: node, rowtime: onProcTime ? input.rowtime : w.descriptor)
+    rel.proctime = input.proctime
     rel.window = WindowSource(function: w.function, input: input, spec: spec)
     return rel
   }
@@ -316,7 +323,9 @@ extension SQLCompiler {
     }
     let planned = planTableRef(from)
     pendingWhere = nil
-    guard let rel = planned else { return nil }
+    guard var rel = planned else { return nil }
+    // PROCTIME() in the SELECT list reads a column of processing times.
+    if selectsProcTime(s) { rel = withProcTime(rel, name: Self.procTimeColumn, at: rel.columns.count, s.span) }
     let b = binder(rel.columns)
     var whereT: Typed?
     if let w = whereClause {
@@ -347,7 +356,7 @@ extension SQLCompiler {
     for item in s.items {
       switch item {
       case .star(let q, let span):
-        let cols = rel.columns.indices.filter { i in q.map { rel.columns[i].qualifiers.contains($0) } ?? true }
+        let cols = rel.columns.indices.filter { i in (q.map { rel.columns[i].qualifiers.contains($0) } ?? true) && rel.columns[i].name != Self.procTimeColumn }
         if cols.isEmpty { diag.add(.error("E0803", "unknown table or alias '\(q ?? "")'", at: span)) }
         for i in cols {
           exprs.append((nil, nil, rel.columns[i].name))
@@ -363,12 +372,16 @@ extension SQLCompiler {
     if let w = whereT, let wc = whereClause { node = filterNode(node, w, wc.span) }
     let names = outputNames(exprs)
     node = projectNode(node, names, outs, s.span)
-    var rowtime: String?
+    var rowtime: String?, proctime: String?
     for (i, (e, _, given)) in exprs.enumerated() {
       if let g = given, g == rel.rowtime { rowtime = names[i] }
       if let e = e, case .column(_, let c) = e.kind, c == rel.rowtime { rowtime = names[i] }
+      if let g = given, g == rel.proctime { proctime = names[i] }
+      if let e = e, isProcTimeAttribute(e, rel) { proctime = names[i] }
     }
-    return Relation(columns: zip(names, outs).map { SQLColumn(name: $0.0, type: $0.1.type, qualifiers: []) }, node: node, rowtime: rowtime)
+    let out = Relation(columns: zip(names, outs).map { SQLColumn(name: $0.0, type: $0.1.type, qualifiers: []) }, node: node, rowtime: rowtime)
+    out.proctime = proctime
+    return out
   }
 
   func planAggregate(_ s: SQLSelect, _ rel: Relation, _ rowBinder: ExprBinder, _ whereT: Typed?, _ whereClause: SQLExpr?, _ errorsBefore: Int) -> Relation? {
@@ -415,7 +428,7 @@ extension SQLCompiler {
                         notes: ["help: GROUP BY \(fn)(dateTime, \(fn == "HOP" ? "INTERVAL '2' SECOND, INTERVAL '10' SECOND" : "INTERVAL '10' SECOND"))"]))
         return nil
       }
-      guard case .column(_, let col) = args[0].kind, col == rel.rowtime else {
+      guard case .column(_, let col) = args[0].kind, col == rel.rowtime || col == rel.proctime else {
         diag.add(.error("E0804", "the first argument of \(fn) must be the event-time column", at: args[0].span,
                         notes: [rel.rowtime.map { "note: the event-time column of this input is '\($0)'" } ?? "note: this input has no event-time column (declare WATERMARK FOR)"]))
         return nil
@@ -432,6 +445,10 @@ extension SQLCompiler {
         }
         windowSpec = .sliding(size: ms[1], slide: ms[0])
       default: windowSpec = .session(gap: ms[0])
+      }
+      if col != rel.rowtime {
+        guard let s = processingTimeWindow(windowSpec, fn, g.span) else { return nil }
+        windowSpec = s
       }
       legacy = g
       input = rel.node

@@ -40,14 +40,19 @@ extension SQLCompiler {
       }
     }
     guard let over = spec else { return nil }
+    // Aggregates ordered by a time attribute run as rows arrive (SQLOverWindows.swift).
+    if emitsChanges([rel.node]) || !rel.node.isBounded, !isUpdating(rel.node), isStreamingOver(s, over.order, rel) {
+      return planStreamingOver(s, rel, b, whereT, whereClause, errorsBefore, partition: over.partition, order: over.order[0].0, span: over.span)
+    }
     // In streaming mode, on unbounded or updating input: an updating Top-N.
     let updating = emitsChanges([rel.node])
     if updating, let e = s.items.lazy.compactMap({ item -> SQLExpr? in
       if case .expr(let e, _) = item, case .overAggregate = e.kind { return e }
       return nil
     }).first {
-      diag.add(.error("E0805", "OVER aggregates in streaming mode or over an unbounded or updating input are not supported", at: e.span,
-                      notes: ["help: aggregate per window (GROUP BY window_start, window_end), or run in batch mode on bounded input"]))
+      diag.add(.error("E0805", "OVER aggregates in streaming mode or over an unbounded or updating input need ORDER BY the input's time attribute", at: e.span,
+                      notes: [isUpdating(rel.node) ? "note: over an updating input (a changelog) they are not supported" : "help: ORDER BY the event-time column (WATERMARK FOR)\(rel.rowtime.map { " '\($0)'" } ?? "") or a PROCTIME() attribute, ascending",
+                              "help: or aggregate per window (GROUP BY window_start, window_end), or run in batch mode on bounded input"]))
       return nil
     }
     guard updating || rel.node.isBounded else {

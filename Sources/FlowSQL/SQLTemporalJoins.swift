@@ -36,13 +36,16 @@ extension SQLCompiler {
       }
       return nil
     }
-    // Event time only: Flow SQL has no processing time, so no lookup join.
+    // AS OF a processing-time attribute: a lookup join (SQLLookupJoins.swift).
+    if case .column(_, let c) = asOf.kind, c == left.proctime, c != left.rowtime {
+      return planLookupJoin(left, def, alias: alias ?? name, on, span, vspan, kind: kind)
+    }
     let asOfOK: Bool
     if case .column(_, let c) = asOf.kind, c == left.rowtime, silentOK(binder(left.columns), asOf) { asOfOK = true } else { asOfOK = false }
     guard asOfOK else {
       _ = binder(left.columns).bind(asOf)
       diag.add(.error("E0805", "FOR SYSTEM_TIME AS OF must name the left input's event-time column\(left.rowtime.map { " '\($0)'" } ?? "")", at: asOf.span,
-                      notes: ["note: processing-time lookup joins (AS OF a PROCTIME() column) are not supported: Flow SQL has no processing time",
+                      notes: ["note: AS OF a processing-time attribute (a PROCTIME() column) makes a lookup join",
                               "help: declare the event time of both tables (WATERMARK FOR) and join AS OF the left one's"]))
       return nil
     }

@@ -290,6 +290,20 @@ def q12():
     return False, out
 
 
+def q13():
+    # The side input: rows "key,value" without a header (SideInputGenerator's format).
+    with open(os.path.join(DATA, "side_input.csv"), newline="", encoding="utf-8") as f:
+        side = defaultdict(list)
+        for key, value in csv.reader(f):
+            side[int(key)].append(value)
+    out = []
+    for b in BIDS:
+        for value in side.get(b["auction"] % 10000, []):
+            out.append(record(("auction", b["auction"]), ("bidder", b["bidder"]), ("price", b["price"]),
+                              ("dateTime", b["dateTime"]), ("value", value)))
+    return False, out
+
+
 def q14():
     out = []
     for b in BIDS:
@@ -459,7 +473,7 @@ def q16():
 
 
 QUERIES = {"q0": q0, "q1": q1, "q2": q2, "q3": q3, "q4": q4, "q5": q5, "q6": q6, "q7": q7, "q8": q8,
-           "q9": q9, "q10": q10, "q11": q11, "q12": q12, "q14": q14, "q15": q15, "q16": q16, "q17": q17, "q18": q18, "q19": q19, "q20": q20,
+           "q9": q9, "q10": q10, "q11": q11, "q12": q12, "q13": q13, "q14": q14, "q15": q15, "q16": q16, "q17": q17, "q18": q18, "q19": q19, "q20": q20,
            "q21": q21, "q22": q22}
 
 

@@ -9,7 +9,7 @@ SELECT o.id FROM fx_orders o JOIN plain_rates FOR SYSTEM_TIME AS OF o.ts r ON o.
 SELECT o.id FROM fx_orders o FULL JOIN rates FOR SYSTEM_TIME AS OF o.ts r ON o.currency = r.currency;
 SELECT o.id FROM fx_orders o JOIN rates FOR SYSTEM_TIME AS OF o.ts r ON o.id = r.rate;
 -- error: 7:63: error[E0805]: FOR SYSTEM_TIME AS OF must name the left input's event-time column 'ts'
--- output: = note: processing-time lookup joins (AS OF a PROCTIME() column) are not supported: Flow SQL has no processing time
+-- output: = note: AS OF a processing-time attribute (a PROCTIME() column) makes a lookup join
 -- error: 8:35: error[E0805]: 'plain_rates' is not a versioned table: it needs a PRIMARY KEY and a WATERMARK
 -- error: 9:30: error[E0805]: a temporal join is INNER or LEFT, not FULL
 -- error: 10:73: error[E0805]: a temporal join's condition must equate every PRIMARY KEY column of 'rates' with the left input

@@ -51,7 +51,9 @@ struct ProjectionPruning: PlanRule {
       switch c.kind {
       case .filter(let f): return passThrough(reads(f))
       case .map(let f):
-        if let updated = f.info?.updatedFields, let r = reads(f), let d = needed(c) { return r.union(d.subtracting(updated)) }
+        // A record update passes the fields it does not set through: what
+        // follows needs them (all of them when it needs the whole record).
+        if let updated = f.info?.updatedFields, let r = reads(f) { return needed(c).map { r.union($0.subtracting(updated)) } }
         return reads(f)
       case .flatMap(let f): return reads(f)
       case .keyBy(let f), .withTimestamps(let f, _, _): return passThrough(reads(f))
@@ -69,7 +71,10 @@ struct ProjectionPruning: PlanRule {
           case .filter(let f):
             guard let a = acc, let r = reads(f) else { acc = nil; continue }
             acc = a.union(r)
-          case .map(let f), .flatMap(let f):
+          case .map(let f):
+            // A record update passes the fields it does not set through.
+            if let updated = f.info?.updatedFields, let r = reads(f) { acc = acc.map { r.union($0.subtracting(updated)) } } else { acc = reads(f) }
+          case .flatMap(let f):
             acc = reads(f)
           }
         }
