@@ -194,6 +194,11 @@ func runPipeline(_ script: String, path: String = "bench.flow", parallelism: Int
   if ProcessInfo.processInfo.environment["FLOW_BENCH_UNOPTIMIZED"] == nil {
     _ = try Optimizer().optimize(&plan)
   }
+  // FLOW_BENCH_PER_EVENT=1 makes sources push events one at a time instead
+  // of handing whole batches to the first stage, to measure the batch path.
+  if ProcessInfo.processInfo.environment["FLOW_BENCH_PER_EVENT"] != nil {
+    Executor.batchAtATime = false
+  }
   var stats: [(name: String, inCount: Int, outCount: Int)] = []
   var secs = 0.0
   if parallelism > 1 {

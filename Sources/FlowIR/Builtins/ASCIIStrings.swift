@@ -42,4 +42,40 @@ enum ASCIIStrings {
       return pieces
     }
   }
+
+  /// `split(lower(s), sep)` in one pass, for ASCII text and a one-byte
+  /// ASCII separator (nil otherwise): each byte is lower-cased, the text is
+  /// cut where the lower-cased byte is the separator (as splitting the
+  /// lower-cased text would), and the pieces are built lower-cased.
+  static func lowerSplit(_ s: String, _ sep: String) -> [Value]? {
+    guard sep.utf8.count == 1, let sepByte = sep.utf8.first, sepByte < 0x80 else { return nil }
+    var text = s
+    return text.withUTF8 { buf -> [Value]? in
+      var pieces: [Value] = []
+      var start = 0
+      let n = buf.count
+      func piece(_ from: Int, _ to: Int) -> Value {
+        .string(String(unsafeUninitializedCapacity: to - from) { out in
+          var j = 0
+          for i in from..<to {
+            let b = buf[i]
+            out[j] = b &- 0x41 < 26 ? b | 0x20 : b
+            j += 1
+          }
+          return j
+        })
+      }
+      for i in 0..<n {
+        let b = buf[i]
+        if b >= 0x80 { return nil }
+        let lowered = b &- 0x41 < 26 ? b | 0x20 : b
+        if lowered == sepByte {
+          pieces.append(piece(start, i))
+          start = i + 1
+        }
+      }
+      pieces.append(piece(start, n))
+      return pieces
+    }
+  }
 }
