@@ -299,7 +299,7 @@ extension Lowering {
           return try code(reusable.frame)
         })
         if let p = predicate {
-          fn.test1 = { v in
+          fn.setPredicate { v in
             if reusable.busy {
               let frame = Frame(size: size, parent: parent)
               frame.slots[slot] = v

@@ -68,8 +68,15 @@ extension Lowering {
   func compileInt(_ e: Expr, _ s: FnScope) throws -> IntCode {
     if case .int(let k) = e.kind { return { _ in k } }
     if !isConstant(e), let c = try intOperator(e, s) { return c }
-    let c = try typedLeaf(e, s)
     let loc = location(e.span)
+    if let slot = localSlot(e, s) {
+      // A local read and unboxed in place: one closure call, no copy.
+      return { f in
+        guard case .int(let i) = f.slots[slot] else { throw RuntimeError("internal: expected an Int, found \(render(f.slots[slot], quoted: true))", at: loc) }
+        return i
+      }
+    }
+    let c = try typedLeaf(e, s)
     return { f in
       let v = try c(f)
       guard case .int(let i) = v else { throw RuntimeError("internal: expected an Int, found \(render(v, quoted: true))", at: loc) }
@@ -86,8 +93,17 @@ extension Lowering {
     }
     if case .float(let k) = e.kind { return { _ in k } }
     if !isConstant(e), let c = try floatOperator(e, s) { return c }
-    let c = try typedLeaf(e, s)
     let loc = location(e.span)
+    if let slot = localSlot(e, s) {
+      return { f in
+        switch f.slots[slot] {
+        case .float(let d): return d
+        case .int(let i): return Double(i)
+        default: throw RuntimeError("internal: expected a Float, found \(render(f.slots[slot], quoted: true))", at: loc)
+        }
+      }
+    }
+    let c = try typedLeaf(e, s)
     return { f in
       let v = try c(f)
       switch v {
@@ -116,6 +132,12 @@ extension Lowering {
 
   /// A leaf: a local variable read straight from its frame slot, or any
   /// other expression compiled as usual.
+  /// The frame slot of a local variable of the current function, if `e` is one.
+  private func localSlot(_ e: Expr, _ s: FnScope) -> Int? {
+    guard case .name(let n) = e.kind, let (depth, slot) = s.lookup(n), depth == 0 else { return nil }
+    return slot
+  }
+
   private func typedLeaf(_ e: Expr, _ s: FnScope) throws -> Code {
     if case .name(let n) = e.kind, let (depth, slot) = s.lookup(n), depth == 0 {
       return { f in f.slots[slot] }
