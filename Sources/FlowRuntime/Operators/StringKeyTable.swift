@@ -1,6 +1,6 @@
 /// An open-addressing hash table from string keys to dense indexes, for the
 /// string keys of keyed operators (words, names, ids). It hashes the UTF-8
-/// bytes eight at a time with a multiply-rotate mix instead of `Hasher`'s
+/// bytes eight at a time with a multiply-xorshift mix instead of `Hasher`'s
 /// SipHash over a normalizing iterator, which is most of the cost of a
 /// `[Value: Int]` lookup per word.
 ///
