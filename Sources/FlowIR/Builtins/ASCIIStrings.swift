@@ -51,31 +51,36 @@ enum ASCIIStrings {
     guard sep.utf8.count == 1, let sepByte = sep.utf8.first, sepByte < 0x80 else { return nil }
     var text = s
     return text.withUTF8 { buf -> [Value]? in
-      var pieces: [Value] = []
-      var start = 0
+      guard let base = buf.baseAddress else { return [.string("")] }
       let n = buf.count
-      func piece(_ from: Int, _ to: Int) -> Value {
-        .string(String(unsafeUninitializedCapacity: to - from) { out in
-          var j = 0
-          for i in from..<to {
-            let b = buf[i]
-            out[j] = b &- 0x41 < 26 ? b | 0x20 : b
-            j += 1
-          }
-          return j
-        })
-      }
-      for i in 0..<n {
-        let b = buf[i]
+      var pieces: [Value] = []
+      pieces.reserveCapacity(16)
+      var start = 0
+      var i = 0
+      while i < n {
+        let b = base[i]
         if b >= 0x80 { return nil }
-        let lowered = b &- 0x41 < 26 ? b | 0x20 : b
-        if lowered == sepByte {
-          pieces.append(piece(start, i))
+        if (b &- 0x41 < 26 ? b | 0x20 : b) == sepByte {
+          pieces.append(lowerPiece(base + start, i - start))
           start = i + 1
         }
+        i += 1
       }
-      pieces.append(piece(start, n))
+      pieces.append(lowerPiece(base + start, n - start))
       return pieces
     }
+  }
+
+  /// `count` ASCII bytes at `p`, lower-cased, as a string.
+  @inline(__always)
+  private static func lowerPiece(_ p: UnsafePointer<UInt8>, _ count: Int) -> Value {
+    .string(String(unsafeUninitializedCapacity: count) { out in
+      guard let o = out.baseAddress else { return 0 }
+      for k in 0..<count {
+        let b = p[k]
+        o[k] = b &- 0x41 < 26 ? b | 0x20 : b
+      }
+      return count
+    })
   }
 }

@@ -132,6 +132,17 @@ extension Lowering {
 
   /// A leaf: a local variable read straight from its frame slot, or any
   /// other expression compiled as usual.
+  /// The text of a string literal without interpolations.
+  private func literalText(_ e: Expr) -> String? {
+    guard case .string(let parts) = e.kind else { return nil }
+    var text = ""
+    for p in parts {
+      guard case .text(let t) = p else { return nil }
+      text += t
+    }
+    return text
+  }
+
   /// The frame slot of a local variable of the current function, if `e` is one.
   private func localSlot(_ e: Expr, _ s: FnScope) -> Int? {
     guard case .name(let n) = e.kind, let (depth, slot) = s.lookup(n), depth == 0 else { return nil }
@@ -301,8 +312,16 @@ extension Lowering {
       return { f in try a(f) != b(f) }
     }
     if kl == .string && kr == .string && (op == .eq || op == .ne) {
-      let a = try typedLeaf(l, s), b = try typedLeaf(r, s)
       let eq = op == .eq
+      // A local against a literal (`w != ""`): read in place, no closures
+      // for the two sides.
+      if let slot = localSlot(l, s), let k = literalText(r) {
+        return { f in
+          if case .string(let p) = f.slots[slot] { return (p == k) == eq }
+          return (f.slots[slot] == .string(k)) == eq
+        }
+      }
+      let a = try typedLeaf(l, s), b = try typedLeaf(r, s)
       return { f in
         let x = try a(f), y = try b(f)
         if case .string(let p) = x, case .string(let q) = y { return (p == q) == eq }
