@@ -50,11 +50,27 @@ func scaled(_ n: Int, minimum: Int = 1) -> Int { max(minimum, Int((Double(n) * b
 
 // MARK: - Timing and memory
 
-/// Runs `body` and returns its result with the elapsed seconds.
+/// Runs `body` and returns its result with the elapsed seconds. It also
+/// prints the user CPU seconds the process spent in it on standard error:
+/// on a loaded machine wall-clock rates are noisy, CPU time much less so.
 func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+  let cpu0 = userCPUSeconds()
   let start = DispatchTime.now().uptimeNanoseconds
   let r = try body()
-  return (r, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+  let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+  FileHandle.standardError.write(Data(String(format: "flow-bench: timed part: %.3f s wall, %.3f s user CPU\n", wall, userCPUSeconds() - cpu0).utf8))
+  return (r, wall)
+}
+
+/// User CPU time of this process so far, in seconds.
+func userCPUSeconds() -> Double {
+  var usage = rusage()
+  #if os(Linux)
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  #else
+  getrusage(RUSAGE_SELF, &usage)
+  #endif
+  return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
 }
 
 /// Peak resident set size of this process so far, in MiB.
@@ -193,6 +209,11 @@ func runPipeline(_ script: String, path: String = "bench.flow", parallelism: Int
   // optimizer (fusion above all) buys.
   if ProcessInfo.processInfo.environment["FLOW_BENCH_UNOPTIMIZED"] == nil {
     _ = try Optimizer().optimize(&plan)
+  }
+  // FLOW_BENCH_PER_EVENT=1 makes sources push events one at a time instead
+  // of handing whole batches to the first stage, to measure the batch path.
+  if ProcessInfo.processInfo.environment["FLOW_BENCH_PER_EVENT"] != nil {
+    Executor.batchAtATime = false
   }
   var stats: [(name: String, inCount: Int, outCount: Int)] = []
   var secs = 0.0

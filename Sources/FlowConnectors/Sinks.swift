@@ -307,6 +307,8 @@ public final class DiscardSink: RowSink {
   public func write(_ record: Record) throws { rows += 1 }
   /// Any value, without wrapping it in a record first.
   public func discard(_ value: Value) { rows += 1 }
+  /// A batch of `n` values.
+  public func discardBatch(_ n: Int) { rows += n }
   public func flush() throws {}
   public func close() throws {}
 }

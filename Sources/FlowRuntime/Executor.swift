@@ -13,6 +13,9 @@ public final class Executor {
   /// Called about every 100 ms with (events read, fraction done if known).
   public var onProgress: ((Int, Double?) -> Void)?
   public var batchSize = 1024
+  /// Whether sources hand their batches downstream whole (`emitBatch`);
+  /// false sends them event by event (for benchmarks comparing the two).
+  nonisolated(unsafe) public static var batchAtATime = true
   /// Checkpointing: where, how often (ms of wall-clock time), and what to
   /// restore from.
   public var checkpoints: CheckpointStore?
@@ -316,10 +319,13 @@ public final class SourceOperator: Operator {
     let more = try r.read(max: max, into: &buffer)
     lastBatch = buffer.count
     if clock.isSimulated {
+      // Timers may fire between any two events: one at a time.
       for v in buffer {
         try clock.eventRead()
         try emit(v, ts: Int64.min)
       }
+    } else if Executor.batchAtATime {
+      try emitBatch(buffer, ts: Int64.min)
     } else {
       for v in buffer { try emit(v, ts: Int64.min) }
     }

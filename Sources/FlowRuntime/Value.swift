@@ -122,6 +122,14 @@ public struct FunctionValue: @unchecked Sendable {
   /// The one-parameter entry, or nil for functions of other arities.
   public var call1: ((Value) throws -> Value)? { hasUnary ? unary : nil }
 
+  /// Sets the unboxed predicate entry. Unlike assigning `test1`, the
+  /// closure is not passed through an `Optional`, which would store it at
+  /// the most general abstraction and add two thunks to every call.
+  public mutating func setPredicate(_ p: @escaping (Value) throws -> Bool) {
+    predicate = p
+    hasPredicate = true
+  }
+
   /// The unboxed predicate entry, if any.
   public var test1: ((Value) throws -> Bool)? {
     get { hasPredicate ? predicate : nil }

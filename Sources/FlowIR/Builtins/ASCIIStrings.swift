@@ -42,4 +42,45 @@ enum ASCIIStrings {
       return pieces
     }
   }
+
+  /// `split(lower(s), sep)` in one pass, for ASCII text and a one-byte
+  /// ASCII separator (nil otherwise): each byte is lower-cased, the text is
+  /// cut where the lower-cased byte is the separator (as splitting the
+  /// lower-cased text would), and the pieces are built lower-cased.
+  static func lowerSplit(_ s: String, _ sep: String) -> [Value]? {
+    guard sep.utf8.count == 1, let sepByte = sep.utf8.first, sepByte < 0x80 else { return nil }
+    var text = s
+    return text.withUTF8 { buf -> [Value]? in
+      guard let base = buf.baseAddress else { return [.string("")] }
+      let n = buf.count
+      var pieces: [Value] = []
+      pieces.reserveCapacity(16)
+      var start = 0
+      var i = 0
+      while i < n {
+        let b = base[i]
+        if b >= 0x80 { return nil }
+        if (b &- 0x41 < 26 ? b | 0x20 : b) == sepByte {
+          pieces.append(lowerPiece(base + start, i - start))
+          start = i + 1
+        }
+        i += 1
+      }
+      pieces.append(lowerPiece(base + start, n - start))
+      return pieces
+    }
+  }
+
+  /// `count` ASCII bytes at `p`, lower-cased, as a string.
+  @inline(__always)
+  private static func lowerPiece(_ p: UnsafePointer<UInt8>, _ count: Int) -> Value {
+    .string(String(unsafeUninitializedCapacity: count) { out in
+      guard let o = out.baseAddress else { return 0 }
+      for k in 0..<count {
+        let b = p[k]
+        o[k] = b &- 0x41 < 26 ? b | 0x20 : b
+      }
+      return count
+    })
+  }
 }

@@ -24,6 +24,10 @@ public final class ValueSinkWriter: SinkWriter {
     if case .record(let r) = v { return try sink.write(r) }
     try sink.write(Record(shape: shape, values: [v]))
   }
+  public func writeBatch(_ vs: [Value]) throws {
+    if let d = discarding { return d.discardBatch(vs.count) }
+    for v in vs { try write(v) }
+  }
   public func flush() throws { try sink.flush() }
   public func close() throws { try sink.close() }
 }

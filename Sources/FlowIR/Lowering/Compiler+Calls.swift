@@ -47,6 +47,7 @@ extension Lowering {
       }
       if call.function.isExtern {
         let impl = try builtin(call.function, at: callee)
+        if let fused = try compileSplitLower(call, impl, site, s) { return fused }
         switch codes.count {
         case 0: return { _ in try impl(site, []) }
         case 1:
@@ -229,4 +230,30 @@ func planNode(_ v: Value, _ site: CallSite) throws -> PlanNode {
 func function(_ v: Value, _ site: CallSite) throws -> FunctionValue {
   guard case .function(let f) = v else { throw RuntimeError("internal: expected a function", at: site.location) }
   return f
+}
+
+extension Lowering {
+  /// `split(lower(text), sep)`, the tokenizer of word counts: on ASCII text
+  /// with a one-byte separator, one pass over the bytes lower-cases and cuts
+  /// the pieces, with no lower-cased copy of the whole text in between.
+  /// Other text takes the two built-ins in turn, so results never differ.
+  func compileSplitLower(_ call: ResolvedCall, _ split: @escaping Builtin, _ site: CallSite, _ s: FnScope) throws -> Code? {
+    guard Lowering.externKey(call.function.decl) == "split/String", call.arguments.count == 2,
+          let inner = call.arguments[0], let sepExpr = call.arguments[1],
+          let lowerCall = checker.calls[inner.id], lowerCall.function.isExtern,
+          Lowering.externKey(lowerCall.function.decl) == "lower/String",
+          lowerCall.arguments.count == 1, let textExpr = lowerCall.arguments[0] else { return nil }
+    guard case .call(let lowerCallee, _) = inner.kind else { return nil }
+    let lower = try builtin(lowerCall.function, at: lowerCallee)
+    let lowerSite = CallSite(location: location(lowerCallee.span), span: lowerCallee.span, lowering: self, expr: inner)
+    let text = CompiledCode(try compile(textExpr, s)).run
+    let sep = CompiledCode(try compile(sepExpr, s)).run
+    return { f in
+      let t = try text(f), p = try sep(f)
+      if case .string(let tx) = t, case .string(let sx) = p, let pieces = ASCIIStrings.lowerSplit(tx, sx) {
+        return .list(pieces)
+      }
+      return try split(site, [try lower(lowerSite, [t]), p])
+    }
+  }
 }

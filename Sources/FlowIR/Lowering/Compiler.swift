@@ -279,20 +279,9 @@ extension Lowering {
     let size = inner.size
     let arity = params.count
     let loc = location(body.span)
-    if arity == 1, let slot = simpleSlots[0], case .field(let base, let name) = body.kind, case .name(let n) = base.kind,
-       let (depth, read) = inner.lookup(n), depth == 0, read == slot {
-      // `x => x.field` (key and timestamp functions, once per event): read
-      // the field straight from the argument, with no frame to fill.
-      let getter = FieldGetter(name.text)
-      let fieldLoc = location(name.span)
-      return { _ in
-        .function(FunctionValue(info: info, unary: { v in
-          guard case .record(let r) = v else {
-            throw RuntimeError("'.\(name.text)' on a value that is not a record (\(render(v, quoted: true)))", at: fieldLoc)
-          }
-          return getter.get(r)
-        }))
-      }
+    if arity == 1, let slot = simpleSlots[0], let direct = parameterOnly(body, inner, slot: slot) {
+      let fn = FunctionValue(info: info, unary: direct)
+      return { _ in .function(fn) }
     }
     if arity == 1, let slot = simpleSlots[0], !containsLambda(body) {
       // The common case: `x => ...` creating no closures. Its frame can be
@@ -371,6 +360,27 @@ extension Lowering {
         }
         return try code(frame)
       })
+    }
+  }
+
+  /// `x => x` and `x => x.field` (key functions above all) need no frame:
+  /// the parameter is used directly, so a call is one closure call with no
+  /// slot write. Errors are those of the general path.
+  func parameterOnly(_ body: Expr, _ s: FnScope, slot: Int) -> ((Value) throws -> Value)? {
+    func isParam(_ e: Expr) -> Bool {
+      guard case .name(let n) = e.kind, let (depth, sl) = s.lookup(n) else { return false }
+      return depth == 0 && sl == slot
+    }
+    if isParam(body) { return { v in v } }
+    guard case .field(let base, let name) = body.kind, isParam(base) else { return nil }
+    let getter = FieldGetter(name.text)
+    let loc = location(name.span)
+    let text = name.text
+    return { v in
+      guard case .record(let r) = v else {
+        throw RuntimeError("'.\(text)' on a value that is not a record (\(render(v, quoted: true)))", at: loc)
+      }
+      return getter.get(r)
     }
   }
 

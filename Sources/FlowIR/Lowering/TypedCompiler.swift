@@ -75,8 +75,15 @@ extension Lowering {
         throw RuntimeError("internal: expected an Int, found \(render(getter.get(r), quoted: true))", at: loc)
       }
     }
-    let c = try typedLeaf(e, s)
     let loc = location(e.span)
+    if let slot = localSlot(e, s) {
+      // A local read and unboxed in place: one closure call, no copy.
+      return { f in
+        guard case .int(let i) = f.slots[slot] else { throw RuntimeError("internal: expected an Int, found \(render(f.slots[slot], quoted: true))", at: loc) }
+        return i
+      }
+    }
+    let c = try typedLeaf(e, s)
     return { f in
       let v = try c(f)
       guard case .int(let i) = v else { throw RuntimeError("internal: expected an Int, found \(render(v, quoted: true))", at: loc) }
@@ -103,8 +110,17 @@ extension Lowering {
         }
       }
     }
-    let c = try typedLeaf(e, s)
     let loc = location(e.span)
+    if let slot = localSlot(e, s) {
+      return { f in
+        switch f.slots[slot] {
+        case .float(let d): return d
+        case .int(let i): return Double(i)
+        default: throw RuntimeError("internal: expected a Float, found \(render(f.slots[slot], quoted: true))", at: loc)
+        }
+      }
+    }
+    let c = try typedLeaf(e, s)
     return { f in
       let v = try c(f)
       switch v {
@@ -138,6 +154,23 @@ extension Lowering {
     guard case .field(let base, let name) = e.kind, case .name(let n) = base.kind,
           let (depth, slot) = s.lookup(n), depth == 0 else { return nil }
     return (slot, FieldGetter(name.text), location(name.span))
+  }
+
+  /// The text of a string literal without interpolations.
+  private func literalText(_ e: Expr) -> String? {
+    guard case .string(let parts) = e.kind else { return nil }
+    var text = ""
+    for p in parts {
+      guard case .text(let t) = p else { return nil }
+      text += t
+    }
+    return text
+  }
+
+  /// The frame slot of a local variable of the current function, if `e` is one.
+  private func localSlot(_ e: Expr, _ s: FnScope) -> Int? {
+    guard case .name(let n) = e.kind, let (depth, slot) = s.lookup(n), depth == 0 else { return nil }
+    return slot
   }
 
   /// A leaf: a local variable read straight from its frame slot, or any
@@ -305,8 +338,16 @@ extension Lowering {
       return { f in try a(f) != b(f) }
     }
     if kl == .string && kr == .string && (op == .eq || op == .ne) {
-      let a = try typedLeaf(l, s), b = try typedLeaf(r, s)
       let eq = op == .eq
+      // A local against a literal (`w != ""`): read in place, no closures
+      // for the two sides.
+      if let slot = localSlot(l, s), let k = literalText(r) {
+        return { f in
+          if case .string(let p) = f.slots[slot] { return (p == k) == eq }
+          return (f.slots[slot] == .string(k)) == eq
+        }
+      }
+      let a = try typedLeaf(l, s), b = try typedLeaf(r, s)
       return { f in
         let x = try a(f), y = try b(f)
         if case .string(let p) = x, case .string(let q) = y { return (p == q) == eq }

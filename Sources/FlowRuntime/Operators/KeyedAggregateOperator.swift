@@ -72,6 +72,20 @@ public final class KeyedAggregateOperator: Operator {
     if !bounded { try emit(result(i), ts: ts) }
   }
 
+  /// A batch for `count()` on bounded input, the common shape (word
+  /// counts, key histograms): one key call and one table probe per event,
+  /// no per-event dispatch. Other shapes take the per-event path.
+  override public func processBatch(_ batch: [Value], ts: Int64, port: Int) throws {
+    guard countOnly, bounded, disk == nil, role == .whole else {
+      for v in batch { try process(v, ts: ts, port: port) }
+      return
+    }
+    for v in batch {
+      let (i, isNew) = index.index(of: try keyCall(v))
+      if isNew { counts.append(1) } else { counts[i] += 1 }
+    }
+  }
+
   func result(_ i: Int) throws -> Value {
     switch output {
     case .record(let shape, _):

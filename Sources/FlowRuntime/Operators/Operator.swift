@@ -48,6 +48,15 @@ open class Operator {
     try emit(v, ts: ts)
   }
 
+  /// Handles a batch of events that arrived together on `port`, all with
+  /// timestamp `ts` (a source's batch). The default hands them to `process`
+  /// one by one, in order. Fused element-wise stages, pass-through nodes,
+  /// sinks and keyed counts override it to run one loop over the batch, so
+  /// the per-event virtual calls between operators disappear.
+  open func processBatch(_ batch: [Value], ts: Int64, port: Int) throws {
+    for v in batch { try process(v, ts: ts, port: port) }
+  }
+
   /// Called when the combined watermark advances.
   open func onWatermark(_ wm: Int64) throws {}
 
@@ -100,6 +109,22 @@ open class Operator {
       op.recordsIn += 1
       try op.process(v, ts: ts, port: port)
     }
+  }
+
+  /// Emits a batch of events with one timestamp. A single consumer gets
+  /// it whole; several consumers get it event by event, each event to each
+  /// consumer in turn as `emit` does, so the order in which consumers see
+  /// events (and interleave what they write) is the per-event order.
+  public final func emitBatch(_ batch: [Value], ts: Int64) throws {
+    if batch.isEmpty { return }
+    guard outputs.count == 1 else {
+      for v in batch { try emit(v, ts: ts) }
+      return
+    }
+    recordsOut += batch.count
+    let (op, port) = outputs[0]
+    op.recordsIn += batch.count
+    try op.processBatch(batch, ts: ts, port: port)
   }
 
   public final func watermark(_ wm: Int64, port: Int) throws {
@@ -202,6 +227,9 @@ public final class FlatMapOperator: Operator {
 /// `union`, `keyBy` and other pass-through nodes.
 public final class ForwardOperator: Operator {
   override public init(name: String, location: String) { super.init(name: name, location: location) }
+  override public func processBatch(_ batch: [Value], ts: Int64, port: Int) throws {
+    try emitBatch(batch, ts: ts)
+  }
 }
 
 /// Assigns event times and generates watermarks: the largest time seen
@@ -305,6 +333,9 @@ public final class SinkOperator: Operator {
   }
   override public func process(_ v: Value, ts: Int64, port: Int) throws {
     try writer.write(v)
+  }
+  override public func processBatch(_ batch: [Value], ts: Int64, port: Int) throws {
+    try writer.writeBatch(batch)
   }
   override public func onFinish() throws { try writer.flush() }
   override public func close() throws { try writer.close() }

@@ -195,6 +195,8 @@ public struct ConnectorInfo: Sendable {
 
 public protocol SinkWriter: AnyObject {
   func write(_ v: Value) throws
+  /// Writes a batch, in order (by default one `write` per value).
+  func writeBatch(_ vs: [Value]) throws
   func flush() throws
   func close() throws
   /// Two-phase commit for exactly-once output: `prepareCommit` makes the
@@ -207,6 +209,9 @@ public protocol SinkWriter: AnyObject {
 }
 
 extension SinkWriter {
+  public func writeBatch(_ vs: [Value]) throws {
+    for v in vs { try write(v) }
+  }
   public func prepareCommit() throws -> [UInt8] { [] }
   public func commit() throws {}
   public func restore(_ state: [UInt8]) throws {}
