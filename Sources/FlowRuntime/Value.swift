@@ -156,15 +156,10 @@ public struct FunctionValue: @unchecked Sendable {
     }
   }
 
-  /// Sets the unboxed entries from closures of their own type: assigning
-  /// through the optional `test1`/`test2` properties wraps the closure in
+  /// Sets the unboxed two-parameter entry from a closure of its own type:
+  /// assigning through the optional `test2` property wraps the closure in
   /// two reabstraction thunks (into and out of the optional), which cost
   /// more than a short predicate itself.
-  public mutating func setPredicate(_ p: @escaping (Value) throws -> Bool) {
-    predicate = p
-    hasPredicate = true
-  }
-
   public mutating func setBinaryPredicate(_ p: @escaping (Value, Value) throws -> Bool) {
     binaryPredicate = p
     hasBinaryPredicate = true
