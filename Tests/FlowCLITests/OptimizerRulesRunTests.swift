@@ -33,6 +33,19 @@ final class OptimizerRulesRunTests: XCTestCase {
         |> process(init: 0, onEvent: (n, c, ctx) => { state: n + c.count, emit: [{ key: c.key, running: n + c.count }], timers: [] })
         |> writeStdout()
       """,
+    // The lateEvents pipeline written before the window's aggregate, which
+    // runs in the upstream task: the side output must find that task.
+    "late-first": """
+      let counts = sequence(from: 1, to: 20000) |> parallelism(1)
+        |> map(i => { t: @2024-01-01T00:00:00Z + (i * 37 % 20011) * 10ms, k: i % 50 })
+        |> withTimestamps(e => e.t, watermark: boundedDelay(2s))
+        |> keyBy(e => e.k)
+        |> window(tumbling(5s))
+        |> count()
+      let w = counts |> keyBy(c => c.key) |> window(tumbling(20s))
+      w |> lateEvents() |> map(c => "late \\(c.key) \\(c.count)") |> writeStdout()
+      w |> aggregate({ n: count(), top: max(c => c.count) }) |> writeStdout()
+      """,
     "constants": """
       let xs = sequence(from: 1, to: 5000)
       xs |> filter(i => 1 < 2) |> keyBy(i => i % 7) |> count() |> writeStdout()

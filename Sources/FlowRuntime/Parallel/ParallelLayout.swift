@@ -52,7 +52,18 @@ struct ParallelLayout {
       switch n.kind {
       case .source: region[n.id] = n.id
       case .window: region[n.id] = n.inputs.first.map { region[$0.id] ?? $0.id } ?? n.id
-      case .lateEvents: region[n.id] = ParallelLayout.windowOperator(of: n, in: order).map { region[$0.id] ?? $0.id } ?? n.id
+      case .lateEvents:
+        // The window's aggregate may come later in `order` (a lateEvents
+        // pipeline written first): its region is known from its input.
+        guard let m = ParallelLayout.windowOperator(of: n, in: order) else { region[n.id] = n.id; continue }
+        if let r = region[m.id] {
+          region[n.id] = r
+        } else if forwardKeyed(m) {
+          let src = producer[m.inputs[0].id] ?? m.inputs[0]
+          region[n.id] = region[src.id] ?? src.id
+        } else {
+          region[n.id] = m.id
+        }
       case .timedOut: region[n.id] = n.inputs.first.map { region[$0.id] ?? $0.id } ?? n.id
       default:
         if ParallelLayout.isKeyed(n) && forwardKeyed(n) {

@@ -21,7 +21,7 @@ struct ConstantFilters: PlanRule {
     var rewrites = 0
     for n in plan.nodes {
       guard case .filter(let p) = n.kind, case .bool(true)? = p.info?.constant,
-            n.inputs.count == 1, n.inputs[0].schema == n.schema else { continue }
+            n.inputs.count == 1, n.inputs[0].schema == n.schema, n.parallelism == nil else { continue }
       plan.replace(n, with: n.inputs[0])
       rewrites += 1
     }
