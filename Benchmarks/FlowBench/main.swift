@@ -27,6 +27,8 @@ let benchmarks: [Benchmark] = [
   slidingGenBenchmark(every: "500ms"),
   keyedWindowBenchmark(parallelism: 1),
   keyedWindowBenchmark(parallelism: 2),
+  rekeyBenchmark(provable: true),
+  rekeyBenchmark(provable: false),
   onlineLogisticBenchmark,
   cepFraudBenchmark,
   cepFraudScriptBenchmark,

@@ -45,9 +45,10 @@ public struct PlanDriver {
       var out = format == .dot ? printer.dot(plan) : printer.text(plan)
       if explain {
         var lines = ["", "rules that fired:"]
-        if lowering.foldedConstants > 0 { lines.append("  constant folding: \(lowering.foldedConstants) expression\(lowering.foldedConstants == 1 ? "" : "s")") }
         for f in fired { lines.append("  \(f.rule): \(f.rewrites) rewrite\(f.rewrites == 1 ? "" : "s")") }
         if lines.count == 2 { lines.append("  (none)") }
+        let k = lowering.foldedConstants
+        if k > 0 { lines.append("constant expressions folded in functions: \(k)") }
         out += "\n" + lines.joined(separator: "\n")
       }
       return .success(out)

@@ -264,7 +264,7 @@ final class SQLTests: XCTestCase {
     XCTAssertEqual(interval.stdout.components(separatedBy: "intervalJoin").count - 1, 2, interval.stdout)
     let regular = try FlowBinary.run(["plan", "Tests/sql/cases/join.sql"])
     XCTAssertFalse(regular.stdout.contains("intervalJoin"), regular.stdout)
-    XCTAssertTrue(regular.stdout.contains("└─ join"), regular.stdout)
+    XCTAssertTrue(regular.stdout.contains("]─ join"), regular.stdout)
     let bad = try FlowBinary.run(["plan", "Tests/sql/errors/unknown_column.sql"])
     XCTAssertEqual(bad.status, 1)
     XCTAssertTrue((bad.stdout + bad.stderr).contains("unknown column 'prize'"))

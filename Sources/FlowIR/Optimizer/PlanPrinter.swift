@@ -3,7 +3,9 @@ import FlowRuntime
 /// Prints a plan deterministically: one numbered line per operator, inputs
 /// indented below their consumer, with schema, stage and script position.
 /// A node read by several consumers is printed once and referred to by
-/// number afterwards. Serves `flow plan` and the golden tests.
+/// number afterwards. Each input's branch is labelled with how events travel
+/// on that edge in a parallel run (`[forward]`, `[hash by k]`, `[broadcast]`,
+/// `[rebalance]`). Serves `flow plan` and the golden tests.
 public struct PlanPrinter {
   public var showLocations = true
 
@@ -11,10 +13,11 @@ public struct PlanPrinter {
 
   public func text(_ plan: LogicalPlan) -> String {
     let stages = stageNumbers(plan)
+    let edges = EdgePartitioning.of(plan.sinks)
     var numbers: [Int: Int] = [:]
     var lines: [String] = []
-    func visit(_ n: PlanNode, _ indent: String, _ last: Bool, _ root: Bool) {
-      let branch = root ? "" : (last ? "└─ " : "├─ ")
+    func visit(_ n: PlanNode, _ indent: String, _ last: Bool, _ root: Bool, _ edge: EdgePartitioning?) {
+      let branch = root ? "" : (last ? "└─" : "├─") + (edge.map { "[\(label($0))]─ " } ?? " ")
       if let k = numbers[n.id] {
         lines.append("\(indent)\(branch)(see \(k)) \(n.name)")
         return
@@ -28,16 +31,29 @@ public struct PlanPrinter {
       let pad = String(repeating: " ", count: "\(k). ".count)
       if !n.schema.isEmpty { lines.append("\(pad)\(childIndent)\(n.inputs.isEmpty ? "  " : "│ ")schema: \(n.schema)") }
       if showLocations { lines.append("\(pad)\(childIndent)\(n.inputs.isEmpty ? "  " : "│ ")at \(n.location), uid \(n.uid)") }
+      if n.combiner { lines.append("\(pad)\(childIndent)│ combiner: pre-aggregates per key in each sending subtask, before the exchange") }
       for (i, input) in n.inputs.enumerated() {
-        visit(input, childIndent, i == n.inputs.count - 1, false)
+        visit(input, childIndent, i == n.inputs.count - 1, false, edges[PlanEdge(consumer: n.id, port: i)])
       }
     }
-    for s in plan.sinks { visit(s, "", true, true) }
+    for s in plan.sinks { visit(s, "", true, true, nil) }
     return lines.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }.joined(separator: "\n")
   }
 
+  /// An edge's partitioning as printed.
+  public func label(_ e: EdgePartitioning) -> String {
+    func fn(_ f: FunctionValue) -> String { f.info.map { $0.text.isEmpty ? "<fn>" : $0.text } ?? "<fn>" }
+    switch e {
+    case .forward: return "forward"
+    case .hash(let f): return "hash by \(fn(f))"
+    case .broadcast: return "broadcast"
+    case .rebalance: return "rebalance"
+    }
+  }
+
   /// Stages: maximal groups of operators joined by forward edges. A hash
-  /// exchange (`keyBy`) and a multi-input operator start a new stage.
+  /// exchange (`keyBy`, unless redundant exchange removal made it forward)
+  /// and a multi-input operator start a new stage.
   func stageNumbers(_ plan: LogicalPlan) -> [Int: Int] {
     var out: [Int: Int] = [:]
     var next = 0
@@ -48,7 +64,7 @@ public struct PlanPrinter {
         continue
       }
       let input = n.inputs[0]
-      if case .keyBy = input.kind {
+      if case .keyBy = input.kind, !input.alreadyPartitioned {
         next += 1
         out[n.id] = next
       } else if case .window = input.kind {
@@ -77,10 +93,12 @@ public struct PlanPrinter {
       if !s.bounded { d += " (unbounded)" }
       return d
     case .map(let f): return "map \(fn(f))"
-    case .filter(let f): return "filter \(fn(f))"
+    case .filter(let f):
+      if case .bool(false)? = f.info?.constant { return "filter \(fn(f))  (dead branch: passes nothing)" }
+      return "filter \(fn(f))"
     case .flatMap(let f): return "flatMap \(fn(f))"
     case .union: return "union"
-    case .keyBy(let f): return "keyBy \(fn(f))  (hash exchange)"
+    case .keyBy(let f): return "keyBy \(fn(f))" + (n.alreadyPartitioned ? "  (already partitioned by this key: no exchange)" : "  (hash exchange)")
     case .withTimestamps(let f, let wm, let idle):
       let idleText = idle > 0 ? " idle: \(formatDuration(idle))" : ""
       if case .boundedDelay(let d) = wm { return "withTimestamps \(fn(f)) watermark: boundedDelay(\(formatDuration(d)))" + idleText }
@@ -143,13 +161,16 @@ public struct PlanPrinter {
     var lines = ["digraph plan {", "  rankdir=BT;", "  node [shape=box, fontname=\"monospace\"];"]
     for n in plan.nodes {
       let label = describe(n).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-      lines.append("  n\(n.id) [label=\"\(label)\"];")
+      let combiner = n.combiner ? "\\n+ combiner before the exchange" : ""
+      lines.append("  n\(n.id) [label=\"\(label)\(combiner)\"];")
     }
+    let edges = EdgePartitioning.of(plan.sinks)
     for n in plan.nodes {
-      for i in n.inputs {
-        var attrs = ""
-        if case .keyBy = i.kind { attrs = " [label=\"hash\"]" }
-        lines.append("  n\(i.id) -> n\(n.id)\(attrs);")
+      for (port, i) in n.inputs.enumerated() {
+        let text = edges[PlanEdge(consumer: n.id, port: port)].map(self.label) ?? "forward"
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        let style = text == "forward" ? "" : ", style=bold"
+        lines.append("  n\(i.id) -> n\(n.id) [label=\"\(escaped)\"\(style)];")
       }
     }
     lines.append("}")

@@ -9,13 +9,20 @@ public protocol PlanRule {
 
 /// The rules, in order. Ordering constraints:
 /// - shared sources first, so later rules see each source once;
+/// - constant folding before filter pushdown and projection pruning: a
+///   filter it removes is neither moved nor counted as a reader;
 /// - filter pushdown before projection pruning, since a filter moved
 ///   closer to its source changes which fields are read where;
 /// - projection pruning before fusion, because it reads the functions of
 ///   single map/filter nodes (it also understands fused stages, for safety);
+/// - redundant exchange removal before combiners: an exchange that is
+///   gone needs no combiner (both read fused stages too);
 /// - fusion last: it merges the nodes the other rules reason about.
 public enum PlanRules {
-  public static let all: [PlanRule] = [SharedSources(), FilterPushdown(), ProjectionPruning(), OperatorFusion()]
+  public static let all: [PlanRule] = [
+    SharedSources(), ConstantFilters(), FilterPushdown(), ProjectionPruning(),
+    RedundantExchanges(), Combiners(), OperatorFusion(),
+  ]
 }
 
 /// Applies the rules to a fixed point (bounded), checking after every rule

@@ -19,8 +19,8 @@ public final class ParallelExecutor {
   /// Events per channel batch, and envelopes an inbox holds per channel.
   public var channelBatch = 512
   public var inboxSlotsPerChannel = 4
-  /// Pre-aggregate per key in the sending subtask before a hash exchange
-  /// into a keyed aggregate on bounded input (off: `flow run --no-optimize`).
+  /// Run the combiners the optimizer placed in the plan (`PlanNode.combiner`,
+  /// the combiners rule); off: none, e.g. for the RocksDB state backend.
   public var combiners = true
   public var checkpoints: CheckpointStore?
   public var checkpointIntervalMillis: Int64 = 10_000
@@ -140,7 +140,7 @@ public final class ParallelExecutor {
       guard let consumers = instances[n.id] else { continue }
       switch n.kind {
       case .lateEvents:
-        if let m = ParallelLayout.windowOperator(of: n, in: order), let wops = instances[m.id], let ts = taskOf[m.id] {
+        if let m = ParallelLayout.windowOperator(of: n, in: order), let wops = instances[m.id], let ts = taskOf[layout.region[m.id] ?? m.id] {
           for (s, w) in wops.enumerated() where s < consumers.count {
             (w as? WindowOperator)?.late = consumers[s]
             (w as? PatternOperator)?.late = consumers[s]
@@ -149,7 +149,7 @@ public final class ParallelExecutor {
         }
         continue
       case .timedOut:
-        if let p = n.inputs.first, let pops = instances[p.id], let ts = taskOf[p.id] {
+        if let p = n.inputs.first, let pops = instances[p.id], let ts = taskOf[layout.region[p.id] ?? p.id] {
           for (s, pop) in pops.enumerated() where s < consumers.count {
             (pop as? PatternOperator)?.timedOut = consumers[s]
             ts[s].sideOutputs.append(consumers[s])
@@ -169,7 +169,7 @@ public final class ParallelExecutor {
         guard let receivers = taskOf[n.id], let senders = taskOf[layout.region[src.id] ?? src.id] else {
           throw RuntimeError("internal: no task for '\(n.name)'", at: n.location)
         }
-        let combine = combiners ? combinable(n) : false
+        let combine = combiners && n.combiner
         if combine {
           for c in consumers {
             (c as? KeyedAggregateOperator)?.role = .mergePartials
@@ -221,29 +221,6 @@ public final class ParallelExecutor {
   }
 
   var allOperators: [(node: PlanNode, op: Operator)] { tasks.flatMap { $0.operators } }
-
-  /// Whether a combiner may run before the exchange into `n`: a keyed
-  /// aggregate whose input is bounded, so it emits once at the end and
-  /// partial aggregates can be merged there; or a tumbling event-time
-  /// window that fires once, at the watermark, with no allowed lateness and
-  /// no late-events stream (which needs the events themselves).
-  func combinable(_ n: PlanNode) -> Bool {
-    switch n.kind {
-    case .aggregate, .reduce: break
-    default: return false
-    }
-    guard let input = n.inputs.first else { return false }
-    switch input.kind {
-    case .keyBy: return n.isBounded
-    case .window(.tumbling, .onWatermark, 0):
-      guard let k = input.inputs.first, case .keyBy = k.kind else { return false }
-      return !order.contains { m in
-        if case .lateEvents = m.kind, m.inputs.first === input { return true }
-        return false
-      }
-    default: return false
-    }
-  }
 
   /// The combiner for subtask `s`: the same aggregate, emitting partials.
   func makeCombiner(_ n: PlanNode, subtask s: Int) throws -> Operator? {

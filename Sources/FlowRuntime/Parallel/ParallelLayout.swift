@@ -52,10 +52,25 @@ struct ParallelLayout {
       switch n.kind {
       case .source: region[n.id] = n.id
       case .window: region[n.id] = n.inputs.first.map { region[$0.id] ?? $0.id } ?? n.id
-      case .lateEvents: region[n.id] = ParallelLayout.windowOperator(of: n, in: order)?.id ?? n.id
-      case .timedOut: region[n.id] = n.inputs.first?.id ?? n.id
+      case .lateEvents:
+        // The window's aggregate may come later in `order` (a lateEvents
+        // pipeline written first): its region is known from its input.
+        guard let m = ParallelLayout.windowOperator(of: n, in: order) else { region[n.id] = n.id; continue }
+        if let r = region[m.id] {
+          region[n.id] = r
+        } else if forwardKeyed(m) {
+          let src = producer[m.inputs[0].id] ?? m.inputs[0]
+          region[n.id] = region[src.id] ?? src.id
+        } else {
+          region[n.id] = m.id
+        }
+      case .timedOut: region[n.id] = n.inputs.first.map { region[$0.id] ?? $0.id } ?? n.id
       default:
-        if ParallelLayout.isKeyed(n) || n.inputs.count != 1 {
+        if ParallelLayout.isKeyed(n) && forwardKeyed(n) {
+          // Already partitioned by its key: runs in its input's subtasks.
+          let src = producer[n.inputs[0].id] ?? n.inputs[0]
+          region[n.id] = region[src.id] ?? src.id
+        } else if ParallelLayout.isKeyed(n) || n.inputs.count != 1 {
           region[n.id] = n.id
         } else {
           let src = producer[n.inputs[0].id] ?? n.inputs[0]
@@ -80,6 +95,19 @@ struct ParallelLayout {
     case .aggregate, .reduce, .process, .pattern, .windowJoin, .intervalJoin, .join, .changelog, .lookup, .connect, .withBroadcast: return true
     default: return false
     }
+  }
+
+  /// Whether keyed operator `n` reads a stream already partitioned by its
+  /// key (a `keyBy` marked by redundant exchange removal, directly or under
+  /// a window) with the same number of subtasks, so the edge is forward.
+  /// At a different parallelism the edge stays a hash exchange.
+  func forwardKeyed(_ n: PlanNode) -> Bool {
+    guard n.inputs.count == 1 else { return false }
+    var k = n.inputs[0]
+    if case .window = k.kind, let i = k.inputs.first { k = i }
+    guard case .keyBy = k.kind, k.alreadyPartitioned else { return false }
+    let src = producer[k.id] ?? k
+    return (parallelism[src.id] ?? 1) == (parallelism[n.id] ?? 1)
   }
 
   /// The node whose operator emits `n`'s events.

@@ -24,6 +24,14 @@ public final class PlanNode: OpaqueValue, @unchecked Sendable {
   /// For a Table API `groupBy`: the state TTL of the changelog aggregate or
   /// join that reads it (nil: state kept for the whole run).
   public var stateTTL: StateTTL?
+  /// On a keyed aggregate: each sending subtask pre-aggregates per key
+  /// before the hash exchange (set by the optimizer's combiners rule; the
+  /// parallel executor builds the combiner from it).
+  public var combiner = false
+  /// On a `keyBy`: the stream is already partitioned by this key (set by
+  /// redundant exchange removal), so the keyed operator reading it takes its
+  /// events on a forward edge, in the same subtask, without hashing.
+  public var alreadyPartitioned = false
 
   public init(id: Int, kind: NodeKind, inputs: [PlanNode], location: String, name: String, schema: String = "", uid: String = "") {
     self.id = id
