@@ -9,6 +9,9 @@ struct TableDef {
   enum Connector {
     case csv(path: String, header: Bool, delimiter: UInt8, skipBad: Bool)
     case json(path: String, skipBad: Bool)
+    /// A file of change events (debezium-json, canal-json, maxwell-json):
+    /// read as a changelog.
+    case changelogJSON(path: String, format: SQLChangelogFormat, skipBad: Bool)
     case nexmark(kind: NexmarkEventKind, events: Int, seed: Int64)
     case print
     case blackhole
@@ -24,7 +27,7 @@ struct TableDef {
     }
     var isSource: Bool {
       switch self {
-      case .csv, .json, .nexmark, .stream: return true
+      case .csv, .json, .changelogJSON, .nexmark, .stream: return true
       default: return false
       }
     }
@@ -42,7 +45,7 @@ struct TableDef {
 
 extension SQLCompiler {
   static let connectorOptions: [String: Set<String>] = [
-    "filesystem": ["connector", "path", "format", "csv.ignore-first-line", "csv.field-delimiter", "csv.ignore-parse-errors", "json.ignore-parse-errors"],
+    "filesystem": Set(["connector", "path", "format", "csv.ignore-first-line", "csv.field-delimiter", "csv.ignore-parse-errors", "json.ignore-parse-errors"]).union(SQLChangelogFormat.options),
     "nexmark": ["connector", "nexmark.table", "events", "seed"],
     "print": ["connector"],
     "blackhole": ["connector"],
@@ -111,8 +114,14 @@ extension SQLCompiler {
         conn = .csv(path: path, header: flag("csv.ignore-first-line"), delimiter: delim, skipBad: flag("csv.ignore-parse-errors"))
       case "json":
         conn = .json(path: path, skipBad: flag("json.ignore-parse-errors"))
+      case "debezium-json":
+        conn = .changelogJSON(path: path, format: .debezium(schemaInclude: flag("debezium-json.schema-include")), skipBad: flag("debezium-json.ignore-parse-errors"))
+      case "canal-json":
+        conn = .changelogJSON(path: path, format: .canal, skipBad: flag("canal-json.ignore-parse-errors"))
+      case "maxwell-json":
+        conn = .changelogJSON(path: path, format: .maxwell, skipBad: flag("maxwell-json.ignore-parse-errors"))
       default:
-        diag.add(.error("E0808", "the filesystem connector needs 'format' = 'csv' or 'json'", at: opts["format"]?.1 ?? connectorSpan, notes: ["note: 'json' reads JSON Lines, one object per line"]))
+        diag.add(.error("E0808", "the filesystem connector needs 'format' = 'csv', 'json', 'debezium-json', 'canal-json' or 'maxwell-json'", at: opts["format"]?.1 ?? connectorSpan, notes: ["note: 'json' reads JSON Lines, one object per line; the other JSON formats read change events (a changelog)"]))
         return
       }
     case "nexmark":
@@ -195,6 +204,8 @@ extension SQLCompiler {
         return RowSourceReader(r, unwrap: false, replayable: true, size: { (r.bytesRead, r.totalBytes) }, skipped: { r.skippedRows }, stop: { r.stop() })
       }
       node = makeNode(.source(spec), [], "source", span, flowType)
+    case .changelogJSON(let path, let format, let skip):
+      node = changelogSourceNode(def, path: path, format: format, skipBad: skip, span: span)
     case .nexmark(let kind, let events, let seed):
       let spec = SourceSpec(bounded: true, description: "nexmark \(kind) (events: \(events), seed: \(seed))", key: "sql nexmark \(kind) \(events) \(seed)") { _, start in
         RowSourceReader(NexmarkSource(config: NexmarkConfig(events: events, seed: UInt64(bitPattern: seed)), kind: kind, startAt: start), unwrap: false, replayable: true)
@@ -221,6 +232,7 @@ extension SQLCompiler {
       })
       node = makeNode(.withTimestamps(time: time, watermark: .boundedDelay(def.delayMillis), idleMillis: 0), [node], "withTimestamps", span, flowType)
     }
+    if case .changelogJSON = def.connector { markUpdating(node) }
     let cols = def.columns.map { SQLColumn(name: $0.name, type: $0.type, qualifiers: [qualifier]) }
     return Relation(columns: cols, node: node, rowtime: def.rowtime)
   }
@@ -242,7 +254,7 @@ extension SQLCompiler {
       spec = SinkSpec(description: "filesystem json '\(path)'") { exactlyOnce in
         exactlyOnce ? try exactlyOnceFileSink(path: path) { p, _ in try JSONLinesSink(path: p) } : ValueSinkWriter(try JSONLinesSink(path: path))
       }
-    case .nexmark, .stream:
+    case .nexmark, .stream, .changelogJSON:
       diag.add(.error("E0808", "table '\(def.name)' is a source; it cannot be written", at: span))
       return nil
     }
