@@ -88,6 +88,14 @@ extension SQLCompiler {
       diag.add(.error("E0808", "option '\(o.key)' is not supported by the \(connector) connector", at: o.span, notes: ["note: its options are: \(allowed.sorted().joined(separator: ", "))"]))
       ok = false
     }
+    // A format's options ('canal-json.ignore-parse-errors') need that format.
+    for o in t.options {
+      let prefix = o.key.split(separator: ".").first.map(String.init) ?? ""
+      if SQLChangelogFormat.names.contains(prefix), opts["format"]?.0 != prefix, allowed.contains(o.key) {
+        diag.add(.error("E0808", "option '\(o.key)' needs 'format' = '\(prefix)'", at: o.span, notes: ["note: the table's format is '\(opts["format"]?.0 ?? "")'"]))
+        ok = false
+      }
+    }
     func flag(_ k: String) -> Bool {
       guard let v = opts[k] else { return false }
       if v.0.lowercased() == "true" { return true }

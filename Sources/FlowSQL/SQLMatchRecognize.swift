@@ -17,6 +17,8 @@ import FlowRuntime
 extension SQLCompiler {
   func planMatchRecognize(_ m: SQLMatchRecognize) -> Relation? {
     guard let input = planTableRef(m.input) else { return nil }
+    // As in Flink: a retraction cannot undo a match already emitted.
+    if refuseUpdating(input.node, "MATCH_RECOGNIZE", m.span, help: "match the rows of an append-only table (MATCH_RECOGNIZE needs insert-only input, as in Flink)") { return nil }
     func unsupported(_ message: String, _ span: Span, _ help: String) -> Relation? {
       diag.add(.error("E0805", message, at: span, notes: ["help: \(help)"]))
       return nil
