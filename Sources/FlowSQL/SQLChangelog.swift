@@ -21,8 +21,8 @@ final class ChangelogState {
   var ttlEventTime = false
   /// Plan nodes whose rows carry a `rowKind` field.
   var updating = Set<ObjectIdentifier>()
-  /// An embedded `sql(...)` query: never a changelog (its Flow type has no
-  /// `rowKind`).
+  /// An embedded `sql(...)` query: a changelog on an unbounded stream,
+  /// final rows on a bounded one (SQLEmbedded.swift gives both a `rowKind`).
   var embedded = false
 }
 
@@ -38,7 +38,6 @@ extension SQLCompiler {
   /// Whether a non-windowed aggregate or regular join over these inputs
   /// must emit a changelog rather than final rows.
   func emitsChanges(_ inputs: [PlanNode]) -> Bool {
-    if changes.embedded { return false }
     return changes.streaming || inputs.contains { !$0.isBounded || isUpdating($0) }
   }
 
