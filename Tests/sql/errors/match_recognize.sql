@@ -11,7 +11,7 @@ SELECT * FROM letters MATCH_RECOGNIZE (ORDER BY ts MEASURES A.id AS a PATTERN (A
 SELECT * FROM letters MATCH_RECOGNIZE (ORDER BY ts MEASURES A.id AS a PATTERN (A (B C*){2} D) DEFINE A AS kind = 'a');
 SELECT * FROM letters MATCH_RECOGNIZE (ORDER BY ts MEASURES A.id AS a AFTER MATCH SKIP TO LAST A PATTERN (A B A) DEFINE A AS kind = 'a');
 SELECT * FROM letters MATCH_RECOGNIZE (ORDER BY ts MEASURES MATCH_NUMBER() AS n PATTERN (A B) DEFINE A AS kind = 'a');
--- error: 3:71: error[E0805]: ALL ROWS PER MATCH is not supported
+-- error: 3:71: error[E0805]: ALL ROWS PER MATCH is not supported (nor in Flink)
 -- output: = help: use ONE ROW PER MATCH, with MEASURES for what each match should report
 -- error: 4:82: error[E0805]: a greedy quantifier on a group is not supported
 -- output: make it reluctant, (A B)+? or (A B){2,4}?
@@ -24,5 +24,5 @@ SELECT * FROM letters MATCH_RECOGNIZE (ORDER BY ts MEASURES MATCH_NUMBER() AS n 
 -- error: 10:85: error[E0805]: alternation (|) in PATTERN is not supported
 -- output: = help: use one variable whose DEFINE joins the conditions with OR
 -- error: 11:85: error[E0805]: a greedy quantifier cannot end a group
--- error: 12:86: error[E0805]: pattern variable 'A' appears twice in PATTERN
--- error: 13:62: error[E0805]: MATCH_NUMBER is not supported in MATCH_RECOGNIZE
+-- error: 12:96: error[E0805]: AFTER MATCH SKIP TO LAST 'A' is not supported: 'A' appears 2 times in PATTERN
+-- error: 13:61: error[E0805]: MATCH_NUMBER is not supported in MATCH_RECOGNIZE
