@@ -24,6 +24,9 @@ final class ChangelogState {
   /// An embedded `sql(...)` query: a changelog on an unbounded stream,
   /// final rows on a bounded one (SQLEmbedded.swift gives both a `rowKind`).
   var embedded = false
+  /// Updating ROW_NUMBER results: the node of each, its rank node's spec
+  /// and which output column is the row number (for Top-N limits).
+  var rankOutputs: [ObjectIdentifier: (spec: ChangelogSpec, column: Int)] = [:]
 }
 
 extension SQLCompiler {
