@@ -263,3 +263,10 @@ extension SQLCompiler {
     return makeNode(.source(spec), [], "source", span, flowSchema(columns.map { ($0.name, $0.type) }))
   }
 }
+
+/// A versioned table's row from a changelog source that is a delete: at
+/// its time the key has no version (temporal joins, SQLTemporalJoins.swift).
+func isDeletedVersion(_ row: Record, _ columns: Int) -> Bool {
+  guard row.values.count == columns + 1, row.shape.fields.last == ChangeKind.field else { return false }
+  return row.values[columns] == .string(ChangeKind.delete.rawValue)
+}
