@@ -128,8 +128,10 @@ extension SQLCompiler {
         conn = .changelogJSON(path: path, format: .canal, skipBad: flag("canal-json.ignore-parse-errors"))
       case "maxwell-json":
         conn = .changelogJSON(path: path, format: .maxwell, skipBad: flag("maxwell-json.ignore-parse-errors"))
+      case "changelog-json":
+        conn = .changelogJSON(path: path, format: .changelog, skipBad: flag("changelog-json.ignore-parse-errors"))
       default:
-        diag.add(.error("E0808", "the filesystem connector needs 'format' = 'csv', 'json', 'debezium-json', 'canal-json' or 'maxwell-json'", at: opts["format"]?.1 ?? connectorSpan, notes: ["note: 'json' reads JSON Lines, one object per line; the other JSON formats read change events (a changelog)"]))
+        diag.add(.error("E0808", "the filesystem connector needs 'format' = 'csv', 'json', 'debezium-json', 'canal-json', 'maxwell-json' or 'changelog-json'", at: opts["format"]?.1 ?? connectorSpan, notes: ["note: 'json' reads JSON Lines, one object per line; the other JSON formats read change events (a changelog)"]))
         return
       }
     case "nexmark":

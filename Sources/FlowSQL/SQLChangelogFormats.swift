@@ -17,20 +17,24 @@ enum SQLChangelogFormat: Equatable {
   case canal
   /// `{"data": {...}, "old": {...}, "type": "insert|update|delete"}`.
   case maxwell
+  /// `{"data": {...}, "op": "+I|-U|+U|-D"}`: Flink CDC's own format, one
+  /// change per line.
+  case changelog
 
   var name: String {
     switch self {
     case .debezium: return "debezium-json"
     case .canal: return "canal-json"
     case .maxwell: return "maxwell-json"
+    case .changelog: return "changelog-json"
     }
   }
 
-  static let names = ["debezium-json", "canal-json", "maxwell-json"]
+  static let names = ["debezium-json", "canal-json", "maxwell-json", "changelog-json"]
   /// The table options each format takes (besides connector, path, format).
   static let options: Set<String> = [
     "debezium-json.ignore-parse-errors", "debezium-json.schema-include",
-    "canal-json.ignore-parse-errors", "maxwell-json.ignore-parse-errors",
+    "canal-json.ignore-parse-errors", "maxwell-json.ignore-parse-errors", "changelog-json.ignore-parse-errors",
   ]
 }
 
@@ -163,6 +167,10 @@ final class ChangelogJSONReader: RowSource {
         return out
       default: return []
       }
+    case .changelog:
+      guard case .string(let op)? = member(top, "op") else { throw ChangeEventError(message: "the event has no \"op\" string") }
+      guard let kind = ChangeKind(rawValue: op) else { throw ChangeEventError(message: "unknown \"op\" value '\(op)' (expected +I, -U, +U or -D)") }
+      return [try row(member(top, "data"), "data", kind)]
     case .maxwell:
       guard case .string(let type)? = member(top, "type") else { throw ChangeEventError(message: "the event has no \"type\" string") }
       let data = member(top, "data")

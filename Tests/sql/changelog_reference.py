@@ -70,7 +70,8 @@ def change_events(path, fmt, cols):
     +I after, u is -U before then +U after, d is -D before; canal-json and
     maxwell-json INSERT/UPDATE/DELETE carry the new image in data and, for
     an update, the changed columns' old values in old (canal: one per row of
-    its data array); other events (schema changes) carry no rows."""
+    its data array); other events (schema changes) carry no rows;
+    changelog-json (Flink CDC's) names the kind of its data row in op."""
     def row(image):
         return tuple(typed(image.get(c), t) for c, t in cols)
 
@@ -79,7 +80,9 @@ def change_events(path, fmt, cols):
         if not line.strip():
             continue
         e = json.loads(line)
-        if fmt == "debezium-json":
+        if fmt == "changelog-json":
+            out.append((e["op"], row(e["data"])))
+        elif fmt == "debezium-json":
             op = e["op"]
             if op in ("c", "r"):
                 out.append(("+I", row(e["after"])))

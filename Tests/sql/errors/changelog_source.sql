@@ -10,5 +10,5 @@ CREATE TABLE s (id BIGINT) WITH ('connector' = 'filesystem', 'path' = 'x.json', 
 -- error: 4:13: error[E0808]: table 'q' cannot be written
 -- error: 5:1: error[E0805]: a window aggregation over an updating result (a changelog) is not supported
 -- error: 6:17: error[E0805]: MATCH_RECOGNIZE over an updating result (a changelog) is not supported
--- error: 7:81: error[E0808]: the filesystem connector needs 'format' = 'csv', 'json', 'debezium-json', 'canal-json' or 'maxwell-json'
+-- error: 7:81: error[E0808]: the filesystem connector needs 'format' = 'csv', 'json', 'debezium-json', 'canal-json', 'maxwell-json' or 'changelog-json'
 -- output: = help: match the rows of an append-only table

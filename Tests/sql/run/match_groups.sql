@@ -51,3 +51,13 @@ SELECT * FROM letters MATCH_RECOGNIZE (
   DEFINE C AS kind = 'c', A AS kind = 'a', B AS kind = 'b'
 );
 -- expect: {c1: 4, a2: 7, b: 8}
+
+-- A group that may repeat zero times: the a at 5 is followed by a c at once.
+SELECT * FROM letters MATCH_RECOGNIZE (
+  ORDER BY ts
+  MEASURES A.id AS a, COUNT(B.id) AS bs, C.id AS c
+  PATTERN (A (B B)*? C)
+  DEFINE A AS kind = 'a', B AS kind = 'b', C AS kind = 'c'
+);
+-- expect: {a: 1, bs: 2, c: 4}
+-- expect: {a: 5, bs: 0, c: 6}
