@@ -2228,7 +2228,10 @@ whose ON condition is more than equalities between the sides,
 processing-time lookup joins, `OVER` on unbounded input, `EXCEPT`, parts
 of `MATCH_RECOGNIZE`
 (`ALL ROWS PER MATCH`, alternation, a greedy quantifier ending the
-pattern), unsupported types or watermark strategies. The help line names the nearest
+pattern or a group, a greedy variable-length quantifier on a group),
+`MATCH_RECOGNIZE`, window aggregations and interval joins over a changelog
+(an updating result or a changelog source), unsupported types or watermark
+strategies. The help line names the nearest
 supported alternative; `Language/sql.md` lists what is supported.
 
 Example:

@@ -109,7 +109,7 @@ public struct RunDriver {
     if result.sinks.isEmpty { return .success }
     // Bad rows are skipped by a table option in SQL, not by `onError:`.
     let flowHelp = "pass `onError: skip` or `onError: deadLetter(\"bad.csv\")` to the source to keep going past bad rows"
-    let sqlHelp = "set 'csv.ignore-parse-errors' = 'true' (or 'json.ignore-parse-errors') on the table to skip bad rows"
+    let sqlHelp = "set 'csv.ignore-parse-errors' = 'true' (or 'json.ignore-parse-errors', 'debezium-json.ignore-parse-errors', ...: the format's name) on the table to skip bad rows"
     let sqlErr: (String) -> Void = { err($0.replacingOccurrences(of: flowHelp, with: sqlHelp)) }
     return execute(sinks: result.sinks, err: sqlErr) {
       // Each parallel plan copy gets its own compiled closures.

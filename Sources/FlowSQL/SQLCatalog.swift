@@ -9,6 +9,9 @@ struct TableDef {
   enum Connector {
     case csv(path: String, header: Bool, delimiter: UInt8, skipBad: Bool)
     case json(path: String, skipBad: Bool)
+    /// A file of change events (debezium-json, canal-json, maxwell-json):
+    /// read as a changelog.
+    case changelogJSON(path: String, format: SQLChangelogFormat, skipBad: Bool)
     case nexmark(kind: NexmarkEventKind, events: Int, seed: Int64)
     case print
     case blackhole
@@ -24,7 +27,7 @@ struct TableDef {
     }
     var isSource: Bool {
       switch self {
-      case .csv, .json, .nexmark, .stream: return true
+      case .csv, .json, .changelogJSON, .nexmark, .stream: return true
       default: return false
       }
     }
@@ -47,7 +50,7 @@ struct TableDef {
 
 extension SQLCompiler {
   static let connectorOptions: [String: Set<String>] = [
-    "filesystem": ["connector", "path", "format", "csv.ignore-first-line", "csv.field-delimiter", "csv.ignore-parse-errors", "json.ignore-parse-errors", "lookup.cache.ttl", "lookup.join.cache.ttl"],
+    "filesystem": Set(["connector", "path", "format", "csv.ignore-first-line", "csv.field-delimiter", "csv.ignore-parse-errors", "json.ignore-parse-errors", "lookup.cache.ttl", "lookup.join.cache.ttl"]).union(SQLChangelogFormat.options),
     "nexmark": ["connector", "nexmark.table", "events", "seed"],
     "print": ["connector"],
     "blackhole": ["connector"],
@@ -90,6 +93,14 @@ extension SQLCompiler {
       diag.add(.error("E0808", "option '\(o.key)' is not supported by the \(connector) connector", at: o.span, notes: ["note: its options are: \(allowed.sorted().joined(separator: ", "))"]))
       ok = false
     }
+    // A format's options ('canal-json.ignore-parse-errors') need that format.
+    for o in t.options {
+      let prefix = o.key.split(separator: ".").first.map(String.init) ?? ""
+      if SQLChangelogFormat.names.contains(prefix), opts["format"]?.0 != prefix, allowed.contains(o.key) {
+        diag.add(.error("E0808", "option '\(o.key)' needs 'format' = '\(prefix)'", at: o.span, notes: ["note: the table's format is '\(opts["format"]?.0 ?? "")'"]))
+        ok = false
+      }
+    }
     func flag(_ k: String) -> Bool {
       guard let v = opts[k] else { return false }
       if v.0.lowercased() == "true" { return true }
@@ -116,8 +127,16 @@ extension SQLCompiler {
         conn = .csv(path: path, header: flag("csv.ignore-first-line"), delimiter: delim, skipBad: flag("csv.ignore-parse-errors"))
       case "json":
         conn = .json(path: path, skipBad: flag("json.ignore-parse-errors"))
+      case "debezium-json":
+        conn = .changelogJSON(path: path, format: .debezium(schemaInclude: flag("debezium-json.schema-include")), skipBad: flag("debezium-json.ignore-parse-errors"))
+      case "canal-json":
+        conn = .changelogJSON(path: path, format: .canal, skipBad: flag("canal-json.ignore-parse-errors"))
+      case "maxwell-json":
+        conn = .changelogJSON(path: path, format: .maxwell, skipBad: flag("maxwell-json.ignore-parse-errors"))
+      case "changelog-json":
+        conn = .changelogJSON(path: path, format: .changelog, skipBad: flag("changelog-json.ignore-parse-errors"))
       default:
-        diag.add(.error("E0808", "the filesystem connector needs 'format' = 'csv' or 'json'", at: opts["format"]?.1 ?? connectorSpan, notes: ["note: 'json' reads JSON Lines, one object per line"]))
+        diag.add(.error("E0808", "the filesystem connector needs 'format' = 'csv', 'json', 'debezium-json', 'canal-json', 'maxwell-json' or 'changelog-json'", at: opts["format"]?.1 ?? connectorSpan, notes: ["note: 'json' reads JSON Lines, one object per line; the other JSON formats read change events (a changelog)"]))
         return
       }
     case "nexmark":
@@ -201,6 +220,8 @@ extension SQLCompiler {
         return RowSourceReader(r, unwrap: false, replayable: true, size: { (r.bytesRead, r.totalBytes) }, skipped: { r.skippedRows }, stop: { r.stop() })
       }
       node = makeNode(.source(spec), [], "source", span, flowType)
+    case .changelogJSON(let path, let format, let skip):
+      node = changelogSourceNode(def, path: path, format: format, skipBad: skip, span: span)
     case .nexmark(let kind, let events, let seed):
       let spec = SourceSpec(bounded: true, description: "nexmark \(kind) (events: \(events), seed: \(seed))", key: "sql nexmark \(kind) \(events) \(seed)") { _, start in
         RowSourceReader(NexmarkSource(config: NexmarkConfig(events: events, seed: UInt64(bitPattern: seed)), kind: kind, startAt: start), unwrap: false, replayable: true)
@@ -227,6 +248,7 @@ extension SQLCompiler {
       })
       node = makeNode(.withTimestamps(time: time, watermark: .boundedDelay(def.delayMillis), idleMillis: 0), [node], "withTimestamps", span, flowType)
     }
+    if case .changelogJSON = def.connector { markUpdating(node) }
     let cols = def.columns.map { SQLColumn(name: $0.name, type: $0.type, qualifiers: [qualifier]) }
     let rel = Relation(columns: cols, node: node, rowtime: def.rowtime)
     if let p = def.proctime { return withProcTime(rel, name: p.name, at: p.index, span) }
@@ -250,7 +272,7 @@ extension SQLCompiler {
       spec = SinkSpec(description: "filesystem json '\(path)'") { exactlyOnce in
         exactlyOnce ? try exactlyOnceFileSink(path: path) { p, _ in try JSONLinesSink(path: p) } : ValueSinkWriter(try JSONLinesSink(path: path))
       }
-    case .nexmark, .stream:
+    case .nexmark, .stream, .changelogJSON:
       diag.add(.error("E0808", "table '\(def.name)' is a source; it cannot be written", at: span))
       return nil
     }

@@ -21,9 +21,12 @@ final class ChangelogState {
   var ttlEventTime = false
   /// Plan nodes whose rows carry a `rowKind` field.
   var updating = Set<ObjectIdentifier>()
-  /// An embedded `sql(...)` query: never a changelog (its Flow type has no
-  /// `rowKind`).
+  /// An embedded `sql(...)` query: a changelog on an unbounded stream,
+  /// final rows on a bounded one (SQLEmbedded.swift gives both a `rowKind`).
   var embedded = false
+  /// Updating ROW_NUMBER results: the node of each, its rank node's spec
+  /// and which output column is the row number (for Top-N limits).
+  var rankOutputs: [ObjectIdentifier: (spec: ChangelogSpec, column: Int)] = [:]
 }
 
 extension SQLCompiler {
@@ -38,7 +41,6 @@ extension SQLCompiler {
   /// Whether a non-windowed aggregate or regular join over these inputs
   /// must emit a changelog rather than final rows.
   func emitsChanges(_ inputs: [PlanNode]) -> Bool {
-    if changes.embedded { return false }
     return changes.streaming || inputs.contains { !$0.isBounded || isUpdating($0) }
   }
 

@@ -1,3 +1,4 @@
+import Foundation
 import FlowSyntax
 import FlowRuntime
 
@@ -13,14 +14,58 @@ public struct EmbeddedQuery {
 
   static let flowToSQL: [String: SQLType] = ["Int": .bigint, "Float": .double, "String": .string, "Bool": .boolean, "Time": .timestamp]
 
+  /// The type name of the `rowKind` column: a `String` that is never NULL.
+  public static let rowKindType = "String!"
+
   /// Types (input nil) or plans (input given) a query over one table.
+  ///
+  /// A query that is updating when its input is unbounded (a non-windowed
+  /// GROUP BY, a regular join, ROW_NUMBER) has a last column `rowKind`,
+  /// whatever the input: on an unbounded stream its rows are the changelog
+  /// (+I, -U, +U, -D), on a bounded one its final rows, each "+I" (Flink's
+  /// streaming and batch results), so one type serves both.
   public static func compile(query: String, table: String, columns: [(name: String, type: String)], input: PlanNode?,
                              location: String, nextID: (() -> Int)? = nil) -> EmbeddedQuery {
+    let first = compileOnce(query: query, table: table, columns: columns, input: input, location: location, nextID: nextID)
+    var out = first.0
+    let c = first.1, updating = first.2
+    guard !c.diag.hasErrors else { return out }
+    // Would the query be updating on an unbounded stream? Plan it on a
+    // placeholder source that never runs.
+    let probeSource = SourceSpec(bounded: false, description: "unbounded probe", key: "sql probe") { _, _ in
+      throw RuntimeError("internal: the SQL typing probe was run", at: location)
+    }
+    let probe = c.makeNode(.source(probeSource), [], "probe", Span(fileID: c.fileID, start: 0, end: 0), "")
+    let (_, pc, probeUpdating) = compileOnce(query: query, table: table, columns: columns, input: probe, location: location, nextID: nil)
+    guard !pc.diag.hasErrors, probeUpdating else { return out }
+    out.columns.append((ChangeKind.field, rowKindType))
+    if let node = out.node, !updating {
+      // Final rows of a bounded input: each is an insert.
+      let kind = Value.string(ChangeKind.insert.rawValue)
+      var shapes: [ObjectIdentifier: Shape] = [:]
+      let lock = NSLock()
+      let add = FunctionValue(info: FunctionInfo(text: "row => { ...row, rowKind: \"+I\" }", fieldsRead: nil, constant: nil, updatedFields: nil), unary: { v in
+        guard case .record(let r) = v else { return v }
+        lock.lock()
+        let shape: Shape
+        if let known = shapes[ObjectIdentifier(r.shape)] { shape = known } else {
+          shape = Shape(r.shape.fields + [ChangeKind.field])
+          shapes[ObjectIdentifier(r.shape)] = shape
+        }
+        lock.unlock()
+        return .record(Record(shape: shape, values: r.values + [kind]))
+      })
+      out.node = c.makeNode(.map(add), [node], "insert kind", Span(fileID: c.fileID, start: 0, end: query.utf8.count), "")
+    }
+    return out
+  }
+
+  /// One compilation; also says whether the result is a changelog.
+  static func compileOnce(query: String, table: String, columns: [(name: String, type: String)], input: PlanNode?,
+                          location: String, nextID: (() -> Int)?) -> (EmbeddedQuery, SQLCompiler, Bool) {
     let c = SQLCompiler(path: location, text: query)
     c.idSource = nextID
     c.callLocation = location
-    // Its result type has no change kind: grouped queries keep emitting
-    // running values per group on unbounded streams (see sql.md).
     c.changes.embedded = true
     // `line:col` of the call, as Flow's own uids have it.
     c.uidPrefix = "sql@\(location.split(separator: ":").suffix(2).joined(separator: ":"))/"
@@ -41,11 +86,13 @@ public struct EmbeddedQuery {
     let statements = parser.parseScript()
     for d in parser.diagnostics { c.diag.add(d) }
     var out = EmbeddedQuery(columns: [], diagnostics: [], node: nil)
+    var updating = false
     if !c.diag.hasErrors {
       if statements.count == 1, case .query(let q) = statements[0] {
         if let rel = c.planQuery(q) {
           out.columns = rel.columns.map { ($0.name, $0.type.flowName) }
           out.node = input == nil ? nil : rel.node
+          updating = c.isUpdating(rel.node)
         }
       } else {
         c.diag.add(.error("E0805", "an embedded query must be one SELECT query", at: whole,
@@ -54,6 +101,6 @@ public struct EmbeddedQuery {
     }
     out.diagnostics = c.diag.items
     if c.diag.hasErrors { out.node = nil }
-    return out
+    return (out, c, updating)
   }
 }

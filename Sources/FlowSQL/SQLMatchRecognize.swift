@@ -1,3 +1,4 @@
+import Foundation
 import FlowSyntax
 import FlowRuntime
 
@@ -16,6 +17,8 @@ import FlowRuntime
 extension SQLCompiler {
   func planMatchRecognize(_ m: SQLMatchRecognize) -> Relation? {
     guard let input = planTableRef(m.input) else { return nil }
+    // As in Flink: a retraction cannot undo a match already emitted.
+    if refuseUpdating(input.node, "MATCH_RECOGNIZE", m.span, help: "match the rows of an append-only table (MATCH_RECOGNIZE needs insert-only input, as in Flink)") { return nil }
     func unsupported(_ message: String, _ span: Span, _ help: String) -> Relation? {
       diag.add(.error("E0805", message, at: span, notes: ["help: \(help)"]))
       return nil
@@ -29,20 +32,28 @@ extension SQLCompiler {
       return unsupported("MATCH_RECOGNIZE must be ORDER BY the event-time column '\(rowtime)', ascending", m.orderBy.first?.0.span ?? m.span,
                          "write ORDER BY \(rowtime) (rows with equal times keep their arrival order)")
     }
+    let pattern = spliceGroups(m.pattern)
+    // A variable may appear several times (A B A): each occurrence is its
+    // own CEP part, `A`, `A#2`, ..., and the variable's rows are theirs.
     var variables: [String] = []
-    for t in m.pattern {
-      if variables.contains(t.name) {
-        return unsupported("pattern variable '\(t.name)' appears twice in PATTERN", t.span, "give each occurrence its own variable and DEFINE")
-      }
-      variables.append(t.name)
+    for t in leafTerms(pattern) where !variables.contains(t.name) { variables.append(t.name) }
+    if let (t, inGroup) = greedyEnd(pattern, inGroup: false) {
+      let help = "add a variable after it that matches the row ending the run (PATTERN (A B* C) DEFINE C AS NOT <B's condition>), or make it reluctant: \(t.name)*?"
+      return unsupported(inGroup ? "a greedy quantifier cannot end a group" : "a greedy quantifier cannot end the pattern", t.span, help)
     }
-    if let last = m.pattern.last, last.min != last.max, !last.reluctant {
-      return unsupported("a greedy quantifier cannot end the pattern", last.span,
-                         "add a variable after it that matches the row ending the run (PATTERN (A B* C) DEFINE C AS NOT <B's condition>), or make it reluctant: \(last.name)*?")
+    if let g = greedyGroup(pattern) {
+      return unsupported("a greedy quantifier on a group is not supported", g.span,
+                         "make it reluctant, (A B)+? or (A B){2,4}?, so each repetition ends as soon as what follows can match; or repeat the group a fixed number of times: (A B){3}")
     }
-    for t in m.pattern where t.reluctant && t.min == 0 && t.max == 1 {
-      return unsupported("the reluctant optional quantifier (\(t.name)??) is not supported", t.span, "use \(t.name)? (greedy)")
+    for t in allTerms(pattern) where t.reluctant && t.min == 0 && t.max == 1 {
+      return unsupported("the reluctant optional quantifier (\(t.name.isEmpty ? "(...)" : t.name)??) is not supported", t.span, "use \(t.name.isEmpty ? "(...)" : t.name)? (greedy)")
     }
+    var seen: [String: Int] = [:]
+    let parts0 = renameOccurrences(pattern, &seen)
+    let partNames = leafTerms(parts0).map(\.name)
+    let repeated = seen.values.contains { $0 > 1 }
+    let hasGroups = repeated || allTerms(pattern).contains { $0.group != nil }
+    let layout = MatchLayout(variables: variables, parts: partNames, timeSlot: hasGroups ? timeSlot : nil)
     var defined: [String: SQLExpr] = [:]
     for d in m.defines {
       guard variables.contains(d.name) else {
@@ -64,7 +75,9 @@ extension SQLCompiler {
         diag.add(.error("E0803", "'\(m.skipVariable?.0 ?? "")' is not a variable of PATTERN", at: sp, notes: ["note: the pattern variables are: \(variables.joined(separator: ", "))"]))
         return nil
       }
-      _ = sp
+      if (seen[v] ?? 1) > 1 {
+        return unsupported("AFTER MATCH SKIP \(m.skip) '\(v)' is not supported: '\(v)' appears \(seen[v] ?? 1) times in PATTERN", sp, "skip to a variable that appears once, or SKIP PAST LAST ROW")
+      }
       skip = m.skip == "TO FIRST" ? .toFirst(v) : .toLast(v)
     default: skip = .pastLastEvent
     }
@@ -89,32 +102,28 @@ extension SQLCompiler {
     }
     guard diag.errorCount == errorsBefore else { return nil }
 
-    var parts: [PatternSpec.Part] = []
-    for t in m.pattern {
-      let condition: FunctionValue
-      if let d = defined[t.name] {
-        let nav = navigationBinder(rowColumns, variables, defining: t.name, timeSlot: timeSlot)
+    var conditions: [String: (FunctionValue, Int)] = [:]
+    for v in variables {
+      if let d = defined[v] {
+        let nav = navigationBinder(rowColumns, layout, defining: v, timeSlot: timeSlot)
         let c = nav.bind(d)
         guard nav.expect(c, [.boolean], "DEFINE") else { return nil }
         let f = c.eval
-        condition = FunctionValue(arity: 2, info: FunctionInfo(text: "DEFINE \(t.name)", fieldsRead: nil, constant: nil, updatedFields: nil)) { args in
+        conditions[v] = (FunctionValue(arity: 2, info: FunctionInfo(text: "DEFINE \(v)", fieldsRead: nil, constant: nil, updatedFields: nil)) { args in
           guard args.count == 2, case .bool(true) = try f(.list(args)) else { return .bool(false) }
           return .bool(true)
-        }
+        }, 2)
       } else {
         // A variable without DEFINE matches any row.
-        condition = FunctionValue(info: FunctionInfo(text: "true", fieldsRead: [], constant: .bool(true), updatedFields: nil)) { _ in .bool(true) }
+        conditions[v] = (FunctionValue(info: FunctionInfo(text: "true", fieldsRead: [], constant: .bool(true), updatedFields: nil)) { _ in .bool(true) }, 1)
       }
-      var part = PatternSpec.Part(name: t.name, condition: condition, conditionArity: defined[t.name] == nil ? 1 : 2, contiguity: .strict, negation: .none)
-      part.min = t.min
-      part.max = t.max
-      if t.max != 1 { part.consecutive = true }
-      part.greedy = t.min != t.max && !t.reluctant
-      parts.append(part)
     }
     guard diag.errorCount == errorsBefore else { return nil }
+    for p in partNames where conditions[p] == nil { conditions[p] = conditions[layout.variable(p)] }
+    let parts = cepParts(parts0, conditions)
+    guard diag.errorCount == errorsBefore else { return nil }
 
-    let nav = navigationBinder(rowColumns, variables, defining: nil, timeSlot: timeSlot)
+    let nav = navigationBinder(rowColumns, layout, defining: nil, timeSlot: timeSlot)
     var names = keyNames, outputs: [Typed] = []
     var outputRowtime: String?
     for (e, alias) in m.measures {
@@ -142,9 +151,8 @@ extension SQLCompiler {
     let matched = makeNode(.pattern(spec, skip), [keyed], "match_recognize", m.span, "")
     let shape = Shape(names)
     let outFns = outputs.map(\.eval)
-    let order = variables
     let measure = FunctionValue(info: FunctionInfo(text: "MEASURES " + names.joined(separator: ", "), fieldsRead: nil, constant: nil, updatedFields: nil)) { match in
-      let first = matchRows(match, order).first ?? .null
+      let first = layout.rows(match).first?.1 ?? .null
       var values: [Value] = []
       values.reserveCapacity(shape.fields.count)
       for k in keyFns { values.append(try k(first)) }
@@ -160,7 +168,8 @@ extension SQLCompiler {
 
   /// A binder for DEFINE (of variable `defining`) or MEASURES (`defining`
   /// nil) expressions, evaluated on `[current row, match so far]`.
-  func navigationBinder(_ rowColumns: [SQLColumn], _ variables: [String], defining: String?, timeSlot: Int) -> ExprBinder {
+  func navigationBinder(_ rowColumns: [SQLColumn], _ layout: MatchLayout, defining: String?, timeSlot: Int) -> ExprBinder {
+    let variables = layout.variables
     let nav = binder(rowColumns)
     let rows = binder(rowColumns)
     let d = diag
@@ -181,10 +190,10 @@ extension SQLCompiler {
       guard case .list(let p) = pair, p.count == 2 else { return [] }
       var out: [Value]
       if let v = v {
-        if case .record(let r) = p[1], case .list(let xs)? = r[v] { out = xs } else { out = [] }
+        out = layout.rows(of: v, p[1])
         if v == defining { out.append(p[0]) }
       } else {
-        out = matchRows(p[1], variables)
+        out = layout.rows(p[1]).map(\.1)
         if defining != nil { out.append(p[0]) }
       }
       return out
@@ -250,8 +259,19 @@ extension SQLCompiler {
             guard case .record(let r)? = rowsOf(nil, pair).last, timeSlot < r.values.count else { return .null }
             return r.values[timeSlot]
           }, reads: [], isConstant: false, span: e.span)
-        case "CLASSIFIER", "MATCH_NUMBER", "MATCH_PROCTIME", "RUNNING", "FINAL":
-          return fail("\(upper) is not supported in MATCH_RECOGNIZE", e.span, "use FIRST, LAST, PREV, aggregates over a variable and MATCH_ROWTIME()")
+        case "CLASSIFIER":
+          guard args.isEmpty, !star else { return fail("CLASSIFIER() takes no arguments", e.span, "MEASURES CLASSIFIER() AS last_variable") }
+          if let v = defining { return .constant(.string(v), .string, e.span) }
+          // The variable of the match's last row.
+          return Typed(type: .string, eval: { pair in
+            guard case .list(let p) = pair, p.count == 2, let last = layout.rows(p[1]).last else { return .null }
+            return .string(variables[last.0])
+          }, reads: [], isConstant: false, span: e.span)
+        case "MATCH_PROCTIME":
+          guard defining == nil, args.isEmpty, !star else { return fail("MATCH_PROCTIME() is only supported in MEASURES, without arguments", e.span, "MEASURES MATCH_PROCTIME() AS t") }
+          return Typed(type: .timestamp, eval: { _ in .time(Int64(Date().timeIntervalSince1970 * 1000)) }, reads: [], isConstant: false, span: e.span)
+        case "MATCH_NUMBER", "RUNNING", "FINAL":
+          return fail("\(upper) is not supported in MATCH_RECOGNIZE", e.span, "use FIRST, LAST, PREV, aggregates over a variable, CLASSIFIER(), MATCH_ROWTIME() and MATCH_PROCTIME()")
         default:
           guard let kind = SQLAggregateKind(rawValue: upper) else { return nil }
           guard filter == nil else { return fail("FILTER is not supported in MATCH_RECOGNIZE", e.span, "put the condition in the variable's DEFINE") }
@@ -321,11 +341,3 @@ extension SQLCompiler {
 
 struct SQLVariableError: Error {}
 
-/// Every row of a CEP match record, in pattern order, which is time order:
-/// the variables follow each other in strict contiguity.
-func matchRows(_ match: Value, _ variables: [String]) -> [Value] {
-  guard case .record(let r) = match else { return [] }
-  var out: [Value] = []
-  for v in variables { if case .list(let xs)? = r[v] { out.append(contentsOf: xs) } }
-  return out
-}

@@ -3,9 +3,13 @@ import FlowRuntime
 
 /// One variable of a MATCH_RECOGNIZE `PATTERN`, with its quantifier:
 /// `A` (once), `A*`, `A+`, `A?`, `A{n}`, `A{n,}`, `A{,m}`, `A{n,m}`, each
-/// followed by `?` for the reluctant (shortest) form.
+/// followed by `?` for the reluctant (shortest) form; or a group `(A B)`
+/// with the same quantifiers.
 public struct SQLPatternTerm {
+  /// Empty for a group.
   public var name: String
+  /// `(A B)`: a parenthesized sub-sequence, quantified as one step.
+  public var group: [SQLPatternTerm]?
   public var span: Span
   public var min = 1
   /// nil: unbounded.
@@ -57,7 +61,7 @@ extension SQLParser {
       } while acceptSymbol(",")
     }
     if peek.isKeyword("ALL") {
-      throw unsupported("ALL ROWS PER MATCH is not supported", notes: ["help: use ONE ROW PER MATCH, with MEASURES for what each match should report"])
+      throw unsupported("ALL ROWS PER MATCH is not supported (nor in Flink)", notes: ["help: use ONE ROW PER MATCH, with MEASURES for what each match should report"])
     }
     if accept("ONE") {
       try expect("ROW")
@@ -86,36 +90,7 @@ extension SQLParser {
     let patternStart = peek.span
     try expect("PATTERN")
     try expectSymbol("(", " after PATTERN")
-    while !peek.isSymbol(")") {
-      if peek.isSymbol("(") || peek.isSymbol("|") || peek.isSymbol("^") || peek.isKeyword("PERMUTE") || peek.isSymbol("{") {
-        throw unsupported("\(describe(peek)) in PATTERN is not supported", notes: ["help: PATTERN takes a sequence of variables, each with an optional quantifier: (A B+ C{2,3} D*?)"])
-      }
-      let (name, sp) = try identifier("a pattern variable")
-      var term = SQLPatternTerm(name: name, span: sp)
-      if acceptSymbol("*") { term.min = 0; term.max = nil }
-      else if acceptSymbol("+") { term.min = 1; term.max = nil }
-      else if acceptSymbol("?") { term.min = 0; term.max = 1 }
-      else if acceptSymbol("{") {
-        func count() throws -> Int? {
-          let t = peek
-          guard case .number(let s) = t.kind else { return nil }
-          _ = advance()
-          guard let n = Int(s), n >= 0, n <= 10_000 else { throw fail("a quantifier takes a whole number", at: t.span) }
-          return n
-        }
-        let lo = try count()
-        var hi = lo
-        if acceptSymbol(",") { hi = try count() }
-        try expectSymbol("}", " to close the quantifier")
-        guard lo != nil || hi != nil else { throw fail("a quantifier {n,m} needs a number", at: spanFrom(sp)) }
-        term.min = lo ?? 0
-        term.max = hi
-        if let h = hi, h < term.min || h == 0 { throw fail("the quantifier's maximum must be at least its minimum and at least 1", at: spanFrom(sp)) }
-      }
-      if term.min != 1 || term.max != 1, acceptSymbol("?") { term.reluctant = true }
-      term.span = spanFrom(sp)
-      m.pattern.append(term)
-    }
+    m.pattern = try parsePatternSequence()
     try expectSymbol(")", " to close PATTERN")
     m.patternSpan = spanFrom(patternStart)
     if m.pattern.isEmpty { throw fail("PATTERN needs at least one variable", at: m.patternSpan) }
@@ -132,5 +107,57 @@ extension SQLParser {
     try expectSymbol(")", " to close MATCH_RECOGNIZE")
     m.span = spanFrom(start)
     return m
+  }
+
+  /// The terms of PATTERN (or of a group) up to the closing parenthesis.
+  mutating func parsePatternSequence() throws -> [SQLPatternTerm] {
+    var terms: [SQLPatternTerm] = []
+    while !peek.isSymbol(")") {
+      if peek.isSymbol("|") {
+        throw unsupported("alternation (|) in PATTERN is not supported", notes: ["help: use one variable whose DEFINE joins the conditions with OR (PATTERN (A X) DEFINE X AS X.price > 10 OR X.volume > 100), and CASE in MEASURES to tell them apart"])
+      }
+      if peek.isSymbol("^") || peek.isSymbol("$") || peek.isKeyword("PERMUTE") || peek.isSymbol("{") {
+        throw unsupported("\(describe(peek)) in PATTERN is not supported", notes: ["help: PATTERN takes variables and groups, each with an optional quantifier: (A (B C)+? D{2,3} E*?)"])
+      }
+      var term: SQLPatternTerm
+      let sp = peek.span
+      if acceptSymbol("(") {
+        let inner = try parsePatternSequence()
+        try expectSymbol(")", " to close the group")
+        if inner.isEmpty { throw fail("a group in PATTERN needs at least one variable", at: spanFrom(sp)) }
+        term = SQLPatternTerm(name: "", group: inner, span: sp)
+      } else {
+        let (name, nsp) = try identifier("a pattern variable")
+        term = SQLPatternTerm(name: name, span: nsp)
+      }
+      try parseQuantifier(&term, sp)
+      term.span = spanFrom(sp)
+      terms.append(term)
+    }
+    return terms
+  }
+
+  mutating func parseQuantifier(_ term: inout SQLPatternTerm, _ sp: Span) throws {
+    if acceptSymbol("*") { term.min = 0; term.max = nil }
+    else if acceptSymbol("+") { term.min = 1; term.max = nil }
+    else if acceptSymbol("?") { term.min = 0; term.max = 1 }
+    else if acceptSymbol("{") {
+      func count() throws -> Int? {
+        let t = peek
+        guard case .number(let s) = t.kind else { return nil }
+        _ = advance()
+        guard let n = Int(s), n >= 0, n <= 10_000 else { throw fail("a quantifier takes a whole number", at: t.span) }
+        return n
+      }
+      let lo = try count()
+      var hi = lo
+      if acceptSymbol(",") { hi = try count() }
+      try expectSymbol("}", " to close the quantifier")
+      guard lo != nil || hi != nil else { throw fail("a quantifier {n,m} needs a number", at: spanFrom(sp)) }
+      term.min = lo ?? 0
+      term.max = hi
+      if let h = hi, h < term.min || h == 0 { throw fail("the quantifier's maximum must be at least its minimum and at least 1", at: spanFrom(sp)) }
+    }
+    if term.min != 1 || term.max != 1, acceptSymbol("?") { term.reluctant = true }
   }
 }

@@ -369,6 +369,7 @@ extension SQLCompiler {
     }
     guard diag.errorCount == errorsBefore else { return nil }
     var node = rel.node
+    if whereT != nil, let wc = whereClause { pushRankLimit(rel, wc) }
     if let w = whereT, let wc = whereClause { node = filterNode(node, w, wc.span) }
     let names = outputNames(exprs)
     node = projectNode(node, names, outs, s.span)

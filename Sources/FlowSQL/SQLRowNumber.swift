@@ -146,9 +146,13 @@ extension SQLCompiler {
         .list(try orderFns.map { try $0(row) })
       })
       let spec = ChangelogSpec(.rank(sortKey: sortKey, descending: desc), ttl: changes.ttl)
+      spec.appendOnlyInput = !isUpdating(rel.node)
       node = markUpdating(makeNode(.changelog(spec), [node], "row number", over.span, flowSchema(ext.map { ($0.name, $0.type) })))
       let names = outputNames(exprs)
       node = projectNode(node, names, outs, s.span)
+      if let rn = exprs.firstIndex(where: { if case .rowNumber? = $0.0?.kind { return true } else { return false } }) {
+        changes.rankOutputs[ObjectIdentifier(node)] = (spec, rn)
+      }
       return Relation(columns: zip(names, outs).map { SQLColumn(name: $0.0, type: $0.1.type, qualifiers: []) }, node: node, rowtime: nil)
     }
     // Whole rows are kept, so every field may be read.

@@ -111,7 +111,8 @@ extension SQLCompiler {
     let flatten = FunctionValue(info: FunctionInfo(text: "TEMPORAL JOIN ROW", fieldsRead: nil, constant: nil, updatedFields: nil)) { v in
       guard case .record(let pair) = v, pair.values.count == 3, case .record(let a) = pair.values[1] else { return .list([]) }
       var values = Array(a.values.prefix(nl))
-      if !hasNull(pair.values[0]), case .record(let b) = pair.values[2] {
+      // A changelog source's version deleted by then (-D) is no version.
+      if !hasNull(pair.values[0]), case .record(let b) = pair.values[2], !isDeletedVersion(b, nr) {
         let row = Record(shape: shape, values: values + b.values.prefix(nr))
         if let c = condition, case .bool(true) = try c(.record(row)) {
           return .list([.record(row)])

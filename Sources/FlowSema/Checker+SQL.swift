@@ -68,8 +68,11 @@ extension Checker {
     guard let typer = Checker.sqlTyper else { return .stream(fresh()) }
     switch typer(query, table, columns) {
     case .columns(let out):
-      // Every SQL value may be NULL, so every field is optional.
-      let fields: [(String, Type)] = out.map { ($0.name, .optional(.con($0.type, []))) }
+      // Every SQL value may be NULL, so every field is optional, except a
+      // changelog's `rowKind` (its type name ends with `!`).
+      let fields: [(String, Type)] = out.map { c in
+        c.type.hasSuffix("!") ? (c.name, .con(String(c.type.dropLast()), [])) : (c.name, .optional(.con(c.type, [])))
+      }
       return .stream(.record(fields, tail: nil))
     case .problems(let ps):
       let lit = args[2].value.span

@@ -30,6 +30,7 @@ and the final rows are checked against DuckDB running the same SQL (or its
     pip install duckdb && python3 Tests/sql/changelog_reference.py
 """
 import csv
+import json
 import os
 import re
 import sys
@@ -49,7 +50,63 @@ def parse_tables(sql):
             name, typ = part.split()[:2]
             cols.append((name, TYPES[typ.upper()]))
         path = re.search(r"'path'\s*=\s*'([^']*)'", m.group(3)).group(1)
-        yield m.group(1), cols, path
+        fmt = re.search(r"'format'\s*=\s*'([^']*)'", m.group(3)).group(1)
+        yield m.group(1), cols, path, fmt
+
+
+def typed(v, typ):
+    """A JSON value as a column of type typ (canal writes every value as a string)."""
+    if v is None:
+        return None
+    if typ == "BIGINT":
+        return int(v)
+    if typ == "DOUBLE":
+        return float(v)
+    return str(v)
+
+
+def change_events(path, fmt, cols):
+    """Flink's CDC formats, from their documentation: debezium-json op c/r is
+    +I after, u is -U before then +U after, d is -D before; canal-json and
+    maxwell-json INSERT/UPDATE/DELETE carry the new image in data and, for
+    an update, the changed columns' old values in old (canal: one per row of
+    its data array); other events (schema changes) carry no rows;
+    changelog-json (Flink CDC's) names the kind of its data row in op."""
+    def row(image):
+        return tuple(typed(image.get(c), t) for c, t in cols)
+
+    out = []
+    for line in open(path):
+        if not line.strip():
+            continue
+        e = json.loads(line)
+        if fmt == "changelog-json":
+            out.append((e["op"], row(e["data"])))
+        elif fmt == "debezium-json":
+            op = e["op"]
+            if op in ("c", "r"):
+                out.append(("+I", row(e["after"])))
+            elif op == "u":
+                out += [("-U", row(e["before"])), ("+U", row(e["after"]))]
+            elif op == "d":
+                out.append(("-D", row(e["before"])))
+        else:
+            kind = e["type"].upper()
+            data = e.get("data")
+            if e.get("isDdl") or data is None:
+                continue
+            news = data if fmt == "canal-json" else [data]
+            olds = e.get("old") or [{}] * len(news)
+            if fmt == "maxwell-json":
+                olds = [olds]
+            for new, old in zip(news, olds):
+                if kind == "INSERT":
+                    out.append(("+I", row(new)))
+                elif kind == "DELETE":
+                    out.append(("-D", row(new)))
+                elif kind == "UPDATE":
+                    out += [("-U", row({**new, **old})), ("+U", row(new))]
+    return out
 
 
 def convert(text, typ):
@@ -61,6 +118,9 @@ def convert(text, typ):
 # Streams are lists of (kind, row) with rows as tuples.
 
 def scan(table):
+    """An append-only table's rows, or a changelog table's change events."""
+    if "changes" in TABLES[table]:
+        return list(TABLES[table]["changes"])
     return [("+I", row) for row in TABLES[table]["rows"]]
 
 
@@ -244,12 +304,18 @@ def main():
         sql = open(os.path.join(CASES, name)).read()
         con = duckdb.connect()
         TABLES.clear()
-        for table, cols, path in parse_tables(sql):
-            with open(path, newline="") as f:
-                reader = csv.reader(f)
-                header = next(reader)
-                rows = [tuple(convert(dict(zip(header, rec)).get(c, ""), t) for c, t in cols) for rec in reader]
-            TABLES[table] = {"rows": rows}
+        for table, cols, path, fmt in parse_tables(sql):
+            if fmt == "csv":
+                with open(path, newline="") as f:
+                    reader = csv.reader(f)
+                    header = next(reader)
+                    rows = [tuple(convert(dict(zip(header, rec)).get(c, ""), t) for c, t in cols) for rec in reader]
+                TABLES[table] = {"rows": rows}
+            else:
+                # DuckDB gets the table's final rows: the changelog applied.
+                changes = change_events(path, fmt, cols)
+                rows = final_rows(changes)
+                TABLES[table] = {"rows": rows, "changes": changes}
             con.execute("CREATE TABLE %s (%s)" % (table, ", ".join("%s %s" % c for c in cols)))
             if rows:
                 con.executemany("INSERT INTO %s VALUES (%s)" % (table, ", ".join("?" * len(cols))), rows)

@@ -128,7 +128,9 @@ public struct PlanPrinter {
       switch spec.operation {
       case .aggregate(let fields, _): return "changelog aggregate { " + fields.map { "\($0.0): \($0.1.name)" }.joined(separator: ", ") + " }" + ttl
       case .join(let type): return "changelog \(type == .inner ? "" : type.rawValue + " outer ")join" + ttl
-      case .rank: return "changelog rank (ROW_NUMBER)" + ttl
+      case .rank:
+        let top = spec.rankLimit.map { " top \($0)" + (spec.appendOnlyInput ? " (keeps \($0) rows per partition)" : "") } ?? ""
+        return "changelog rank (ROW_NUMBER)" + top + ttl
       }
     case .feedback(let slot): return slot == IterationSpec.nextSlot ? "feedback next round" : "feedback \(slot)"
     case .iterate(let spec):

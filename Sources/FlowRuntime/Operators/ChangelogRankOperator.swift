@@ -13,6 +13,11 @@ public final class ChangelogRankOperator: Operator {
   var ttl: TTLClock?
   var strip: [ObjectIdentifier: Shape] = [:]
   var shapes: [ObjectIdentifier: Shape] = [:]
+  /// Top-N: only rows ranked 1...limit are emitted (nil: all).
+  public var limit: Int?
+  /// With a limit and an input without retractions, a partition keeps only
+  /// its first `limit` rows (a row pushed out can never return).
+  public var appendOnly = false
 
   public init(key: FunctionValue, sortKey: FunctionValue, descending: [Bool], ttl: StateTTL?, location: String) {
     self.keyFn = key
@@ -44,6 +49,7 @@ public final class ChangelogRankOperator: Operator {
   }
 
   func out(_ row: Value, _ rank: Int, _ kind: ChangeKind, ts: Int64) throws {
+    if let n = limit, rank > n { return }
     guard case .record(let r) = row else { return }
     let id = ObjectIdentifier(r.shape)
     let shape: Shape
@@ -69,22 +75,34 @@ public final class ChangelogRankOperator: Operator {
       // After every row that sorts before it or ties with it: ties keep
       // their arrival order. Changed in place (no copy of the partition).
       let i = insertionIndex(sk, in: k)
+      if appendOnly, let n = limit, i >= n { return }
       partitions[k, default: []].insert((sk, row), at: i)
       let rows = partitions[k] ?? []
       try out(row, i + 1, .insert, ts: ts)
-      for j in (i + 1)..<rows.count {
-        try out(rows[j].row, j, .updateBefore, ts: ts)
-        try out(rows[j].row, j + 1, .updateAfter, ts: ts)
+      // Each row below moves down one place; past the limit nothing shows.
+      let last = min(rows.count - 1, limit ?? rows.count)
+      if i + 1 <= last {
+        for j in (i + 1)...last {
+          try out(rows[j].row, j, .updateBefore, ts: ts)
+          try out(rows[j].row, j + 1, .updateAfter, ts: ts)
+        }
       }
+      // The row pushed past the limit has had its -U; without retractions
+      // it can never come back.
+      if appendOnly, let n = limit, rows.count > n { partitions[k]?.removeLast(rows.count - n) }
     } else {
       guard let i = partitions[k]?.firstIndex(where: { $0.row == row }) else { return }
       partitions[k]?.remove(at: i)
       let rows = partitions[k] ?? []
       if rows.isEmpty { partitions[k] = nil }
       try out(row, i + 1, .delete, ts: ts)
-      for j in i..<rows.count {
-        try out(rows[j].row, j + 2, .updateBefore, ts: ts)
-        try out(rows[j].row, j + 1, .updateAfter, ts: ts)
+      // Each row below moves up one place; past the limit nothing shows.
+      let last = min(rows.count, limit ?? rows.count)
+      if i < last {
+        for j in i..<last {
+          try out(rows[j].row, j + 2, .updateBefore, ts: ts)
+          try out(rows[j].row, j + 1, .updateAfter, ts: ts)
+        }
       }
     }
   }

@@ -75,7 +75,10 @@ struct OperatorFactory {
         return ChangelogAggregateOperator(key: key, fields: fields, shape: shape, ttl: spec.ttl, location: n.location)
       case .rank(let sortKey, let descending):
         guard let key = n.inputs.first.flatMap(Self.keyFunction) else { throw RuntimeError("'\(n.name)' needs a keyed stream", at: n.location) }
-        return ChangelogRankOperator(key: key, sortKey: sortKey, descending: descending, ttl: spec.ttl, location: n.location)
+        let op = ChangelogRankOperator(key: key, sortKey: sortKey, descending: descending, ttl: spec.ttl, location: n.location)
+        op.limit = spec.rankLimit
+        op.appendOnly = spec.appendOnlyInput
+        return op
       case .join(let type):
         let (l, r) = try joinKeys(n)
         return ChangelogJoinOperator(left: l, right: r, type: type, ttl: spec.ttl, nullKeysMatch: spec.nullKeysMatch, location: n.location)

@@ -72,6 +72,12 @@ public final class ChangelogSpec {
   public let ttl: StateTTL?
   /// SQL: a key holding a NULL matches nothing (joins only).
   public let nullKeysMatch: Bool
+  /// Ranks only: the query keeps rows numbered up to this (`WHERE rn <= N`
+  /// outside), so changes of rows ranked below it are not emitted.
+  public var rankLimit: Int?
+  /// Ranks only: the input never retracts, so rows pushed below
+  /// `rankLimit` can never come back and are dropped from the state.
+  public var appendOnlyInput = false
 
   public init(_ operation: Operation, ttl: StateTTL?, nullKeysMatch: Bool = true) {
     self.operation = operation

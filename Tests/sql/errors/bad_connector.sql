@@ -4,4 +4,4 @@ WITH ('connector' = 'filesystem', 'path' = 'Examples/nexmark/data/bids.csv', 'fo
 CREATE TABLE out1 (a BIGINT) WITH ('connector' = 'kafka', 'topic' = 'x');
 CREATE TABLE out2 (a BIGINT) WITH ('connector' = 'filesystem', 'path' = 'o.csv', 'format' = 'avro');
 -- error: 4:36: error[E0808]: unknown connector 'kafka'
--- error: 5:82: error[E0808]: the filesystem connector needs 'format' = 'csv' or 'json'
+-- error: 5:82: error[E0808]: the filesystem connector needs 'format' = 'csv', 'json', 'debezium-json', 'canal-json', 'maxwell-json' or 'changelog-json'
