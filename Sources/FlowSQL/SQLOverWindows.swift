@@ -42,26 +42,9 @@ extension SQLCompiler {
         slots.append(nil)
         continue
       }
-      if !star && args.count != 1 {
-        diag.add(.error("E0806", "\(kind.rawValue) takes one argument, found \(args.count)", at: call.span))
-        return nil
-      }
-      if star && kind != .COUNT {
-        diag.add(.error("E0805", "\(kind.rawValue)(*) is not valid", at: call.span, notes: ["help: only COUNT takes *"]))
-        return nil
-      }
-      let arg = star ? nil : b.bind(args[0])
-      var type = SQLType.bigint
-      if let a = arg, kind != .COUNT {
-        if kind == .SUM || kind == .AVG { guard b.expect(a, [.double], kind.rawValue) else { return nil } }
-        if a.type == .boolean || a.type == .interval {
-          diag.add(.error("E0805", "\(kind.rawValue) of \(a.type) is not supported", at: a.span))
-          return nil
-        }
-        type = a.type == .null ? .bigint : a.type
-      }
-      aggs.append(OverAggregate(kind: kind, arg: arg?.eval, frame: frame, type: type))
-      ext.append(SQLColumn(name: "$over\(aggs.count - 1)", type: type, qualifiers: []))
+      guard let agg = self.typedOverAggregate(kind, args, star: star, frame: frame, span: call.span, b) else { return nil }
+      aggs.append(agg)
+      ext.append(SQLColumn(name: "$over\(aggs.count - 1)", type: agg.type, qualifiers: []))
       slots.append(ext.count - 1)
     }
     let eb = binder(ext)

@@ -17,6 +17,30 @@ extension SQLCompiler {
     var type: SQLType
   }
 
+  /// The OVER aggregate `kind(args)` (or `COUNT(*)`): its argument bound
+  /// and type-checked, and its result type; nil once an error is reported.
+  func typedOverAggregate(_ kind: SQLAggregateKind, _ args: [SQLExpr], star: Bool, frame: SQLFrame, span: Span, _ b: ExprBinder) -> OverAggregate? {
+    if !star && args.count != 1 {
+      diag.add(.error("E0806", "\(kind.rawValue) takes one argument, found \(args.count)", at: span))
+      return nil
+    }
+    if star && kind != .COUNT {
+      diag.add(.error("E0805", "\(kind.rawValue)(*) is not valid", at: span, notes: ["help: only COUNT takes *"]))
+      return nil
+    }
+    let arg = star ? nil : b.bind(args[0])
+    var type = SQLType.bigint
+    if let a = arg, kind != .COUNT {
+      if kind == .SUM || kind == .AVG { guard b.expect(a, [.double], kind.rawValue) else { return nil } }
+      if a.type == .boolean || a.type == .interval {
+        diag.add(.error("E0805", "\(kind.rawValue) of \(a.type) is not supported", at: a.span))
+        return nil
+      }
+      type = a.type == .null ? .bigint : a.type
+    }
+    return OverAggregate(kind: kind, arg: arg?.eval, frame: frame, type: type)
+  }
+
   func planRowNumber(_ s: SQLSelect, _ rel: Relation, _ b: ExprBinder, _ whereT: Typed?, _ whereClause: SQLExpr?, _ errorsBefore: Int) -> Relation? {
     // Every OVER of one SELECT shares its PARTITION BY and ORDER BY.
     var spec: (partition: [SQLExpr], order: [(SQLExpr, Bool)], span: Span)?
@@ -78,32 +102,15 @@ extension SQLCompiler {
         slots.append(nil)
         continue
       }
-      if !star && args.count != 1 {
-        diag.add(.error("E0806", "\(kind.rawValue) takes one argument, found \(args.count)", at: call.span))
-        return nil
-      }
-      if star && kind != .COUNT {
-        diag.add(.error("E0805", "\(kind.rawValue)(*) is not valid", at: call.span, notes: ["help: only COUNT takes *"]))
-        return nil
-      }
       if case .range(let d?) = frame, d >= 0 {
         guard order.count == 1, !order[0].1, order[0].0.type == .timestamp else {
           diag.add(.error("E0805", "RANGE BETWEEN INTERVAL ... PRECEDING needs one ascending TIMESTAMP in ORDER BY", at: e.span))
           return nil
         }
       }
-      let arg = star ? nil : b.bind(args[0])
-      var type = SQLType.bigint
-      if let a = arg, kind != .COUNT {
-        if kind == .SUM || kind == .AVG { guard b.expect(a, [.double], kind.rawValue) else { return nil } }
-        if a.type == .boolean || a.type == .interval {
-          diag.add(.error("E0805", "\(kind.rawValue) of \(a.type) is not supported", at: a.span))
-          return nil
-        }
-        type = a.type == .null ? .bigint : a.type
-      }
-      aggs.append(OverAggregate(kind: kind, arg: arg?.eval, frame: frame, type: type))
-      ext.append(SQLColumn(name: "$over\(aggs.count - 1)", type: type, qualifiers: []))
+      guard let agg = self.typedOverAggregate(kind, args, star: star, frame: frame, span: call.span, b) else { return nil }
+      aggs.append(agg)
+      ext.append(SQLColumn(name: "$over\(aggs.count - 1)", type: agg.type, qualifiers: []))
       slots.append(ext.count - 1)
     }
     let eb = binder(ext)
