@@ -282,6 +282,52 @@ final class SQLTests: XCTestCase {
     }
   }
 
+  /// The datagen connector's random columns (Language/sql.md): the row count,
+  /// values within their bounds, NULLs at about the null rate, and the same
+  /// rows on every run and at parallelism 2; another seed gives other rows.
+  func testDatagenRandomRows() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flow-datagen-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func script(seed: Int) throws -> String {
+      let sql = """
+        CREATE TABLE g (a BIGINT, b DOUBLE, s STRING, n INT, ok BOOLEAN)
+        WITH ('connector' = 'datagen', 'number-of-rows' = '500', 'seed' = '\(seed)',
+          'fields.a.min' = '-5', 'fields.a.max' = '5', 'fields.b.min' = '1.5', 'fields.b.max' = '2.5',
+          'fields.s.length' = '4', 'fields.n.null-rate' = '0.5');
+        SELECT a, b, s, n, ok FROM g;
+        """
+      let path = dir.appendingPathComponent("g\(seed).sql").path
+      try sql.write(toFile: path, atomically: true, encoding: .utf8)
+      return path
+    }
+    let path = try script(seed: 7)
+    let rows = try run(path)
+    XCTAssertEqual(rows.count, 500)
+    var nulls = 0, aSeen = Set<Int>()
+    for row in rows {
+      let f = Dictionary(uniqueKeysWithValues: row.dropFirst().dropLast().components(separatedBy: ", ").compactMap { kv -> (String, String)? in
+        let p = kv.components(separatedBy: ": ")
+        return p.count == 2 ? (p[0], p[1]) : nil
+      })
+      guard let a = f["a"].flatMap({ Int($0) }), let b = f["b"].flatMap({ Double($0) }), let s = f["s"], let n = f["n"], let ok = f["ok"] else {
+        XCTFail("unexpected row \(row)"); continue
+      }
+      XCTAssertTrue((-5...5).contains(a), row)
+      aSeen.insert(a)
+      XCTAssertTrue(b >= 1.5 && b <= 2.5, row)
+      XCTAssertEqual(s.count, 6, row)  // 4 letters in quotes
+      XCTAssertTrue(s.dropFirst().dropLast().allSatisfy { $0 >= "a" && $0 <= "z" }, row)
+      XCTAssertTrue(ok == "true" || ok == "false", row)
+      if n == "null" { nulls += 1 } else { XCTAssertNotNil(Int(n), row) }
+    }
+    XCTAssertEqual(aSeen.count, 11, "every value of [-5, 5] appears in 500 rows")
+    XCTAssertTrue((150...350).contains(nulls), "null-rate 0.5 gave \(nulls) NULLs of 500")
+    XCTAssertEqual(try run(path), rows, "a second run gives the same rows")
+    assertSameRows(try run(path, ["--parallelism", "2"]), rows, "datagen at parallelism 2")
+    XCTAssertNotEqual(try run(try script(seed: 8)), rows, "another seed gives other rows")
+  }
+
   func testErrorsPointIntoTheSQLText() throws {
     // SQL files, and Flow scripts with embedded queries (`//` comments).
     let cases = try files("Tests/sql/errors", ".sql") + files("Tests/sql/errors", ".flow")
