@@ -328,6 +328,37 @@ final class SQLTests: XCTestCase {
     XCTAssertNotEqual(try run(try script(seed: 8)), rows, "another seed gives other rows")
   }
 
+  /// A datagen job killed mid-way and restored from its checkpoint writes
+  /// the same rows as an uninterrupted run (the source resumes at its row).
+  func testCheckpointedDatagenJobRestores() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flow-sql-dg-ck-\(getpid())")
+    try? FileManager.default.removeItem(at: dir)
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out.csv").path
+    let sql = """
+      CREATE TABLE g (k BIGINT, v DOUBLE, s STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '5000',
+        'fields.k.min' = '1', 'fields.k.max' = '20', 'fields.s.length' = '2', 'fields.v.null-rate' = '0.1');
+      CREATE TABLE totals (k BIGINT, n BIGINT, total DOUBLE, kinds BIGINT) WITH ('connector' = 'filesystem', 'path' = '\(out)', 'format' = 'csv');
+      INSERT INTO totals SELECT k, COUNT(*), SUM(v), COUNT(DISTINCT s) FROM g GROUP BY k;
+      """
+    let file = dir.appendingPathComponent("job.sql")
+    try sql.write(to: file, atomically: true, encoding: .utf8)
+    let ck = dir.appendingPathComponent("ck").path
+    let crashed = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1", "--checkpoint-dir", ck, "--checkpoint-interval", "0ms"],
+                                     env: ["FLOW_BATCH_SIZE": "100", "FLOW_CRASH_AFTER_EVENTS": "2000"])
+    XCTAssertNotEqual(crashed.status, 0, "the job should have been killed")
+    let restored = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1", "--checkpoint-dir", ck, "--restore", "latest"], env: ["FLOW_BATCH_SIZE": "100"])
+    XCTAssertEqual(restored.status, 0, restored.stderr)
+    XCTAssertTrue(restored.stderr.contains("restoring from"), restored.stderr)
+    let afterRestore = try String(contentsOfFile: out, encoding: .utf8)
+    let clean = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1"])
+    XCTAssertEqual(clean.status, 0, clean.stderr)
+    let uninterrupted = try String(contentsOfFile: out, encoding: .utf8)
+    XCTAssertEqual(lines(uninterrupted).count, 21, "a header and 20 keys")
+    assertSameRows(lines(afterRestore), lines(uninterrupted), "restored datagen job")
+  }
+
   func testErrorsPointIntoTheSQLText() throws {
     // SQL files, and Flow scripts with embedded queries (`//` comments).
     let cases = try files("Tests/sql/errors", ".sql") + files("Tests/sql/errors", ".flow")
