@@ -2323,7 +2323,10 @@ SELECT channel, MAX(price) AS top, COUNT(*) AS n FROM bid GROUP BY channel;
 A `CREATE TABLE` whose `WITH` options are wrong: no or an unknown
 `'connector'`, an option the connector does not take, a missing `'path'` or
 `'format'`, a table defined twice, a sink table read by a query or a source
-table written by `INSERT INTO`.
+table written by `INSERT INTO`, or a bad `datagen` option (a
+`'fields.<column>.<option>'` for an undeclared column or an unknown option,
+a `max` below its `min`, a sequence without `start` and `end`, a
+`null-rate` outside 0 to 1).
 
 Example:
 
@@ -2339,7 +2342,7 @@ bad.sql:1:41: error[E0808]: unknown connector 'kafka'
 1 | CREATE TABLE out (auction BIGINT) WITH ('connector' = 'kafka');
   |                                         ^^^^^^^^^^^^^^^^^^^^^
   = note: 'kafka' is not supported; read files with 'filesystem' or generate bids with 'nexmark'
-  = help: the connectors are filesystem, nexmark, print and blackhole
+  = help: the connectors are filesystem, nexmark, datagen, print and blackhole
 ```
 
 Fix: Use one of the connectors of `Language/sql.md`.

@@ -13,6 +13,8 @@ struct TableDef {
     /// read as a changelog.
     case changelogJSON(path: String, format: SQLChangelogFormat, skipBad: Bool)
     case nexmark(kind: NexmarkEventKind, events: Int, seed: Int64)
+    /// Seeded random or sequence rows (SQLDatagen.swift).
+    case datagen(fields: [DatagenField], rows: Int64?, rowsPerSecond: Double?, seed: Int64)
     case print
     case blackhole
     /// A Flow stream registered as a table (embedded `sql(...)`); nil
@@ -27,7 +29,7 @@ struct TableDef {
     }
     var isSource: Bool {
       switch self {
-      case .csv, .json, .changelogJSON, .nexmark, .stream: return true
+      case .csv, .json, .changelogJSON, .nexmark, .datagen, .stream: return true
       default: return false
       }
     }
@@ -52,6 +54,7 @@ extension SQLCompiler {
   static let connectorOptions: [String: Set<String>] = [
     "filesystem": Set(["connector", "path", "format", "csv.ignore-first-line", "csv.field-delimiter", "csv.ignore-parse-errors", "json.ignore-parse-errors", "lookup.cache.ttl", "lookup.join.cache.ttl"]).union(SQLChangelogFormat.options),
     "nexmark": ["connector", "nexmark.table", "events", "seed"],
+    "datagen": datagenOptions,
     "print": ["connector"],
     "blackhole": ["connector"],
   ]
@@ -84,13 +87,14 @@ extension SQLCompiler {
       return
     }
     guard let allowed = Self.connectorOptions[connector] else {
-      var notes = ["help: the connectors are filesystem, nexmark, print and blackhole"]
-      if connector == "datagen" || connector == "kafka" { notes.insert("note: '\(connector)' is not supported; read files with 'filesystem' or generate bids with 'nexmark'", at: 0) }
+      var notes = ["help: the connectors are filesystem, nexmark, datagen, print and blackhole"]
+      if connector == "kafka" { notes.insert("note: '\(connector)' is not supported; read files with 'filesystem' or generate bids with 'nexmark'", at: 0) }
       diag.add(.error("E0808", "unknown connector '\(connector)'", at: connectorSpan, notes: notes))
       return
     }
-    for o in t.options where !allowed.contains(o.key) {
-      diag.add(.error("E0808", "option '\(o.key)' is not supported by the \(connector) connector", at: o.span, notes: ["note: its options are: \(allowed.sorted().joined(separator: ", "))"]))
+    for o in t.options where !allowed.contains(o.key) && !(connector == "datagen" && isDatagenFieldOption(o.key, columns.map(\.0))) {
+      let fieldNote = connector == "datagen" ? ", and per column fields.<column>.\(Self.datagenFieldOptions.sorted().joined(separator: "|"))" : ""
+      diag.add(.error("E0808", "option '\(o.key)' is not supported by the \(connector) connector", at: o.span, notes: ["note: its options are: \(allowed.sorted().joined(separator: ", "))\(fieldNote)"]))
       ok = false
     }
     // A format's options ('canal-json.ignore-parse-errors') need that format.
@@ -162,6 +166,9 @@ extension SQLCompiler {
         }
       }
       conn = .nexmark(kind: kind, events: events, seed: seed)
+    case "datagen":
+      guard let c = datagenConnector(t, columns, opts, connectorSpan) else { return }
+      conn = c
     case "print": conn = .print
     default: conn = .blackhole
     }
@@ -233,6 +240,13 @@ extension SQLCompiler {
         guard case .record(let r) = v else { return .null }
         return .record(Record(shape: shape, values: names.map { r[$0] ?? .null }))
       })), [src], "map", span, flowType)
+    case .datagen(let fields, let rows, let rate, let seed):
+      let spec = SourceSpec(bounded: DatagenSource(shape: shape, fields: fields, seed: 0, rows: rows).limit != nil,
+                            description: "datagen (rows: \(rows.map(String.init) ?? "unbounded"), seed: \(seed))",
+                            key: "sql datagen \(def.name) \(def.columns.map { "\($0.name):\($0.type)" }) \(rows ?? -1) \(seed)") { _, start in
+        RowSourceReader(DatagenSource(shape: shape, fields: fields, seed: UInt64(bitPattern: seed), rows: rows, rowsPerSecond: rate, startAt: start), unwrap: false, replayable: true)
+      }
+      node = makeNode(.source(spec), [], "source", span, flowType)
     case .stream(let input):
       // Typing only: a placeholder node; planning: the Flow stream itself.
       node = input ?? makeNode(.union, [], "input", span, flowType)
@@ -272,7 +286,7 @@ extension SQLCompiler {
       spec = SinkSpec(description: "filesystem json '\(path)'") { exactlyOnce in
         exactlyOnce ? try exactlyOnceFileSink(path: path) { p, _ in try JSONLinesSink(path: p) } : ValueSinkWriter(try JSONLinesSink(path: path))
       }
-    case .nexmark, .stream, .changelogJSON:
+    case .nexmark, .datagen, .stream, .changelogJSON:
       diag.add(.error("E0808", "table '\(def.name)' is a source; it cannot be written", at: span))
       return nil
     }

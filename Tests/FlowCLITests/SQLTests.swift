@@ -282,6 +282,83 @@ final class SQLTests: XCTestCase {
     }
   }
 
+  /// The datagen connector's random columns (Language/sql.md): the row count,
+  /// values within their bounds, NULLs at about the null rate, and the same
+  /// rows on every run and at parallelism 2; another seed gives other rows.
+  func testDatagenRandomRows() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flow-datagen-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func script(seed: Int) throws -> String {
+      let sql = """
+        CREATE TABLE g (a BIGINT, b DOUBLE, s STRING, n INT, ok BOOLEAN)
+        WITH ('connector' = 'datagen', 'number-of-rows' = '500', 'seed' = '\(seed)',
+          'fields.a.min' = '-5', 'fields.a.max' = '5', 'fields.b.min' = '1.5', 'fields.b.max' = '2.5',
+          'fields.s.length' = '4', 'fields.n.null-rate' = '0.5');
+        SELECT a, b, s, n, ok FROM g;
+        """
+      let path = dir.appendingPathComponent("g\(seed).sql").path
+      try sql.write(toFile: path, atomically: true, encoding: .utf8)
+      return path
+    }
+    let path = try script(seed: 7)
+    let rows = try run(path)
+    XCTAssertEqual(rows.count, 500)
+    var nulls = 0, aSeen = Set<Int>()
+    for row in rows {
+      let f = Dictionary(uniqueKeysWithValues: row.dropFirst().dropLast().components(separatedBy: ", ").compactMap { kv -> (String, String)? in
+        let p = kv.components(separatedBy: ": ")
+        return p.count == 2 ? (p[0], p[1]) : nil
+      })
+      guard let a = f["a"].flatMap({ Int($0) }), let b = f["b"].flatMap({ Double($0) }), let s = f["s"], let n = f["n"], let ok = f["ok"] else {
+        XCTFail("unexpected row \(row)"); continue
+      }
+      XCTAssertTrue((-5...5).contains(a), row)
+      aSeen.insert(a)
+      XCTAssertTrue(b >= 1.5 && b <= 2.5, row)
+      XCTAssertEqual(s.count, 6, row)  // 4 letters in quotes
+      XCTAssertTrue(s.dropFirst().dropLast().allSatisfy { $0 >= "a" && $0 <= "z" }, row)
+      XCTAssertTrue(ok == "true" || ok == "false", row)
+      if n == "null" { nulls += 1 } else { XCTAssertNotNil(Int(n), row) }
+    }
+    XCTAssertEqual(aSeen.count, 11, "every value of [-5, 5] appears in 500 rows")
+    XCTAssertTrue((150...350).contains(nulls), "null-rate 0.5 gave \(nulls) NULLs of 500")
+    XCTAssertEqual(try run(path), rows, "a second run gives the same rows")
+    assertSameRows(try run(path, ["--parallelism", "2"]), rows, "datagen at parallelism 2")
+    XCTAssertNotEqual(try run(try script(seed: 8)), rows, "another seed gives other rows")
+  }
+
+  /// A datagen job killed mid-way and restored from its checkpoint writes
+  /// the same rows as an uninterrupted run (the source resumes at its row).
+  func testCheckpointedDatagenJobRestores() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flow-sql-dg-ck-\(getpid())")
+    try? FileManager.default.removeItem(at: dir)
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out.csv").path
+    let sql = """
+      CREATE TABLE g (k BIGINT, v DOUBLE, s STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '5000',
+        'fields.k.min' = '1', 'fields.k.max' = '20', 'fields.s.length' = '2', 'fields.v.null-rate' = '0.1');
+      CREATE TABLE totals (k BIGINT, n BIGINT, total DOUBLE, kinds BIGINT) WITH ('connector' = 'filesystem', 'path' = '\(out)', 'format' = 'csv');
+      INSERT INTO totals SELECT k, COUNT(*), SUM(v), COUNT(DISTINCT s) FROM g GROUP BY k;
+      """
+    let file = dir.appendingPathComponent("job.sql")
+    try sql.write(to: file, atomically: true, encoding: .utf8)
+    let ck = dir.appendingPathComponent("ck").path
+    let crashed = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1", "--checkpoint-dir", ck, "--checkpoint-interval", "0ms"],
+                                     env: ["FLOW_BATCH_SIZE": "100", "FLOW_CRASH_AFTER_EVENTS": "2000"])
+    XCTAssertNotEqual(crashed.status, 0, "the job should have been killed")
+    let restored = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1", "--checkpoint-dir", ck, "--restore", "latest"], env: ["FLOW_BATCH_SIZE": "100"])
+    XCTAssertEqual(restored.status, 0, restored.stderr)
+    XCTAssertTrue(restored.stderr.contains("restoring from"), restored.stderr)
+    let afterRestore = try String(contentsOfFile: out, encoding: .utf8)
+    let clean = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1"])
+    XCTAssertEqual(clean.status, 0, clean.stderr)
+    let uninterrupted = try String(contentsOfFile: out, encoding: .utf8)
+    XCTAssertEqual(lines(uninterrupted).count, 21, "a header and 20 keys")
+    assertSameRows(lines(afterRestore), lines(uninterrupted), "restored datagen job")
+  }
+
   func testErrorsPointIntoTheSQLText() throws {
     // SQL files, and Flow scripts with embedded queries (`//` comments).
     let cases = try files("Tests/sql/errors", ".sql") + files("Tests/sql/errors", ".flow")
