@@ -188,19 +188,7 @@ final class SQLTests: XCTestCase {
       INSERT INTO totals
       SELECT auction, COUNT(*), MAX(price), COUNT(DISTINCT price) FILTER (WHERE price > 1000), AVG(price) FROM bid GROUP BY auction;
       """
-    let file = dir.appendingPathComponent("job.sql")
-    try sql.write(to: file, atomically: true, encoding: .utf8)
-    let ck = dir.appendingPathComponent("ck").path
-    let crashed = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1", "--checkpoint-dir", ck, "--checkpoint-interval", "0ms"],
-                                     env: ["FLOW_BATCH_SIZE": "100", "FLOW_CRASH_AFTER_EVENTS": "2000"])
-    XCTAssertNotEqual(crashed.status, 0, "the job should have been killed")
-    let restored = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1", "--checkpoint-dir", ck, "--restore", "latest"], env: ["FLOW_BATCH_SIZE": "100"])
-    XCTAssertEqual(restored.status, 0, restored.stderr)
-    XCTAssertTrue(restored.stderr.contains("restoring from"), restored.stderr)
-    let afterRestore = try String(contentsOfFile: out, encoding: .utf8)
-    let clean = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1"])
-    XCTAssertEqual(clean.status, 0, clean.stderr)
-    let uninterrupted = try String(contentsOfFile: out, encoding: .utf8)
+    let (afterRestore, uninterrupted) = try crashRestoreAndRerun(sql, in: dir, output: out)
     assertSameRows(lines(afterRestore), lines(uninterrupted), "restored SQL job")
   }
 
@@ -342,19 +330,7 @@ final class SQLTests: XCTestCase {
       CREATE TABLE totals (k BIGINT, n BIGINT, total DOUBLE, kinds BIGINT) WITH ('connector' = 'filesystem', 'path' = '\(out)', 'format' = 'csv');
       INSERT INTO totals SELECT k, COUNT(*), SUM(v), COUNT(DISTINCT s) FROM g GROUP BY k;
       """
-    let file = dir.appendingPathComponent("job.sql")
-    try sql.write(to: file, atomically: true, encoding: .utf8)
-    let ck = dir.appendingPathComponent("ck").path
-    let crashed = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1", "--checkpoint-dir", ck, "--checkpoint-interval", "0ms"],
-                                     env: ["FLOW_BATCH_SIZE": "100", "FLOW_CRASH_AFTER_EVENTS": "2000"])
-    XCTAssertNotEqual(crashed.status, 0, "the job should have been killed")
-    let restored = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1", "--checkpoint-dir", ck, "--restore", "latest"], env: ["FLOW_BATCH_SIZE": "100"])
-    XCTAssertEqual(restored.status, 0, restored.stderr)
-    XCTAssertTrue(restored.stderr.contains("restoring from"), restored.stderr)
-    let afterRestore = try String(contentsOfFile: out, encoding: .utf8)
-    let clean = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1"])
-    XCTAssertEqual(clean.status, 0, clean.stderr)
-    let uninterrupted = try String(contentsOfFile: out, encoding: .utf8)
+    let (afterRestore, uninterrupted) = try crashRestoreAndRerun(sql, in: dir, output: out)
     XCTAssertEqual(lines(uninterrupted).count, 21, "a header and 20 keys")
     assertSameRows(lines(afterRestore), lines(uninterrupted), "restored datagen job")
   }
@@ -382,6 +358,27 @@ final class SQLTests: XCTestCase {
       XCTAssertTrue(r.stderr.contains(errors[0]), "\(c): flow run does not report \(errors[0]):\n\(r.stderr)")
       XCTAssertTrue(r.stdout.isEmpty, "\(c): nothing may run")
     }
+  }
+
+  /// Runs the SQL job `sql` with a checkpoint after every batch, kills it
+  /// after 2,000 events, restores it to the end, then runs it again
+  /// uninterrupted: the contents of `output` after the restore and after
+  /// the clean run.
+  private func crashRestoreAndRerun(_ sql: String, in dir: URL, output out: String) throws -> (String, String) {
+    let file = dir.appendingPathComponent("job.sql")
+    try sql.write(to: file, atomically: true, encoding: .utf8)
+    let ck = dir.appendingPathComponent("ck").path
+    let crashed = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1", "--checkpoint-dir", ck, "--checkpoint-interval", "0ms"],
+                                     env: ["FLOW_BATCH_SIZE": "100", "FLOW_CRASH_AFTER_EVENTS": "2000"])
+    XCTAssertNotEqual(crashed.status, 0, "the job should have been killed")
+    let restored = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1", "--checkpoint-dir", ck, "--restore", "latest"], env: ["FLOW_BATCH_SIZE": "100"])
+    XCTAssertEqual(restored.status, 0, restored.stderr)
+    XCTAssertTrue(restored.stderr.contains("restoring from"), restored.stderr)
+    let afterRestore = try String(contentsOfFile: out, encoding: .utf8)
+    let clean = try FlowBinary.run(["run", file.path, "--no-progress", "--parallelism", "1"])
+    XCTAssertEqual(clean.status, 0, clean.stderr)
+    let uninterrupted = try String(contentsOfFile: out, encoding: .utf8)
+    return (afterRestore, uninterrupted)
   }
 }
 
